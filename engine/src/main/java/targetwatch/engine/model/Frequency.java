@@ -1,0 +1,34 @@
+package targetwatch.engine.model;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** How often a target's readings come: the period notation its readings use. */
+public enum Frequency {
+    MONTH("month"),
+    QUARTER("quarter"),
+    YEAR("year"),
+    FINANCIAL_YEAR("financial-year");
+
+    private final String code;
+
+    Frequency(String code) {
+        this.code = code;
+    }
+
+    /** The word used in targets.csv. */
+    public String code() {
+        return code;
+    }
+
+    /** Parses the word used in targets.csv, or throws with the accepted words. */
+    public static Frequency fromCode(String code) {
+        for (Frequency f : values()) {
+            if (f.code.equals(code)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("\"" + code + "\" is not a frequency (expected one of "
+                + Arrays.stream(values()).map(Frequency::code).collect(Collectors.joining(", ")) + ")");
+    }
+}

@@ -1,0 +1,34 @@
+package targetwatch.engine.model;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** What a target promises; each kind has its own rule template and rating semantics (DESIGN.md). */
+public enum Kind {
+    REDUCE_TO("reduce-to"),
+    INCREASE_TO("increase-to"),
+    BELOW_COMPARATOR("below-comparator"),
+    MAINTAIN("maintain"),
+    DELIVER_ANNUALLY("deliver-annually");
+
+    private final String code;
+
+    Kind(String code) {
+        this.code = code;
+    }
+
+    /** The word used in targets.csv, and the name of the kind's template. */
+    public String code() {
+        return code;
+    }
+
+    public static Kind fromCode(String code) {
+        for (Kind k : values()) {
+            if (k.code.equals(code)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("\"" + Slugs.abbreviate(String.valueOf(code)) + "\" is not a kind (expected one of "
+                + Arrays.stream(values()).map(Kind::code).collect(Collectors.joining(", ")) + ")");
+    }
+}

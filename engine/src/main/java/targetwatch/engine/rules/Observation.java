@@ -1,0 +1,98 @@
+package targetwatch.engine.rules;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Objects;
+
+import targetwatch.engine.model.Frequency;
+import targetwatch.engine.model.Period;
+
+/**
+ * The fact the target rules match: the value in force for one series in one period (the latest
+ * reading among its sources). One per (partnership, indicator, area, period) in working memory.
+ */
+public final class Observation {
+
+    /** Placeholders in generated rules: a row for every partnership, and no exceptions. */
+    static final String ALL = "*";
+    static final String NONE = "-";
+
+    private final String partnership;
+    private final String indicator;
+    private final String area;
+    private final Period period;
+    private final BigDecimal value;
+
+    public Observation(String partnership, String indicator, String area, Period period, BigDecimal value) {
+        this.partnership = partnership;
+        this.indicator = indicator;
+        this.area = area;
+        this.period = period;
+        this.value = value;
+    }
+
+    public String getPartnership() {
+        return partnership;
+    }
+
+    public String getIndicator() {
+        return indicator;
+    }
+
+    public String getArea() {
+        return area;
+    }
+
+    public Period getPeriod() {
+        return period;
+    }
+
+    public BigDecimal getValue() {
+        return value;
+    }
+
+    /**
+     * Whether a target row applies to this observation: a row narrowed to {@code only} applies to that
+     * partnership alone; a row for every partnership ({@code only} is {@code *}) applies to all but those
+     * in {@code except} (comma-separated, {@code -} for none), which have rows of their own. (The template
+     * engine drops a line with a blank value, hence the placeholders.)
+     */
+    public boolean appliesTo(String only, String except) {
+        if (!ALL.equals(only)) {
+            return only.equals(partnership);
+        }
+        return NONE.equals(except) || !List.of(except.split(",")).contains(partnership);
+    }
+
+    /** The notation of the period: observations are compared only within one notation. */
+    public Frequency getFrequency() {
+        return period.frequency();
+    }
+
+    /** The financial year holding the period's last day. */
+    public Period getFinancialYear() {
+        return period.financialYear();
+    }
+
+    /** The period's last day. */
+    public LocalDate getEnd() {
+        return period.end();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Observation other && partnership.equals(other.partnership) && indicator.equals(other.indicator)
+                && area.equals(other.area) && period.equals(other.period) && value.compareTo(other.value) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(partnership, indicator, area, period);
+    }
+
+    @Override
+    public String toString() {
+        return partnership + "/" + indicator + "/" + area + "@" + period + "=" + value.toPlainString();
+    }
+}

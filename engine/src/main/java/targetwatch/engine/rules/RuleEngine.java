@@ -1,0 +1,208 @@
+package targetwatch.engine.rules;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
+import org.kie.api.event.rule.ObjectDeletedEvent;
+import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
+
+import targetwatch.engine.model.Assessment;
+import targetwatch.engine.model.Period;
+import targetwatch.engine.model.Reading;
+import targetwatch.engine.model.SeriesKey;
+import targetwatch.engine.model.Target;
+import targetwatch.engine.ruleset.RuleSet;
+
+/**
+ * The engine's facade: takes readings, keeps the latest per (partnership, indicator, area, period,
+ * source), runs the active rule set and says which assessments changed. Not thread-safe by accident:
+ * every public method is synchronized, one reading at a time.
+ */
+public final class RuleEngine implements AutoCloseable {
+
+    /** What a period of a series is worth: the readings from each source, the latest last. */
+    private final Map<PeriodKey, LinkedHashMap<String, Reading>> readings = new HashMap<>();
+    private final Map<PeriodKey, FactHandle> observations = new HashMap<>();
+    private final Map<PeriodKey, Assessment> current = new HashMap<>();
+    /** What the rules inserted and deleted during the current firing. */
+    private final List<Assessment> inserted = new ArrayList<>();
+    private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
+    private CompiledRules rules;
+    private KieSession session;
+
+    public RuleEngine(CompiledRules rules) {
+        this.rules = rules;
+        this.session = newSession(rules);
+    }
+
+    private KieSession newSession(CompiledRules compiled) {
+        KieSession s = compiled.kieBase().newKieSession();
+        s.addEventListener(new DefaultRuleRuntimeEventListener() {
+            @Override
+            public void objectInserted(ObjectInsertedEvent event) {
+                if (event.getObject() instanceof Assessment a) {
+                    inserted.add(a);
+                }
+            }
+
+            @Override
+            public void objectDeleted(ObjectDeletedEvent event) {
+                if (event.getOldObject() instanceof Assessment a) {
+                    deleted.add(a);
+                }
+            }
+        });
+        return s;
+    }
+
+    /** The rule set in force. */
+    public synchronized RuleSet ruleSet() {
+        return rules.ruleSet();
+    }
+
+    /** Why the active rule set cannot take this reading; empty when it can. */
+    public synchronized List<String> problemsWith(Reading r) {
+        List<String> problems = new ArrayList<>();
+        Optional<Target> target = rules.ruleSet().targetFor(r.partnership(), r.indicator());
+        if (target.isEmpty()) {
+            problems.add(rules.ruleSet().targetsFor(r.indicator()).isEmpty()
+                    ? "unknown indicator \"" + r.indicator() + "\": the rule set has no target for it"
+                    : "indicator \"" + r.indicator() + "\" has no target for partnership \"" + r.partnership() + "\"");
+        } else {
+            target.get().unit().problemWith(r.value()).ifPresent(problems::add);
+        }
+        return problems;
+    }
+
+    /**
+     * Takes one reading and returns the assessments it changed: its own period's, and those of later
+     * periods whose direction of travel or year to date depends on it. A duplicate changes nothing.
+     */
+    public synchronized List<Assessment> submit(Reading r) throws InvalidReadingException {
+        List<String> problems = problemsWith(r);
+        if (!problems.isEmpty()) {
+            throw new InvalidReadingException(problems);
+        }
+        if (record(r)) {
+            return fire();
+        }
+        return List.of();
+    }
+
+    /**
+     * Takes many readings in one firing (faster than one at a time); the invalid ones are skipped and
+     * returned by the caller's check beforehand. Returns the assessments that changed.
+     */
+    public synchronized List<Assessment> submitAll(Collection<Reading> batch) {
+        boolean changed = false;
+        for (Reading r : batch) {
+            if (problemsWith(r).isEmpty()) {
+                changed |= record(r);
+            }
+        }
+        return changed ? fire() : List.of();
+    }
+
+    /** Keeps the reading and updates the observation it feeds; false when nothing changed. */
+    private boolean record(Reading r) {
+        PeriodKey key = new PeriodKey(r.series(), r.period());
+        LinkedHashMap<String, Reading> bySource = readings.computeIfAbsent(key, k -> new LinkedHashMap<>());
+        Reading before = bySource.get(r.source());
+        if (before != null && before.value().compareTo(r.value()) == 0) {
+            return false;
+        }
+        bySource.remove(r.source());
+        bySource.put(r.source(), r);
+        Observation observation = new Observation(r.partnership(), r.indicator(), r.area(), r.period(), r.value());
+        FactHandle handle = observations.get(key);
+        if (handle == null) {
+            observations.put(key, session.insert(observation));
+            return true;
+        }
+        if (observation.equals(session.getObject(handle))) {
+            return false;
+        }
+        session.update(handle, observation);
+        return true;
+    }
+
+    /** Fires the rules and compares what they now hold with what they held before. */
+    private List<Assessment> fire() {
+        inserted.clear();
+        deleted.clear();
+        session.fireAllRules();
+        Map<PeriodKey, Assessment> after = new LinkedHashMap<>();
+        for (Assessment a : deleted) {
+            after.putIfAbsent(PeriodKey.of(a), null);
+        }
+        for (Assessment a : inserted) {
+            if (!deleted.contains(a)) {
+                after.put(PeriodKey.of(a), a);
+            }
+        }
+        List<Assessment> changed = new ArrayList<>();
+        after.forEach((key, a) -> {
+            if (a == null) {
+                current.remove(key);
+            } else if (!a.equals(current.put(key, a))) {
+                changed.add(a);
+            }
+        });
+        inserted.clear();
+        deleted.clear();
+        changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
+        return changed;
+    }
+
+    /** The assessment of one period of a series, if it has one. */
+    public synchronized Optional<Assessment> assessment(SeriesKey series, Period period) {
+        return Optional.ofNullable(current.get(new PeriodKey(series, period)));
+    }
+
+    /** The latest assessed period of every series, ordered by partnership, indicator and area. */
+    public synchronized List<Assessment> latest() {
+        Map<SeriesKey, Assessment> latest = new HashMap<>();
+        for (Assessment a : current.values()) {
+            latest.merge(a.series(), a, (x, y) -> x.period().compareTo(y.period()) >= 0 ? x : y);
+        }
+        return latest.values().stream()
+                .sorted(Comparator.comparing(Assessment::partnership).thenComparing(Assessment::indicator)
+                        .thenComparing(Assessment::area))
+                .toList();
+    }
+
+    /** Every assessment held, in period order: for history and previews. */
+    public synchronized List<Assessment> assessments() {
+        return current.values().stream()
+                .sorted(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString())).toList();
+    }
+
+    /** How many readings (one per series, period and source) the engine holds. */
+    public synchronized int readingCount() {
+        return readings.values().stream().mapToInt(Map::size).sum();
+    }
+
+    @Override
+    public synchronized void close() {
+        session.dispose();
+    }
+
+    /** One period of one series. */
+    record PeriodKey(SeriesKey series, Period period) {
+        static PeriodKey of(Assessment a) {
+            return new PeriodKey(a.series(), a.period());
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package targetwatch.engine.ruleset;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.Target;
+
+/**
+ * A rule set whose every cell passed its checks: the targets, the contacts and the developer-owned
+ * templates and DRL that will turn them into rules. Not yet compiled.
+ *
+ * @param folder where it was read from
+ * @param templates the kind templates by kind code ({@code reduce-to} to its .drt text)
+ * @param drl the cross-cutting DRL files by file name
+ * @param checksum a SHA-256 over every file that makes the rule set
+ */
+public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts, Map<String, String> templates,
+                      Map<String, String> drl, String checksum) {
+
+    public RuleSet {
+        targets = List.copyOf(targets);
+        contacts = List.copyOf(contacts);
+        templates = Map.copyOf(templates);
+        drl = Map.copyOf(drl);
+    }
+
+    /** The targets that rate an indicator (more than one when rows are narrowed to partnerships). */
+    public List<Target> targetsFor(String indicator) {
+        return targets.stream().filter(t -> t.indicator().equals(indicator)).toList();
+    }
+
+    /** The target that rates the indicator for the partnership, if any: its own row before the general one. */
+    public Optional<Target> targetFor(String partnership, String indicator) {
+        List<Target> rows = targetsFor(indicator);
+        return rows.stream().filter(t -> partnership.equals(t.partnership())).findFirst()
+                .or(() -> rows.stream().filter(t -> t.partnership() == null).findFirst());
+    }
+
+    public Optional<Contact> contact(String id) {
+        return contacts.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+
+    public Map<String, Contact> contactsById() {
+        return contacts.stream().collect(Collectors.toUnmodifiableMap(Contact::id, Function.identity()));
+    }
+}

@@ -1,0 +1,257 @@
+package targetwatch.engine.ruleset;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.Frequency;
+import targetwatch.engine.model.Kind;
+import targetwatch.engine.model.Polarity;
+import targetwatch.engine.model.Target;
+import targetwatch.engine.model.Unit;
+
+/**
+ * Reads a rule set folder and checks every cell of the secretariat's files before anything reaches a
+ * template: a rule set with any error is refused whole, with every error found.
+ */
+public final class RuleSetLoader {
+
+    public static final String TARGETS = "targets.csv";
+    public static final String CONTACTS = "contacts.csv";
+    public static final String TEMPLATES = "templates";
+
+    static final List<String> TARGET_COLUMNS = List.of("indicator", "name", "priority", "unit", "kind", "polarity",
+            "frequency", "baseline", "baseline_date", "target", "target_date", "tolerance_pct", "comparator_area", "lead");
+    static final List<String> CONTACT_COLUMNS = List.of("id", "name", "role", "organisation", "email");
+    private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
+
+    /**
+     * Loads and checks the rule set in {@code folder}.
+     *
+     * @throws RuleSetRejectedException with every error found, naming file, row and column
+     */
+    public RuleSet load(Path folder) throws RuleSetRejectedException {
+        List<RuleSetError> errors = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            throw new RuleSetRejectedException(List.of(new RuleSetError(folder.toString(), 0, "", "is not a folder")));
+        }
+        Map<String, String> files = new TreeMap<>();
+        String targetsText = read(folder, TARGETS, errors, files);
+        String contactsText = read(folder, CONTACTS, errors, files);
+        Map<String, String> templates = readAll(folder.resolve(TEMPLATES), ".drt", errors, files, TEMPLATES + "/");
+        Map<String, String> drl = readAll(folder, ".drl", errors, files, "");
+
+        List<Contact> contacts = contactsText == null ? List.of() : parseContacts(contactsText, errors);
+        List<Target> targets = targetsText == null ? List.of()
+                : parseTargets(targetsText, contacts.stream().map(Contact::id).collect(HashSet::new, Set::add, Set::addAll),
+                contactsText != null, errors);
+        for (Target t : targets) {
+            if (!templates.containsKey(t.kind().code())) {
+                errors.add(new RuleSetError(TARGETS, t.row(), "kind", "no template " + TEMPLATES + "/" + t.kind().code()
+                        + ".drt for this kind in the rule set"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new RuleSetRejectedException(errors);
+        }
+        return new RuleSet(folder, targets, contacts, templates, drl, checksum(files));
+    }
+
+    private static String read(Path folder, String name, List<RuleSetError> errors, Map<String, String> files) {
+        Path p = folder.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            errors.add(new RuleSetError(name, 0, "", "is missing from the rule set folder " + folder));
+            return null;
+        }
+        return readText(p, name, errors, files);
+    }
+
+    private static String readText(Path p, String name, List<RuleSetError> errors, Map<String, String> files) {
+        try {
+            if (Files.size(p) > MAX_FILE_BYTES) {
+                errors.add(new RuleSetError(name, 0, "", "is larger than " + MAX_FILE_BYTES / 1024 / 1024 + " MB"));
+                return null;
+            }
+            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(p))).toString();
+            if (text.startsWith("\uFEFF")) {
+                text = text.substring(1);
+            }
+            files.put(name, text);
+            return text;
+        } catch (CharacterCodingException e) {
+            errors.add(new RuleSetError(name, 0, "", "is not UTF-8 text (save it as CSV UTF-8)"));
+        } catch (IOException e) {
+            errors.add(new RuleSetError(name, 0, "", "cannot be read: " + e.getMessage()));
+        }
+        return null;
+    }
+
+    private static Map<String, String> readAll(Path folder, String suffix, List<RuleSetError> errors,
+                                               Map<String, String> files, String prefix) {
+        Map<String, String> out = new TreeMap<>();
+        if (!Files.isDirectory(folder)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList()) {
+                String file = p.getFileName().toString();
+                String text = readText(p, prefix + file, errors, files);
+                if (text != null) {
+                    out.put(file.substring(0, file.length() - suffix.length()), text);
+                }
+            }
+        } catch (IOException e) {
+            errors.add(new RuleSetError(prefix + "*" + suffix, 0, "", "cannot be listed: " + e.getMessage()));
+        }
+        return out;
+    }
+
+    /** Parses a secretariat CSV into rows of cells by column, or reports why it cannot. */
+    static List<Cells> rows(String file, String text, List<String> required, List<RuleSetError> errors) {
+        CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+                .setIgnoreEmptyLines(true).build();
+        List<Cells> rows = new ArrayList<>();
+        try (Reader r = new StringReader(text); CSVParser parser = CSVParser.parse(r, format)) {
+            List<String> header = parser.getHeaderNames();
+            List<String> missing = required.stream().filter(c -> !header.contains(c)).toList();
+            if (!missing.isEmpty()) {
+                errors.add(new RuleSetError(file, 1, "", "missing column" + (missing.size() > 1 ? "s " : " ")
+                        + String.join(", ", missing)));
+                return rows;
+            }
+            for (CSVRecord rec : parser) {
+                int row = (int) rec.getRecordNumber() + 1;
+                if (!rec.isConsistent()) {
+                    errors.add(new RuleSetError(file, row, "", "has " + rec.size() + " cells where the header has "
+                            + header.size()));
+                    continue;
+                }
+                rows.add(new Cells(file, row, rec.toMap(), errors));
+            }
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+            errors.add(new RuleSetError(file, 0, "", "is not readable CSV: " + e.getMessage()));
+        }
+        if (rows.isEmpty() && errors.stream().noneMatch(e -> e.file().equals(file))) {
+            errors.add(new RuleSetError(file, 0, "", "has no rows"));
+        }
+        return rows;
+    }
+
+    static List<Contact> parseContacts(String text, List<RuleSetError> errors) {
+        List<Contact> contacts = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Cells c : rows(CONTACTS, text, CONTACT_COLUMNS, errors)) {
+            String id = c.slug("id", true);
+            String name = c.text("name", true);
+            String role = c.text("role", false);
+            String organisation = c.text("organisation", false);
+            String email = c.raw("email");
+            if (!Contact.isEmail(email)) {
+                c.error("email", email.isEmpty() ? "is required" : "\"" + email + "\" is not an email address");
+                email = null;
+            }
+            if (id != null && seen.putIfAbsent(id, c.row()) != null) {
+                c.error("id", "\"" + id + "\" is already used on row " + seen.get(id));
+                id = null;
+            }
+            if (id != null && name != null && email != null) {
+                contacts.add(new Contact(id, name, role, organisation, email));
+            }
+        }
+        return contacts;
+    }
+
+    static List<Target> parseTargets(String text, Set<String> contactIds, boolean contactsRead, List<RuleSetError> errors) {
+        List<Target> targets = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (Cells c : rows(TARGETS, text, TARGET_COLUMNS, errors)) {
+            int before = errors.size();
+            String indicator = c.slug("indicator", true);
+            String name = c.text("name", false);
+            String priority = c.slug("priority", true);
+            Unit unit = c.choice("unit", Unit::fromCode);
+            Kind kind = c.choice("kind", Kind::fromCode);
+            Polarity polarity = c.choice("polarity", Polarity::fromCode);
+            Frequency frequency = c.choice("frequency", Frequency::fromCode);
+            BigDecimal baseline = c.number("baseline", true);
+            var baselineDate = c.date("baseline_date", true);
+            BigDecimal target = c.number("target", kind != Kind.BELOW_COMPARATOR);
+            var targetDate = c.date("target_date", true);
+            BigDecimal tolerance = c.number("tolerance_pct", false);
+            String comparator = c.slug("comparator_area", kind == Kind.BELOW_COMPARATOR);
+            String lead = c.slug("lead", true);
+            String partnership = c.slug("partnership", false);
+
+            if (baselineDate != null && targetDate != null && !targetDate.isAfter(baselineDate)) {
+                c.error("target_date", targetDate + " is not after the baseline_date " + baselineDate);
+            }
+            if (tolerance != null && (tolerance.signum() < 0 || tolerance.compareTo(BigDecimal.valueOf(100)) > 0)) {
+                c.error("tolerance_pct", tolerance.toPlainString() + " is not a percentage between 0 and 100");
+            }
+            if (unit != null) {
+                if (baseline != null) {
+                    unit.problemWith(baseline).ifPresent(p -> c.error("baseline", p));
+                }
+                if (target != null) {
+                    unit.problemWith(target).ifPresent(p -> c.error("target", p));
+                }
+            }
+            if (kind == Kind.DELIVER_ANNUALLY && polarity != null && polarity != Polarity.HIGHER) {
+                c.error("polarity", "a deliver-annually target counts up to its target, so its polarity must be higher");
+            }
+            if (lead != null && contactsRead && !contactIds.contains(lead)) {
+                c.error("lead", "\"" + lead + "\" is not an id in " + CONTACTS);
+            }
+            if (indicator != null) {
+                String key = indicator + "/" + (partnership == null ? "*" : partnership);
+                Integer first = seen.putIfAbsent(key, c.row());
+                if (first != null) {
+                    c.error("indicator", "\"" + indicator + "\" already has a target on row " + first
+                            + (partnership == null ? "" : " for " + partnership));
+                }
+            }
+            if (errors.size() == before) {
+                targets.add(new Target(c.row(), indicator, name, priority, unit, kind, polarity, frequency, baseline,
+                        baselineDate, target, targetDate, tolerance, comparator, lead, partnership));
+            }
+        }
+        return targets;
+    }
+
+    private static String checksum(Map<String, String> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            files.forEach((name, text) -> {
+                sha.update(name.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(text.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
