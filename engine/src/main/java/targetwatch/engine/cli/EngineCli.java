@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.ReadingSink;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.InvalidReadingException;
+import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSetError;
@@ -144,10 +144,11 @@ public final class EngineCli {
         @Override
         public void accept(Reading reading, String file, long row) {
             try {
-                List<Assessment> changed = engine.submit(reading);
+                Outcome outcome = engine.process(reading);
                 taken++;
                 if (json) {
-                    changed.forEach(a -> out.println(AssessmentJson.line(a)));
+                    outcome.assessments().forEach(a -> out.println(EventJson.line(a)));
+                    outcome.alertEvents().forEach(e -> out.println(EventJson.line(e)));
                 }
             } catch (InvalidReadingException e) {
                 reject(new RejectedReading(file, row, e.getMessage()));

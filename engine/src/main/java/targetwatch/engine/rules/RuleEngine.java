@@ -18,7 +18,9 @@ import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
 
+import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Assessment;
+import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.model.SeriesKey;
@@ -39,6 +41,7 @@ public final class RuleEngine implements AutoCloseable {
     /** What the rules inserted and deleted during the current firing. */
     private final List<Assessment> inserted = new ArrayList<>();
     private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<FactHandle> signals = new ArrayList<>();
     private CompiledRules rules;
     private KieSession session;
 
@@ -54,6 +57,8 @@ public final class RuleEngine implements AutoCloseable {
             public void objectInserted(ObjectInsertedEvent event) {
                 if (event.getObject() instanceof Assessment a) {
                     inserted.add(a);
+                } else if (event.getObject() instanceof AlertSignal) {
+                    signals.add(event.getFactHandle());
                 }
             }
 
@@ -91,28 +96,34 @@ public final class RuleEngine implements AutoCloseable {
      * periods whose direction of travel or year to date depends on it. A duplicate changes nothing.
      */
     public synchronized List<Assessment> submit(Reading r) throws InvalidReadingException {
+        return process(r).assessments();
+    }
+
+    /**
+     * Takes one reading and returns everything it changed: assessments, and the alert events to deliver.
+     *
+     * @throws InvalidReadingException when the active rule set cannot take the reading; nothing changes
+     */
+    public synchronized Outcome process(Reading r) throws InvalidReadingException {
         List<String> problems = problemsWith(r);
         if (!problems.isEmpty()) {
             throw new InvalidReadingException(problems);
         }
-        if (record(r)) {
-            return fire();
-        }
-        return List.of();
+        return record(r) ? fire() : Outcome.NOTHING;
     }
 
     /**
      * Takes many readings in one firing (faster than one at a time); the invalid ones are skipped and
      * returned by the caller's check beforehand. Returns the assessments that changed.
      */
-    public synchronized List<Assessment> submitAll(Collection<Reading> batch) {
+    public synchronized Outcome submitAll(Collection<Reading> batch) {
         boolean changed = false;
         for (Reading r : batch) {
             if (problemsWith(r).isEmpty()) {
                 changed |= record(r);
             }
         }
-        return changed ? fire() : List.of();
+        return changed ? fire() : Outcome.NOTHING;
     }
 
     /** Keeps the reading and updates the observation it feeds; false when nothing changed. */
@@ -139,10 +150,17 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** Fires the rules and compares what they now hold with what they held before. */
-    private List<Assessment> fire() {
+    private Outcome fire() {
         inserted.clear();
         deleted.clear();
+        signals.clear();
         session.fireAllRules();
+        List<AlertEvent> events = new ArrayList<>();
+        for (FactHandle h : signals) {
+            events.add(alertEvent((AlertSignal) session.getObject(h)));
+            session.delete(h);
+        }
+        signals.clear();
         Map<PeriodKey, Assessment> after = new LinkedHashMap<>();
         for (Assessment a : deleted) {
             after.putIfAbsent(PeriodKey.of(a), null);
@@ -163,7 +181,27 @@ public final class RuleEngine implements AutoCloseable {
         inserted.clear();
         deleted.clear();
         changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
-        return changed;
+        return new Outcome(changed, events);
+    }
+
+    /** The event a signal stands for, addressed to the lead of the target that rated it. */
+    private AlertEvent alertEvent(AlertSignal signal) {
+        Assessment a = signal.getAssessment();
+        Target target = rules.ruleSet().targetFor(a.partnership(), a.indicator()).orElseThrow();
+        int level = 1;
+        return new AlertEvent(AlertEvent.idFor(a.series(), a.period(), signal.getType(), a.rating(), level),
+                signal.getType(), a.partnership(), a.indicator(), a.area(), a.period(), a.rating(),
+                signal.getPreviousSeverity(), a.actual(), a.expected(), a.direction(), level, a.targetRow(), target.lead());
+    }
+
+    /** The alerts open now, by series, with their severity. */
+    public synchronized Map<SeriesKey, Rating> openAlerts() {
+        Map<SeriesKey, Rating> open = new java.util.TreeMap<>(Comparator.comparing(SeriesKey::toString));
+        for (Object o : session.getObjects(x -> x instanceof Alert)) {
+            Alert alert = (Alert) o;
+            open.put(new SeriesKey(alert.getPartnership(), alert.getIndicator(), alert.getArea()), alert.getSeverity());
+        }
+        return open;
     }
 
     /** The assessment of one period of a series, if it has one. */

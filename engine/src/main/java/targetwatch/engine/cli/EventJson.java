@@ -1,0 +1,71 @@
+package targetwatch.engine.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.Assessment;
+
+/** The one JSON form of assessments and alert events, as DESIGN.md fixes it for {@code replay --json}, the API and the topic. */
+public final class EventJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    private EventJson() {
+    }
+
+    /** {@code {"type":"assessment","partnership":...,"direction":"improving"}} with the fields in contract order. */
+    public static ObjectNode toJson(Assessment a) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("type", "assessment");
+        n.put("partnership", a.partnership());
+        n.put("indicator", a.indicator());
+        n.put("area", a.area());
+        n.put("period", a.period().toString());
+        n.put("actual", a.actual());
+        n.put("expected", a.expected());
+        n.put("rating", a.rating().name());
+        n.put("direction", a.direction().code());
+        return n;
+    }
+
+    /** {@code {"type":"alert","event":"RAISED","level":1,...}}: the alert event and the reading behind it. */
+    public static ObjectNode toJson(AlertEvent e) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("type", "alert");
+        n.put("event", e.type().name());
+        n.put("level", e.level());
+        n.put("id", e.id());
+        n.put("partnership", e.partnership());
+        n.put("indicator", e.indicator());
+        n.put("area", e.area());
+        n.put("period", e.period().toString());
+        n.put("severity", e.severity().name());
+        n.put("previousSeverity", e.previousSeverity() == null ? null : e.previousSeverity().name());
+        n.put("actual", e.actual());
+        n.put("expected", e.expected());
+        n.put("direction", e.direction().code());
+        n.put("recipient", e.recipient());
+        return n;
+    }
+
+    /** The assessment as one line of JSON. */
+    public static String line(Assessment a) {
+        return write(toJson(a));
+    }
+
+    /** The alert event as one line of JSON. */
+    public static String line(AlertEvent e) {
+        return write(toJson(e));
+    }
+
+    private static String write(ObjectNode n) {
+        try {
+            return MAPPER.writeValueAsString(n);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of plain values always serialises", e);
+        }
+    }
+}
