@@ -1,0 +1,65 @@
+package targetwatch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Map;
+
+import targetwatch.engine.cli.EngineCli;
+import targetwatch.routes.Application;
+import targetwatch.routes.Settings;
+
+/**
+ * The {@code ./targetwatch} command: {@code run} starts the service; {@code send FILE...} drops reading
+ * files into the running service's inbox; {@code replay} and {@code rules validate} run the engine alone.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "" : args[0];
+        switch (command) {
+            case "run" -> Application.run();
+            case "send" -> System.exit(send(Arrays.copyOfRange(args, 1, args.length)));
+            case "replay", "rules" -> System.exit(new EngineCli(System.out, System.err,
+                    Path.of(System.getProperty(Settings.HOME, "."))).run(args));
+            default -> {
+                System.err.println("usage: targetwatch run");
+                System.err.println("       targetwatch send FILE...");
+                System.err.println("       targetwatch replay FILE... [--rules DIR] [--json]");
+                System.err.println("       targetwatch rules validate DIR");
+                System.exit(command.isEmpty() || command.equals("help") ? 0 : 2);
+            }
+        }
+    }
+
+    /**
+     * Copies each file into the inbox under a hidden name and renames it when complete, so the service
+     * never reads half a file.
+     */
+    static int send(String... files) throws IOException {
+        if (files.length == 0) {
+            System.err.println("usage: targetwatch send FILE...");
+            return 2;
+        }
+        String inboxSetting = System.getenv().getOrDefault("TARGETWATCH_INBOX", "data/inbox");
+        Path inbox = Files.createDirectories(Settings.resolve(inboxSetting));
+        for (String f : files) {
+            Path source = Path.of(f);
+            if (!Files.isRegularFile(source)) {
+                System.err.println(f + ": no such file");
+                return 2;
+            }
+            Path tmp = inbox.resolve("." + source.getFileName() + ".part");
+            Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, inbox.resolve(source.getFileName()), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("sent " + f + " to " + inbox);
+        }
+        return 0;
+    }
+}

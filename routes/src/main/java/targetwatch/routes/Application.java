@@ -1,0 +1,100 @@
+package targetwatch.routes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+
+import targetwatch.routes.broker.BrokerStatus;
+import targetwatch.routes.ingest.FileDropRoute;
+import targetwatch.routes.ingest.IngestRoute;
+import targetwatch.routes.ingest.JmsReadingsRoute;
+import targetwatch.routes.notify.MailSender;
+import targetwatch.routes.notify.NotifyRoutes;
+import targetwatch.routes.service.IngestService;
+import targetwatch.routes.web.ApiRoutes;
+
+/** Assembles the running service on Camel Main: configuration, routes, and the start-up summary. */
+public final class Application {
+
+    private Application() {
+    }
+
+    /**
+     * A Camel Main for targetwatch with application.properties, environment overrides and then the
+     * given overrides (tests use them for ports and folders).
+     */
+    public static Main create(Map<String, String> overrides) throws IOException {
+        Main main = new Main();
+        main.configure().addConfiguration(TargetwatchConfiguration.class);
+        main.configure().addRoutesBuilder(new IngestRoute());
+        main.configure().addRoutesBuilder(new FileDropRoute());
+        main.configure().addRoutesBuilder(new JmsReadingsRoute());
+        main.configure().addRoutesBuilder(new ApiRoutes());
+        main.configure().addRoutesBuilder(new NotifyRoutes());
+        environmentOverrides().forEach(main::addOverrideProperty);
+        overrides.forEach(main::addOverrideProperty);
+        return main;
+    }
+
+    /** TARGETWATCH_BROKER_URL overrides targetwatch.broker.url, and so on for every targetwatch.* key. */
+    static Map<String, String> environmentOverrides() throws IOException {
+        Properties defaults = new Properties();
+        try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
+            defaults.load(in);
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String key : defaults.stringPropertyNames()) {
+            if (key.startsWith("targetwatch.")) {
+                String env = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+                if (env != null) {
+                    out.put(key, env);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Runs until Ctrl-C, printing a one-screen summary once everything has started. */
+    public static void run() throws Exception {
+        Main main = create(Map.of());
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport m) {
+                System.out.println(summary(m.getCamelContext()));
+            }
+        });
+        main.run();
+    }
+
+    /** What is running and where: rule set, sources, sinks, API, demo credentials. */
+    static String summary(CamelContext context) {
+        Settings s = new Settings(context);
+        IngestService service = context.getRegistry().findSingleByType(IngestService.class);
+        BrokerStatus broker = context.getRegistry().findSingleByType(BrokerStatus.class);
+        MailSender mail = context.getRegistry().findSingleByType(MailSender.class);
+        String api = "http://" + s.get("camel.server.host") + ":" + s.get("camel.server.port") + "/api";
+        String webhook = s.get("targetwatch.webhook.url");
+        return String.join("\n",
+                "",
+                "targetwatch is running. Ctrl-C stops it after finishing the work in hand.",
+                "",
+                "  rule set   " + s.path("targetwatch.rules") + ": " + service.ruleSet().targets().size() + " targets, "
+                        + service.ruleCount() + " rules, checksum " + service.ruleSet().checksum().substring(0, 12),
+                "  sources    file drop  " + s.path("targetwatch.inbox") + "   (or ./targetwatch send FILE...)",
+                "             JMS queue  " + s.get("targetwatch.queue.readings") + " on " + broker.description(),
+                "             HTTP POST  " + api + "/readings",
+                "  sinks      JMS topic  " + s.get("targetwatch.topic.alerts"),
+                "             email      " + mail.description(),
+                "             webhook    " + (webhook.isBlank() ? "none (set targetwatch.webhook.url)" : webhook),
+                "  API        " + api + "/status, " + api + "/health",
+                "  users      " + s.path("targetwatch.users.file") + " (demo passwords in "
+                        + s.path("targetwatch.users.file").resolveSibling("demo-credentials.txt") + ")",
+                "");
+    }
+}

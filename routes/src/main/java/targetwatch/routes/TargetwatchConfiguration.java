@@ -1,0 +1,96 @@
+package targetwatch.routes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import jakarta.jms.Connection;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+import targetwatch.routes.broker.BrokerStatus;
+import targetwatch.routes.broker.EmbeddedBroker;
+import targetwatch.routes.notify.MailSender;
+import targetwatch.routes.security.Users;
+import targetwatch.routes.service.IngestService;
+
+/**
+ * The beans the routes use, built from application.properties: the rule engine service, the broker
+ * (embedded by default), the JMS component, the mail sender and the API users.
+ */
+public class TargetwatchConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(context);
+        Path data = Files.createDirectories(settings.path("targetwatch.data"));
+
+        IngestService service = IngestService.load(settings.path("targetwatch.rules"));
+        context.getRegistry().bind("ingestService", service);
+        context.addService(closing(service::close), true);
+
+        String url = settings.get("targetwatch.broker.url");
+        String clientUrl;
+        BrokerStatus status;
+        ActiveMQConnectionFactory factory;
+        if (url.isBlank()) {
+            EmbeddedBroker broker = new EmbeddedBroker(data.resolve("broker"), settings.get("targetwatch.broker.host"),
+                    Integer.parseInt(settings.get("targetwatch.broker.port")));
+            broker.start();
+            context.addService(closing(broker::close), true);
+            clientUrl = EmbeddedBroker.IN_VM_URL;
+            factory = new ActiveMQConnectionFactory(clientUrl);
+            status = new BrokerStatus("embedded, " + broker.tcpUrl(), broker::isActive);
+            context.getRegistry().bind("embeddedBroker", broker);
+        } else {
+            factory = new ActiveMQConnectionFactory(url);
+            String user = settings.get("targetwatch.broker.user");
+            if (!user.isBlank()) {
+                factory.setUser(user);
+                factory.setPassword(settings.get("targetwatch.broker.password"));
+            }
+            ActiveMQConnectionFactory probeFactory = factory;
+            status = new BrokerStatus(url, () -> {
+                try (Connection c = probeFactory.createConnection()) {
+                    return true;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(factory);
+        pool.setMaxConnections(4);
+        context.addService(closing(pool::stop), true);
+        JmsComponent jms = JmsComponent.jmsComponent(pool);
+        context.addComponent("jms", jms);
+        context.getRegistry().bind("brokerStatus", status);
+
+        context.getRegistry().bind("mailSender", new MailSender(settings.get("targetwatch.smtp.host"),
+                Integer.parseInt(settings.get("targetwatch.smtp.port")), settings.get("targetwatch.mail.from"),
+                settings.path("targetwatch.mail.dir")));
+
+        Path usersFile = settings.path("targetwatch.users.file");
+        context.getRegistry().bind("users", Users.loadOrCreateDemo(usersFile,
+                usersFile.resolveSibling("demo-credentials.txt")));
+    }
+
+    /** A service that only closes something when the context stops (after the routes have). */
+    private static ServiceSupport closing(Closer closer) {
+        return new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                closer.close();
+            }
+        };
+    }
+
+    @FunctionalInterface
+    private interface Closer {
+        void close() throws Exception;
+    }
+}

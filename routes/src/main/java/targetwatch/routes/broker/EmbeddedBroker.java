@@ -1,0 +1,79 @@
+package targetwatch.routes.broker;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.CoreAddressConfiguration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+
+/**
+ * The default broker: ActiveMQ Artemis in this process, with a persistent journal under the data folder
+ * and a TCP acceptor so that a partner's own Artemis or JMS client can connect.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+    public static final String READINGS = "targetwatch.readings";
+    public static final String READINGS_DLQ = "targetwatch.readings.DLQ";
+    public static final String ALERTS = "targetwatch.alerts";
+    /** In-process connections skip the network. */
+    public static final String IN_VM_URL = "vm://0";
+    /** A message the service keeps failing on is parked after this many attempts. */
+    private static final int MAX_DELIVERY_ATTEMPTS = 5;
+
+    private final EmbeddedActiveMQ server = new EmbeddedActiveMQ();
+    private final String tcpUrl;
+
+    /**
+     * @param dataDir where the journal, bindings, paging and large messages live
+     * @param host the address the TCP acceptor listens on (localhost by default)
+     * @param port the TCP port (61616 by default)
+     */
+    public EmbeddedBroker(Path dataDir, String host, int port) throws Exception {
+        this.tcpUrl = "tcp://" + host + ":" + port;
+        Configuration config = new ConfigurationImpl()
+                .setName("targetwatch")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJournalDirectory(dataDir.resolve("journal").toString())
+                .setBindingsDirectory(dataDir.resolve("bindings").toString())
+                .setPagingDirectory(dataDir.resolve("paging").toString())
+                .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .addAcceptorConfiguration("in-vm", IN_VM_URL)
+                .addAcceptorConfiguration("tcp", tcpUrl)
+                .setJMXManagementEnabled(false);
+        config.addAddressSetting(READINGS, new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of(READINGS_DLQ))
+                .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2));
+        config.addAddressConfiguration(new CoreAddressConfiguration().setName(READINGS).addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfiguration(QueueConfiguration.of(READINGS).setRoutingType(RoutingType.ANYCAST)));
+        config.addAddressConfiguration(new CoreAddressConfiguration().setName(READINGS_DLQ).addRoutingType(RoutingType.ANYCAST)
+                .addQueueConfiguration(QueueConfiguration.of(READINGS_DLQ).setRoutingType(RoutingType.ANYCAST)));
+        config.addAddressConfiguration(new CoreAddressConfiguration().setName(ALERTS).addRoutingType(RoutingType.MULTICAST));
+        server.setConfiguration(config);
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /** The URL a partner's client uses. */
+    public String tcpUrl() {
+        return tcpUrl;
+    }
+
+    public boolean isActive() {
+        return server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -1,0 +1,143 @@
+package targetwatch.routes.web;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.rest.RestBindingMode;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import targetwatch.engine.cli.EventJson;
+import targetwatch.engine.model.Assessment;
+import targetwatch.engine.readings.ReadingFormat;
+import targetwatch.routes.broker.BrokerStatus;
+import targetwatch.routes.ingest.Batch;
+import targetwatch.routes.ingest.IngestRoute;
+import targetwatch.routes.security.Role;
+import targetwatch.routes.service.IngestService;
+
+/**
+ * Source and API over HTTP: {@code POST /api/readings} (JSON), {@code GET /api/status} (the latest
+ * assessment of every indicator) and {@code GET /api/health} (open to all: broker, database, rule set, counts).
+ */
+public class ApiRoutes extends RouteBuilder {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+
+    @Override
+    public void configure() {
+        onException(ApiException.class).handled(true).process(exchange -> {
+            ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", e.getMessage());
+            if (e.details() != null) {
+                body.put("details", e.details());
+            }
+            respond(exchange, e.status(), body);
+            if (e.status() == 401) {
+                exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"targetwatch\"");
+            }
+        });
+
+        restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
+
+        rest("/api")
+                .post("/readings").routeId("ingest-http").to("direct:http-readings")
+                .get("/status").routeId("api-status").to("direct:api-status")
+                .get("/health").routeId("api-health").to("direct:api-health");
+
+        ReadingFormat format = new ReadingFormat();
+        from("direct:http-readings").routeId("ingest-http-readings")
+                .process(ApiAuth.require(Role.LEAD))
+                .process(exchange -> {
+                    String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
+                    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+                        throw new ApiException(415, "send readings as application/json (got " + (type == null ? "no content type" : type) + ")");
+                    }
+                    long max = Long.parseLong(exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}"));
+                    byte[] body = readLimited(exchange.getIn().getBody(InputStream.class), max);
+                    Batch batch = new Batch("request");
+                    format.parseJson("request", new ByteArrayInputStream(body), batch);
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    List<Map<String, Object>> problems = new ArrayList<>();
+                    batch.rejected().forEach(r -> problems.add(problem(r.row(), r.reason())));
+                    batch.readings().forEach(p -> service.problemsWith(p.reading())
+                            .forEach(reason -> problems.add(problem(p.position(), reason))));
+                    if (!problems.isEmpty()) {
+                        service.countDeadLettered();
+                        throw new ApiException(400, "no reading was taken: fix these and send again", problems);
+                    }
+                    exchange.getIn().setBody(batch);
+                })
+                .to(IngestRoute.URI)
+                .process(exchange -> {
+                    IngestService.Result result = exchange.getIn().getBody(IngestService.Result.class);
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("accepted", result.accepted());
+                    body.put("assessments", result.assessments().stream().map(EventJson::toJson).toList());
+                    body.put("alerts", result.alertEvents().stream().map(EventJson::toJson).toList());
+                    respond(exchange, 202, body);
+                });
+
+        from("direct:api-status").routeId("api-status-view")
+                .process(ApiAuth.require(Role.VIEWER))
+                .process(exchange -> {
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    List<Assessment> latest = service.latest();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("ruleSet", service.ruleSet().checksum());
+                    body.put("assessments", latest.stream().map(EventJson::toJson).toList());
+                    respond(exchange, 200, body);
+                });
+
+        from("direct:api-health").routeId("api-health-view")
+                .process(exchange -> {
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    BrokerStatus broker = exchange.getContext().getRegistry().findSingleByType(BrokerStatus.class);
+                    boolean brokerUp = broker.isUp();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("status", brokerUp ? "UP" : "DOWN");
+                    body.put("broker", Map.of("status", brokerUp ? "UP" : "DOWN", "url", broker.description()));
+                    body.put("database", Map.of("status", "NONE",
+                            "note", "readings are held in memory and rebuilt from the sources until durable storage lands"));
+                    body.put("ruleSet", Map.of("checksum", service.ruleSet().checksum(),
+                            "targets", service.ruleSet().targets().size(), "rules", service.ruleCount()));
+                    body.put("readings", Map.of("taken", service.readingsTaken(), "rejected", service.readingsRejected(),
+                            "deadLettered", service.deadLettered()));
+                    respond(exchange, brokerUp ? 200 : 503, body);
+                });
+    }
+
+    private static Map<String, Object> problem(long item, String reason) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("item", item);
+        m.put("reason", reason);
+        return m;
+    }
+
+    /** Reads at most {@code max} bytes, answering 413 for a larger body. */
+    static byte[] readLimited(InputStream in, long max) throws IOException {
+        if (in == null) {
+            throw new ApiException(400, "the request has no body");
+        }
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        if (data.length > max) {
+            throw new ApiException(413, "the body is larger than the limit of " + max + " bytes");
+        }
+        return data;
+    }
+
+    private static void respond(Exchange exchange, int status, Object body) throws IOException {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(JSON.writeValueAsString(body));
+    }
+}
