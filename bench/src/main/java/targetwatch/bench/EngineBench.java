@@ -42,16 +42,17 @@ public final class EngineBench {
 
     /** What a run measures and how often; every field has a command-line option. */
     record Options(Path rules, int targets, int readings, int firstYear, int lastYear, int coldRounds,
-                   int buildRounds, int largeBuildRounds, int rounds) {
+                   int largeColdRounds, int buildRounds, int largeBuildRounds, int rounds) {
 
         static Options parse(String[] args) {
             Path rules = Path.of("rules");
             int targets = 1000;
             int readings = 100_000;
             int coldRounds = 3;
+            int largeColdRounds = 1;
             int buildRounds = 5;
             int largeBuildRounds = 3;
-            int rounds = 5;
+            int rounds = 3;
             for (int i = 0; i < args.length; i++) {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (args[i]) {
@@ -59,15 +60,17 @@ public final class EngineBench {
                     case "--targets" -> targets = Integer.parseInt(required(args[i], value));
                     case "--readings" -> readings = Integer.parseInt(required(args[i], value));
                     case "--cold-rounds" -> coldRounds = Integer.parseInt(required(args[i], value));
+                    case "--large-cold-rounds" -> largeColdRounds = Integer.parseInt(required(args[i], value));
                     case "--build-rounds" -> buildRounds = Integer.parseInt(required(args[i], value));
                     case "--large-build-rounds" -> largeBuildRounds = Integer.parseInt(required(args[i], value));
                     case "--rounds" -> rounds = Integer.parseInt(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rules DIR"
-                            + " --targets N --readings N --cold-rounds N --build-rounds N --large-build-rounds N --rounds N)");
+                            + " --targets N --readings N --cold-rounds N --large-cold-rounds N --build-rounds N --large-build-rounds N --rounds N)");
                 }
                 i++;
             }
-            return new Options(rules, targets, readings, 2012, 2018, coldRounds, buildRounds, largeBuildRounds, rounds);
+            return new Options(rules, targets, readings, 2012, 2018, coldRounds, largeColdRounds, buildRounds,
+                    largeBuildRounds, rounds);
         }
 
         private static String required(String option, String value) {
@@ -79,8 +82,7 @@ public final class EngineBench {
     }
 
     /** The figures of one rule set's builds. */
-    private record BuildFigures(String name, int targets, int rules, Samples cold, Samples coldCompile, Samples warm,
-                                Samples warmCompile) {
+    private record BuildFigures(String name, int targets, int rules, Samples cold, Samples warm, Samples warmValidate) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,13 +91,14 @@ public final class EngineBench {
 
     private void run() throws Exception {
         Instant started = Instant.now();
+        String loadBefore = loadAverage();
         Path work = Files.createTempDirectory("targetwatch-bench-");
         try {
             Path generated = GeneratedRuleSet.write(options.rules(), work.resolve("generated-" + options.targets()), options.targets());
             progress("generated a %d-target rule set in %s", options.targets(), generated);
 
-            BuildFigures real = builds("rules/ (Maidstone)", options.rules(), options.buildRounds(), 3);
-            BuildFigures large = builds("generated", generated, options.largeBuildRounds(), 1);
+            BuildFigures real = builds("rules/ (Maidstone)", options.rules(), options.coldRounds(), options.buildRounds(), 3);
+            BuildFigures large = builds("generated", generated, options.largeColdRounds(), options.largeBuildRounds(), 1);
 
             CompiledRules compiled = new RuleCompiler().load(options.rules());
             ReadingFeed feed = ReadingFeed.generate(compiled.ruleSet().targets(), options.readings(), options.firstYear(),
@@ -105,7 +108,7 @@ public final class EngineBench {
             progress("wrote %,d readings (%,d bytes) to %s", feed.readings().size(), Files.size(csv), csv);
             String throughput = throughput(compiled, feed, csv);
 
-            header(started);
+            header(started, loadBefore);
             buildTable(real, large);
             table.append(throughput);
             table.append(String.format(Locale.ROOT, "%nrun took %s%n",
@@ -118,20 +121,18 @@ public final class EngineBench {
 
     // ---- rule set builds ----
 
-    private BuildFigures builds(String name, Path folder, int rounds, int warmups) throws Exception {
+    private BuildFigures builds(String name, Path folder, int coldRounds, int rounds, int warmups) throws Exception {
         Samples cold = new Samples();
-        Samples coldCompile = new Samples();
         int rules = 0;
-        for (int i = 1; i <= options.coldRounds(); i++) {
+        for (int i = 1; i <= coldRounds; i++) {
             long[] figures = coldBuild(folder);
             cold.add(figures[0] / 1e6);
-            coldCompile.add(figures[1] / 1e6);
             rules = (int) figures[2];
-            progress("%s: cold build %d/%d: %.0f ms (compile %.0f ms, %d rules)", name, i, options.coldRounds(),
+            progress("%s: cold build %d/%d: %.0f ms (compile %.0f ms, %d rules)", name, i, coldRounds,
                     figures[0] / 1e6, figures[1] / 1e6, rules);
         }
         Samples warm = new Samples();
-        Samples warmCompile = new Samples();
+        Samples warmValidate = new Samples();
         RuleCompiler compiler = new RuleCompiler();
         int targets = 0;
         for (int i = 1 - warmups; i <= rounds; i++) {
@@ -143,12 +144,12 @@ public final class EngineBench {
             rules = compiled.ruleCount();
             if (i >= 1) {
                 warm.add(ms);
-                warmCompile.add(compiled.buildTime().toNanos() / 1e6);
+                warmValidate.add(ms - compiled.buildTime().toNanos() / 1e6);
             }
             progress("%s: %s build %d/%d: %.0f ms (compile %.0f ms, %d rules)", name, i >= 1 ? "warm" : "warm-up",
                     i >= 1 ? i : i + warmups, i >= 1 ? rounds : warmups, ms, compiled.buildTime().toNanos() / 1e6, rules);
         }
-        return new BuildFigures(name, targets, rules, cold, coldCompile, warm, warmCompile);
+        return new BuildFigures(name, targets, rules, cold, warm, warmValidate);
     }
 
     /** Builds the rule set in a fresh JVM with this JVM's options; returns wall nanos, compile nanos, rule count. */
@@ -283,23 +284,34 @@ public final class EngineBench {
 
     // ---- report ----
 
-    private void header(Instant started) {
+    private void header(Instant started, String loadBefore) {
         Runtime rt = Runtime.getRuntime();
         table.append(String.format(Locale.ROOT, "targetwatch engine benchmark, %s%n", started.truncatedTo(ChronoUnit.SECONDS)));
         table.append(String.format(Locale.ROOT, "Java %s, %d cores, max heap %,d MB, JVM options %s%n",
                 System.getProperty("java.version"), rt.availableProcessors(), rt.maxMemory() / 1024 / 1024,
                 ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        table.append(String.format(Locale.ROOT, "load average (1/5/15 min) at start %s, at end %s%n", loadBefore, loadAverage()));
+    }
+
+    /** The machine's load averages, to read the figures by: other work on a 2-core machine moves them. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private void buildTable(BuildFigures... figures) {
         table.append(String.format(Locale.ROOT, "%nRule set build: RuleCompiler.load (validate + compile), wall-clock ms, median [min-max];%n"
                 + "cold = first load in a fresh JVM (one JVM per round), warm = later loads in one JVM after warm-up;%n"
-                + "compile = the part of it CompiledRules.buildTime() reports%n"));
-        table.append(String.format(Locale.ROOT, "  %-20s %7s %6s %22s %22s %18s%n", "rule set", "targets", "rules",
-                "cold ms", "warm ms", "warm compile ms"));
+                + "validate = the part of a warm load outside the compile CompiledRules.buildTime() reports%n"));
+        table.append(String.format(Locale.ROOT, "  %-20s %7s %6s %28s %28s %12s%n", "rule set", "targets", "rules",
+                "cold ms", "warm ms", "validate ms"));
         for (BuildFigures f : figures) {
-            table.append(String.format(Locale.ROOT, "  %-20s %7d %6d %22s %22s %18s%n", f.name(), f.targets(), f.rules(),
-                    ms(f.cold()), ms(f.warm()), String.format(Locale.ROOT, "%,.0f", f.warmCompile().median())));
+            table.append(String.format(Locale.ROOT, "  %-20s %7d %6d %28s %28s %12s%n", f.name(), f.targets(), f.rules(),
+                    ms(f.cold()), ms(f.warm()), String.format(Locale.ROOT, "%,.0f", f.warmValidate().median())));
         }
     }
 

@@ -42,7 +42,7 @@ public final class Application {
         return main;
     }
 
-    /** TARGETWATCH_BROKER_URL overrides targetwatch.broker.url, and so on for every targetwatch.* key. */
+    /** TARGETWATCH_BROKER_URL overrides targetwatch.broker.url, and so on for every key of application.properties. */
     static Map<String, String> environmentOverrides() throws IOException {
         Properties defaults = new Properties();
         try (InputStream in = Application.class.getResourceAsStream("/application.properties")) {
@@ -50,11 +50,9 @@ public final class Application {
         }
         Map<String, String> out = new java.util.TreeMap<>();
         for (String key : defaults.stringPropertyNames()) {
-            if (key.startsWith("targetwatch.")) {
-                String env = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
-                if (env != null) {
-                    out.put(key, env);
-                }
+            String env = System.getenv(key.toUpperCase().replace('.', '_').replace('-', '_'));
+            if (env != null) {
+                out.put(key, env);
             }
         }
         return out;

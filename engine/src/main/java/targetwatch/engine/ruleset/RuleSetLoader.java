@@ -128,10 +128,13 @@ public final class RuleSetLoader {
         return out;
     }
 
-    /** Parses a secretariat CSV into rows of cells by column, or reports why it cannot. */
+    /**
+     * Parses a secretariat CSV into rows of cells by column, or reports why it cannot. Empty lines are
+     * skipped but still counted, so that row numbers are the ones a spreadsheet or text editor shows.
+     */
     static List<Cells> rows(String file, String text, List<String> required, List<RuleSetError> errors) {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).build();
+                .setIgnoreEmptyLines(false).build();
         List<Cells> rows = new ArrayList<>();
         try (Reader r = new StringReader(text); CSVParser parser = CSVParser.parse(r, format)) {
             List<String> header = parser.getHeaderNames();
@@ -143,6 +146,9 @@ public final class RuleSetLoader {
             }
             for (CSVRecord rec : parser) {
                 int row = (int) rec.getRecordNumber() + 1;
+                if (rec.size() == 1 && rec.get(0).isEmpty()) {
+                    continue;
+                }
                 if (!rec.isConsistent()) {
                     errors.add(new RuleSetError(file, row, "", "has " + rec.size() + " cells where the header has "
                             + header.size()));

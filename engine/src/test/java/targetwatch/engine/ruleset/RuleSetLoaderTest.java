@@ -221,6 +221,12 @@ class RuleSetLoaderTest {
     }
 
     @Test
+    void empty_and_blank_lines_are_skipped() throws Exception {
+        Files.writeString(targets, Files.readString(targets).replaceFirst("\n", "\n   \n") + "\n\n");
+        assertEquals(14, new RuleSetLoader().load(folder).targets().size());
+    }
+
+    @Test
     void every_error_is_reported_at_once() throws Exception {
         int forty = RuleFolders.editCell(targets, "ksi-casualties", "target", "forty");
         int kind = RuleFolders.editCell(targets, "asb-satisfaction", "kind", "increase");

@@ -3,6 +3,7 @@ package targetwatch.routes.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 import targetwatch.engine.readings.RejectedReading;
@@ -32,9 +33,9 @@ public class IngestRoute extends RouteBuilder {
                             result.alertEvents(), rejected));
                     exchange.setProperty("alertEvents", result.alertEvents());
                 })
-                .filter(simple("${exchangeProperty.alertEvents.size()} > 0"))
+                .filter(exchange -> !exchange.getProperty("alertEvents", List.class).isEmpty())
                     .split(exchangeProperty("alertEvents"))
-                        .to(ALERTS)
+                        .to(ExchangePattern.InOnly, ALERTS)
                     .end()
                 .end();
     }

@@ -1,5 +1,6 @@
 package targetwatch.routes.notify;
 
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -45,7 +46,7 @@ public class NotifyRoutes extends RouteBuilder {
                     exchange.getIn().setHeader("eventId", e.id());
                     exchange.getIn().setBody(EventJson.line(e));
                 })
-                .to("jms:topic:{{targetwatch.topic.alerts}}");
+                .to(ExchangePattern.InOnly, "jms:topic:{{targetwatch.topic.alerts}}");
 
         from("seda:notify-email?size=100000").routeId("notify-email")
                 .process(exchange -> {
