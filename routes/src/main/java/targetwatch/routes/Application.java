@@ -84,6 +84,7 @@ public final class Application {
                 "",
                 "  rule set   " + s.path("targetwatch.rules") + ": " + service.ruleSet().targets().size() + " targets, "
                         + service.ruleCount() + " rules, checksum " + service.ruleSet().checksum().substring(0, 12),
+                "  database   " + service.store().description() + ": " + service.store().readingCount() + " readings stored",
                 "  sources    file drop  " + s.path("targetwatch.inbox") + "   (or ./targetwatch send FILE...)",
                 "             JMS queue  " + s.get("targetwatch.queue.readings") + " on " + broker.description(),
                 "             HTTP POST  " + api + "/readings",

@@ -1,6 +1,10 @@
 package targetwatch.routes;
 
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
 import java.nio.file.Path;
 
 import jakarta.jms.Connection;
@@ -12,15 +16,21 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
+import targetwatch.engine.rules.RuleCompiler;
+import targetwatch.engine.store.JdbcStore;
+import targetwatch.engine.store.Sink;
+import targetwatch.engine.store.Store;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.notify.MailSender;
+import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
 
 /**
- * The beans the routes use, built from application.properties: the rule engine service, the broker
- * (embedded by default), the JMS component, the mail sender and the API users.
+ * The beans the routes use, built from application.properties: the store (embedded H2 by default),
+ * the rule engine service, the outbox relay, the broker (embedded by default), the JMS component, the
+ * mail sender and the API users.
  */
 public class TargetwatchConfiguration implements CamelConfiguration {
 
@@ -29,9 +39,21 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         Settings settings = new Settings(context);
         Path data = Files.createDirectories(settings.path("targetwatch.data"));
 
-        IngestService service = IngestService.load(settings.path("targetwatch.rules"));
+        String dbUrl = settings.get("targetwatch.db.url");
+        if (dbUrl.isBlank()) {
+            dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath();
+        }
+        Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"));
+        context.addService(closing(store::close), true);
+        boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
+        Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);
+        IngestService service = new IngestService(new RuleCompiler().load(settings.path("targetwatch.rules")), store, sinks,
+                Clock.systemUTC());
         context.getRegistry().bind("ingestService", service);
         context.addService(closing(service::close), true);
+        context.getRegistry().bind("outboxRelay", new OutboxRelay(store, context.createProducerTemplate(), Clock.systemUTC(),
+                Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook));
 
         String url = settings.get("targetwatch.broker.url");
         String clientUrl;

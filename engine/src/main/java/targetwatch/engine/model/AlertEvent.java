@@ -6,14 +6,16 @@ import java.util.UUID;
 
 /**
  * One thing that happened to an alert, for the people and systems that must hear of it. Its id is
- * stable: the same event of the same readings always has the same id, so subscribers can drop repeats.
+ * stable: the same readings in the same order always give the same events with the same ids, so
+ * subscribers can drop repeats.
  *
+ * @param sequence the number of this event among its series' events (from 1)
  * @param severity the alert's severity after the event (the rating of its latest period; GREEN once resolved)
  * @param previousSeverity the severity before, or null when it was raised
  * @param level the escalation level (1: the target's lead)
  * @param recipient the contact id the event goes to
  */
-public record AlertEvent(String id, AlertEventType type, String partnership, String indicator, String area,
+public record AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
                          Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
                          Direction direction, int level, int targetRow, String recipient) {
 
@@ -23,9 +25,10 @@ public record AlertEvent(String id, AlertEventType type, String partnership, Str
         }
     }
 
-    /** The stable id of an event: the same series, period, type and severity always give the same id. */
-    public static String idFor(SeriesKey series, Period period, AlertEventType type, Rating severity, int level) {
-        String key = series + "|" + period + "|" + type + "|" + severity + "|" + level;
+    /** The stable id of an event: its series, its number in the series, and what it says. */
+    public static String idFor(SeriesKey series, long sequence, Period period, AlertEventType type, Rating severity,
+                               int level) {
+        String key = series + "|" + sequence + "|" + period + "|" + type + "|" + severity + "|" + level;
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
     }
 

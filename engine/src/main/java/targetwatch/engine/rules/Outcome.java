@@ -5,10 +5,14 @@ import java.util.List;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Assessment;
 
-/** What one reading (or batch) changed: the assessments, and the alert events to deliver, in order. */
-public record Outcome(List<Assessment> assessments, List<AlertEvent> alertEvents) {
+/**
+ * What one reading (or batch) changed: the assessments, and the alert events to deliver, in order.
+ *
+ * @param recorded whether the reading was new or a revision (false for an exact repeat), so worth storing
+ */
+public record Outcome(boolean recorded, List<Assessment> assessments, List<AlertEvent> alertEvents) {
 
-    public static final Outcome NOTHING = new Outcome(List.of(), List.of());
+    public static final Outcome NOTHING = new Outcome(false, List.of(), List.of());
 
     public Outcome {
         assessments = List.copyOf(assessments);

@@ -42,6 +42,8 @@ public final class RuleEngine implements AutoCloseable {
     private final List<Assessment> inserted = new ArrayList<>();
     private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<FactHandle> signals = new ArrayList<>();
+    /** How many alert events each series has had: part of each event's stable id. */
+    private final Map<SeriesKey, Long> eventSequences = new HashMap<>();
     private CompiledRules rules;
     private KieSession session;
 
@@ -181,7 +183,7 @@ public final class RuleEngine implements AutoCloseable {
         inserted.clear();
         deleted.clear();
         changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
-        return new Outcome(changed, events);
+        return new Outcome(true, changed, events);
     }
 
     /** The event a signal stands for, addressed to the lead of the target that rated it. */
@@ -189,9 +191,19 @@ public final class RuleEngine implements AutoCloseable {
         Assessment a = signal.getAssessment();
         Target target = rules.ruleSet().targetFor(a.partnership(), a.indicator()).orElseThrow();
         int level = 1;
-        return new AlertEvent(AlertEvent.idFor(a.series(), a.period(), signal.getType(), a.rating(), level),
-                signal.getType(), a.partnership(), a.indicator(), a.area(), a.period(), a.rating(),
+        long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
+        return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), signal.getType(), a.rating(), level),
+                sequence, signal.getType(), a.partnership(), a.indicator(), a.area(), a.period(), a.rating(),
                 signal.getPreviousSeverity(), a.actual(), a.expected(), a.direction(), level, a.targetRow(), target.lead());
+    }
+
+    /**
+     * Restores how many alert events each series has had (from the store, after a restart), so that
+     * new events continue the sequence and get new ids.
+     */
+    public synchronized void restoreEventSequences(Map<SeriesKey, Long> sequences) {
+        eventSequences.clear();
+        eventSequences.putAll(sequences);
     }
 
     /** The alerts open now, by series, with their severity. */

@@ -45,7 +45,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .addAcceptorConfiguration("in-vm", IN_VM_URL)
                 .addAcceptorConfiguration("tcp", tcpUrl)
-                .setJMXManagementEnabled(false);
+                .setJMXManagementEnabled(false)
+                // alert events carry their id as the duplicate id: remember enough of them to drop resends
+                .setIDCacheSize(200_000)
+                .setPersistIDCache(true);
         config.addAddressSetting(READINGS, new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(READINGS_DLQ))
                 .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)

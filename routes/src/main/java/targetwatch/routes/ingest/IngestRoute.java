@@ -10,14 +10,16 @@ import targetwatch.engine.readings.RejectedReading;
 import targetwatch.routes.service.IngestService;
 
 /**
- * The one route every source adapts onto: assesses a {@link Batch} and hands each alert event to the
- * notification fan-out without waiting for it. The body comes back as an {@link IngestService.Result}
- * holding every rejected row, from parsing or from the rule set.
+ * The one route every source adapts onto: assesses a {@link Batch}, storing readings, assessments,
+ * alert events and their deliveries in one transaction, then nudges the outbox relay without waiting
+ * for it. The body comes back as an {@link IngestService.Result} holding every rejected row, from
+ * parsing or from the rule set.
  */
 public class IngestRoute extends RouteBuilder {
 
     public static final String URI = "direct:ingest";
-    public static final String ALERTS = "seda:alerts?size=100000&blockWhenFull=false";
+    /** Wakes the outbox relay at once instead of at its next poll; a nudge while one waits is dropped. */
+    public static final String NUDGE = "seda:outbox-nudge?size=1&discardWhenFull=true";
 
     @Override
     public void configure() {
@@ -31,12 +33,9 @@ public class IngestRoute extends RouteBuilder {
                     rejected.sort((a, b) -> Long.compare(a.row(), b.row()));
                     exchange.getIn().setBody(new IngestService.Result(result.accepted(), result.assessments(),
                             result.alertEvents(), rejected));
-                    exchange.setProperty("alertEvents", result.alertEvents());
                 })
-                .filter(exchange -> !exchange.getProperty("alertEvents", List.class).isEmpty())
-                    .split(exchangeProperty("alertEvents"))
-                        .to(ExchangePattern.InOnly, ALERTS)
-                    .end()
+                .filter(exchange -> !exchange.getIn().getBody(IngestService.Result.class).alertEvents().isEmpty())
+                    .to(ExchangePattern.InOnly, NUDGE)
                 .end();
     }
 }

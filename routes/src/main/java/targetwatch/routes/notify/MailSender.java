@@ -48,8 +48,16 @@ public final class MailSender {
         return usesSmtp() ? "smtp://" + smtpHost + ":" + smtpPort : mailDir.toString() + "/*.eml";
     }
 
-    public void send(AlertMail mail, String eventId) throws Exception {
-        MimeMessage m = new MimeMessage(session);
+    /** Sends the mail and returns what the server or folder said, for the outbox record. */
+    public String send(AlertMail mail, String eventId) throws Exception {
+        String messageId = "<" + eventId + "." + Integer.toHexString(mail.to().hashCode()) + "@targetwatch>";
+        MimeMessage m = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                // the same event to the same person always has the same Message-ID, so a resend can be recognised
+                setHeader("Message-ID", messageId);
+            }
+        };
         m.setFrom(new InternetAddress(from));
         m.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), mail.toName(), "UTF-8"));
         m.setSubject(mail.subject(), "UTF-8");
@@ -65,7 +73,7 @@ public final class MailSender {
         m.saveChanges();
         if (usesSmtp()) {
             Transport.send(m);
-            return;
+            return "accepted by " + description();
         }
         Files.createDirectories(mailDir);
         String name = eventId + "-" + mail.to().replaceAll("[^A-Za-z0-9.@_-]", "_") + ".eml";
@@ -78,5 +86,6 @@ public final class MailSender {
         }
         Files.move(tmp, mailDir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return "written to " + mailDir.resolve(name);
     }
 }

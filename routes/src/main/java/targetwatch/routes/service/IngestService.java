@@ -1,87 +1,135 @@
 package targetwatch.routes.service;
 
-import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.InvalidReadingException;
 import targetwatch.engine.rules.Outcome;
-import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSet;
-import targetwatch.engine.ruleset.RuleSetRejectedException;
+import targetwatch.engine.store.Sink;
+import targetwatch.engine.store.Store;
+import targetwatch.engine.store.StoredReading;
 
 /**
- * What the routes see of the engine: readings in, assessments and alert events out, and the counts the
- * health check reports. Every source route goes through {@link #ingest}.
+ * What the routes see of the engine and the store: readings in; assessments, alert events and their
+ * deliveries committed together; the counts the health check reports. Every source goes through
+ * {@link #ingest}. On start the engine's working memory is rebuilt from the stored readings.
  */
 public final class IngestService implements AutoCloseable {
 
-    private final RuleEngine engine;
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final int RECOVERY_CHUNK = 5_000;
+
     private final CompiledRules rules;
+    private final Store store;
+    private final Set<Sink> sinks;
+    private final Clock clock;
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
+    private RuleEngine engine;
 
-    public IngestService(CompiledRules rules) {
-        this.rules = rules;
-        this.engine = new RuleEngine(rules);
-    }
-
-    /** Loads and compiles the rule set folder; a refused one stops start-up with its errors. */
-    public static IngestService load(Path rulesFolder) throws RuleSetRejectedException {
-        return new IngestService(new RuleCompiler().load(rulesFolder));
-    }
-
-    /** The result of one ingestion: what changed, and the readings that were refused with their reasons. */
-    public record Result(int accepted, List<Assessment> assessments, List<targetwatch.engine.model.AlertEvent> alertEvents,
+    /** The result of one ingestion: what changed, and the readings refused with their reasons. */
+    public record Result(int accepted, List<Assessment> assessments, List<AlertEvent> alertEvents,
                          List<RejectedReading> rejected) {
-    }
-
-    /** Why the rule set cannot take this reading, or empty. Nothing is stored. */
-    public List<String> problemsWith(Reading r) {
-        return engine.problemsWith(r);
-    }
-
-    /**
-     * Assesses readings in order. Each reading the rule set refuses is reported with {@code where} and
-     * its position; the others are assessed.
-     */
-    public Result ingest(String where, List<Positioned> readings) {
-        List<Assessment> assessments = new ArrayList<>();
-        List<targetwatch.engine.model.AlertEvent> events = new ArrayList<>();
-        List<RejectedReading> refused = new ArrayList<>();
-        int accepted = 0;
-        for (Positioned p : readings) {
-            try {
-                Outcome o = engine.process(p.reading());
-                assessments.addAll(o.assessments());
-                events.addAll(o.alertEvents());
-                accepted++;
-            } catch (InvalidReadingException e) {
-                refused.add(new RejectedReading(where, p.position(), e.getMessage()));
-            }
-        }
-        taken.addAndGet(accepted);
-        rejected.addAndGet(refused.size());
-        return new Result(accepted, assessments, events, refused);
     }
 
     /** A reading with its row or item number in what it came in. */
     public record Positioned(Reading reading, long position) {
     }
 
-    /** Counts a message or file that went to the dead-letter place. */
+    public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock) {
+        this.rules = rules;
+        this.store = store;
+        this.sinks = Set.copyOf(sinks);
+        this.clock = clock;
+        this.engine = recover();
+    }
+
+    /** A new engine holding every stored reading, its alert numbering continued; nothing is sent again. */
+    private RuleEngine recover() {
+        long started = System.nanoTime();
+        RuleEngine fresh = new RuleEngine(rules);
+        List<Reading> chunk = new ArrayList<>(RECOVERY_CHUNK);
+        long[] count = new long[1];
+        store.forEachReading(r -> {
+            chunk.add(r);
+            count[0]++;
+            if (chunk.size() == RECOVERY_CHUNK) {
+                fresh.submitAll(chunk);
+                chunk.clear();
+            }
+        });
+        fresh.submitAll(chunk);
+        fresh.restoreEventSequences(store.eventSequences());
+        if (count[0] > 0) {
+            LOG.info("rebuilt rule state from {} stored readings in {} ms", count[0], (System.nanoTime() - started) / 1_000_000);
+        }
+        return fresh;
+    }
+
+    /** Why the rule set cannot take this reading, or empty. Nothing is stored. */
+    public synchronized List<String> problemsWith(Reading r) {
+        return engine.problemsWith(r);
+    }
+
+    /**
+     * Assesses readings in order and stores them with everything they caused in one transaction. Each
+     * reading the rule set refuses is reported with {@code where} and its position; the others are taken.
+     * If the store fails nothing is kept: the engine is rebuilt from the store and the exception thrown,
+     * so the caller's source can roll back and try again.
+     */
+    public synchronized Result ingest(String where, List<Positioned> readings) {
+        List<Assessment> assessments = new ArrayList<>();
+        List<AlertEvent> events = new ArrayList<>();
+        List<RejectedReading> refused = new ArrayList<>();
+        List<StoredReading> toStore = new ArrayList<>();
+        int accepted = 0;
+        try {
+            for (Positioned p : readings) {
+                try {
+                    Outcome o = engine.process(p.reading());
+                    accepted++;
+                    if (o.recorded()) {
+                        toStore.add(new StoredReading(p.reading(), where + (p.position() > 0 ? ":" + p.position() : ""),
+                                o.assessments(), o.alertEvents()));
+                        assessments.addAll(o.assessments());
+                        events.addAll(o.alertEvents());
+                    }
+                } catch (InvalidReadingException e) {
+                    refused.add(new RejectedReading(where, p.position(), e.getMessage()));
+                }
+            }
+            store.save(toStore, sinks, rules.ruleSet().checksum(), clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("could not store what {} brought ({}); rebuilding rule state from the store", where, e.getMessage());
+            engine.close();
+            engine = recover();
+            throw e;
+        }
+        taken.addAndGet(accepted);
+        rejected.addAndGet(refused.size());
+        return new Result(accepted, assessments, events, refused);
+    }
+
+    /** Counts a message, file or request that went to the dead-letter place. */
     public void countDeadLettered() {
         deadLettered.incrementAndGet();
     }
 
-    public List<Assessment> latest() {
+    public synchronized List<Assessment> latest() {
         return engine.latest();
     }
 
@@ -91,6 +139,10 @@ public final class IngestService implements AutoCloseable {
 
     public int ruleCount() {
         return rules.ruleCount();
+    }
+
+    public Store store() {
+        return store;
     }
 
     public long readingsTaken() {
@@ -106,7 +158,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         engine.close();
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import targetwatch.engine.cli.EventJson;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.readings.ReadingFormat;
+import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.ingest.Batch;
 import targetwatch.routes.ingest.IngestRoute;
@@ -103,16 +104,18 @@ public class ApiRoutes extends RouteBuilder {
                     IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
                     BrokerStatus broker = exchange.getContext().getRegistry().findSingleByType(BrokerStatus.class);
                     boolean brokerUp = broker.isUp();
+                    boolean dbUp = service.store().isHealthy();
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("status", brokerUp ? "UP" : "DOWN");
+                    body.put("status", brokerUp && dbUp ? "UP" : "DOWN");
                     body.put("broker", Map.of("status", brokerUp ? "UP" : "DOWN", "url", broker.description()));
-                    body.put("database", Map.of("status", "NONE",
-                            "note", "readings are held in memory and rebuilt from the sources until durable storage lands"));
+                    body.put("database", Map.of("status", dbUp ? "UP" : "DOWN", "url", service.store().description()));
+                    DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1);
+                    body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked()));
                     body.put("ruleSet", Map.of("checksum", service.ruleSet().checksum(),
                             "targets", service.ruleSet().targets().size(), "rules", service.ruleCount()));
                     body.put("readings", Map.of("taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));
-                    respond(exchange, brokerUp ? 200 : 503, body);
+                    respond(exchange, brokerUp && dbUp ? 200 : 503, body);
                 });
     }
 

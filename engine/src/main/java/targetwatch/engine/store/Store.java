@@ -1,0 +1,50 @@
+package targetwatch.engine.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import targetwatch.engine.model.Reading;
+import targetwatch.engine.model.SeriesKey;
+
+/**
+ * targetwatch's durable state behind one small interface: readings (revisions kept), assessments,
+ * alert events and the outbox of their deliveries. Embedded H2 by default, PostgreSQL by JDBC URL.
+ */
+public interface Store extends AutoCloseable {
+
+    /**
+     * Stores readings with their assessments, alert events and one delivery per event and sink, all in
+     * one transaction: all of it is stored, or none.
+     */
+    void save(List<StoredReading> readings, Set<Sink> sinks, String ruleSet, Instant now);
+
+    /** Every stored reading in the order it was taken, streamed: what rule state is rebuilt from. */
+    void forEachReading(Consumer<Reading> consumer);
+
+    long readingCount();
+
+    /** The highest event number of each series, so that new events continue the sequence. */
+    Map<SeriesKey, Long> eventSequences();
+
+    /** Deliveries to one sink due at {@code now}, oldest first. */
+    List<Delivery> dueDeliveries(Sink sink, Instant now, int limit);
+
+    void markSent(long deliveryId, String answer, Instant at);
+
+    /** Records a failed attempt: retried at {@code nextAttempt}, or parked for good when {@code park}. */
+    void markFailed(long deliveryId, String error, Instant nextAttempt, boolean park);
+
+    DeliveryCounts deliveryCounts();
+
+    /** Whether the database answers. */
+    boolean isHealthy();
+
+    /** What the store is, for people: the JDBC URL without credentials. */
+    String description();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,97 @@
+package targetwatch.routes.notify;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import targetwatch.engine.store.Delivery;
+import targetwatch.engine.store.Sink;
+import targetwatch.engine.store.Store;
+
+/**
+ * Sends the outbox: each due delivery goes to its sink's route and is marked sent with the sink's answer,
+ * or retried with exponential back-off, and parked after the last attempt (shown on /api/health, never
+ * dropped silently). One relay run per sink at a time.
+ */
+public final class OutboxRelay {
+
+    static final String DELIVER = "direct:deliver-";
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int BATCH = 200;
+    private static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
+
+    private final Store store;
+    private final ProducerTemplate producer;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Duration initialDelay;
+    private final boolean webhookConfigured;
+    private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
+
+    public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                       boolean webhookConfigured) {
+        this.store = store;
+        this.producer = producer;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.initialDelay = initialDelay;
+        this.webhookConfigured = webhookConfigured;
+        for (Sink s : Sink.values()) {
+            locks.put(s, new ReentrantLock());
+        }
+    }
+
+    /** Sends what is due for one sink, until nothing is; returns at once if a run for it is under way. */
+    public void run(Sink sink) {
+        if (sink == Sink.WEBHOOK && !webhookConfigured) {
+            return;
+        }
+        ReentrantLock lock = locks.get(sink);
+        if (!lock.tryLock()) {
+            return;
+        }
+        try {
+            List<Delivery> due;
+            do {
+                due = store.dueDeliveries(sink, clock.instant(), BATCH);
+                for (Delivery d : due) {
+                    deliver(d);
+                }
+            } while (due.size() == BATCH);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliver(Delivery d) {
+        Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> ex.getIn().setBody(d.event()));
+        Instant now = clock.instant();
+        if (result.getException() == null) {
+            store.markSent(d.id(), result.getMessage().getBody(String.class), now);
+            return;
+        }
+        int attempt = d.attempts() + 1;
+        boolean park = attempt >= maxAttempts;
+        Duration wait = initialDelay.multipliedBy(1L << Math.min(attempt - 1, 20));
+        if (wait.compareTo(MAX_BACK_OFF) > 0) {
+            wait = MAX_BACK_OFF;
+        }
+        String error = result.getException().getClass().getSimpleName() + ": " + result.getException().getMessage();
+        store.markFailed(d.id(), error, now.plus(wait), park);
+        if (park) {
+            LOG.error("gave up on {} delivery of event {} after {} attempts: {}", d.sink(), d.event().id(), attempt, error);
+        } else {
+            LOG.warn("{} delivery of event {} failed (attempt {} of {}), retrying in {} s: {}", d.sink(), d.event().id(),
+                    attempt, maxAttempts, wait.toSeconds(), error);
+        }
+    }
+}
