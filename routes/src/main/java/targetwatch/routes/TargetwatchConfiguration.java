@@ -51,9 +51,11 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Clock.systemUTC());
         context.getRegistry().bind("ingestService", service);
         context.addService(closing(service::close), true);
-        context.getRegistry().bind("outboxRelay", new OutboxRelay(store, context.createProducerTemplate(), Clock.systemUTC(),
+        OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), Clock.systemUTC(),
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
-                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook));
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook);
+        context.getRegistry().bind("outboxRelay", relay);
+        context.addService(closing(relay::close), true);
 
         String url = settings.get("targetwatch.broker.url");
         String clientUrl;

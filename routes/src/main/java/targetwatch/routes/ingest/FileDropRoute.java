@@ -20,12 +20,15 @@ import targetwatch.routes.service.IngestService;
  */
 public class FileDropRoute extends RouteBuilder {
 
+    /** The folder a taken file moves to: done or failed. */
+    static final String OUTCOME = "TargetwatchOutcome";
+
     @Override
     public void configure() {
         ReadingFormat format = new ReadingFormat();
         from("file:{{targetwatch.inbox}}?include=.*\\.(csv|json|CSV|JSON)&exclude=^\\..*"
                 + "&readLock=changed&readLockMinAge=500&readLockCheckInterval=200"
-                + "&move=${exchangeProperty.outcomeFolder}/${file:name}&moveFailed=failed/${file:name}"
+                + "&move=${header.TargetwatchOutcome}/${file:name}&moveFailed=failed/${file:name}"
                 + "&maxMessagesPerPoll=10&delay={{targetwatch.inbox.poll-ms}}")
                 .routeId("ingest-file")
                 .process(exchange -> {
@@ -41,10 +44,10 @@ public class FileDropRoute extends RouteBuilder {
                     IngestService.Result result = exchange.getIn().getBody(IngestService.Result.class);
                     String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
                     if (result.rejected().isEmpty()) {
-                        exchange.setProperty("outcomeFolder", "done");
+                        exchange.getIn().setHeader(OUTCOME, "done");
                         return;
                     }
-                    exchange.setProperty("outcomeFolder", "failed");
+                    exchange.getIn().setHeader(OUTCOME, "failed");
                     Path inbox = Path.of(exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.inbox}}"));
                     Path failed = Files.createDirectories(inbox.resolve("failed"));
                     String report = "# " + name + ": " + result.accepted() + " reading(s) taken, " + result.rejected().size()

@@ -3,10 +3,10 @@ package targetwatch.routes.ingest;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
 import targetwatch.engine.readings.RejectedReading;
+import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
 
 /**
@@ -18,8 +18,6 @@ import targetwatch.routes.service.IngestService;
 public class IngestRoute extends RouteBuilder {
 
     public static final String URI = "direct:ingest";
-    /** Wakes the outbox relay at once instead of at its next poll; a nudge while one waits is dropped. */
-    public static final String NUDGE = "seda:outbox-nudge?size=1&discardWhenFull=true";
 
     @Override
     public void configure() {
@@ -33,9 +31,9 @@ public class IngestRoute extends RouteBuilder {
                     rejected.sort((a, b) -> Long.compare(a.row(), b.row()));
                     exchange.getIn().setBody(new IngestService.Result(result.accepted(), result.assessments(),
                             result.alertEvents(), rejected));
-                })
-                .filter(exchange -> !exchange.getIn().getBody(IngestService.Result.class).alertEvents().isEmpty())
-                    .to(ExchangePattern.InOnly, NUDGE)
-                .end();
+                    if (!result.alertEvents().isEmpty()) {
+                        exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
+                    }
+                });
     }
 }

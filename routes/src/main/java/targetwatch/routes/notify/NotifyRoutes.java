@@ -8,7 +8,6 @@ import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.Sink;
-import targetwatch.routes.ingest.IngestRoute;
 import targetwatch.routes.service.IngestService;
 
 /**
@@ -29,13 +28,6 @@ public class NotifyRoutes extends RouteBuilder {
             from("timer:outbox-" + name + "?period={{targetwatch.outbox.poll-ms}}").routeId("outbox-" + name)
                     .process(exchange -> relay(exchange).run(sink));
         }
-        from(IngestRoute.NUDGE).routeId("outbox-nudge")
-                .process(exchange -> {
-                    OutboxRelay relay = relay(exchange);
-                    for (Sink sink : Sink.values()) {
-                        relay.run(sink);
-                    }
-                });
 
         from(OutboxRelay.DELIVER + "topic").routeId("notify-topic")
                 .process(exchange -> {

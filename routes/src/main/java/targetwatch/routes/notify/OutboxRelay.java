@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.camel.Exchange;
@@ -22,7 +25,7 @@ import targetwatch.engine.store.Store;
  * or retried with exponential back-off, and parked after the last attempt (shown on /api/health, never
  * dropped silently). One relay run per sink at a time.
  */
-public final class OutboxRelay {
+public final class OutboxRelay implements AutoCloseable {
 
     static final String DELIVER = "direct:deliver-";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -36,6 +39,13 @@ public final class OutboxRelay {
     private final Duration initialDelay;
     private final boolean webhookConfigured;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
+    /** Runs the relay at once after a commit, on its own thread, so intake never waits for a sink. */
+    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "outbox-nudge");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
 
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured) {
@@ -48,6 +58,27 @@ public final class OutboxRelay {
         for (Sink s : Sink.values()) {
             locks.put(s, new ReentrantLock());
         }
+    }
+
+    /** Asks for a run of every sink soon; many nudges while one waits make one run. */
+    public void nudge() {
+        if (nudgePending.compareAndSet(false, true)) {
+            nudges.execute(() -> {
+                nudgePending.set(false);
+                for (Sink sink : Sink.values()) {
+                    try {
+                        run(sink);
+                    } catch (RuntimeException e) {
+                        LOG.warn("outbox relay for {} failed; the next poll tries again: {}", sink, e.getMessage());
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        nudges.shutdownNow();
     }
 
     /** Sends what is due for one sink, until nothing is; returns at once if a run for it is under way. */
