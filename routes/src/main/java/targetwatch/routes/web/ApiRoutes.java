@@ -113,7 +113,8 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked()));
                     body.put("ruleSet", Map.of("checksum", service.ruleSet().checksum(),
                             "targets", service.ruleSet().targets().size(), "rules", service.ruleCount()));
-                    body.put("readings", Map.of("taken", service.readingsTaken(), "rejected", service.readingsRejected(),
+                    body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,
+                            "taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));
                     respond(exchange, brokerUp && dbUp ? 200 : 503, body);
                 });
