@@ -90,6 +90,11 @@ public final class RuleFolders {
         table.write(csv);
     }
 
+    /** How many rows a secretariat CSV holds below its header. */
+    public static int rowCount(Path csv) throws IOException {
+        return Table.read(csv).rows.size();
+    }
+
     /** The spreadsheet row numbers (the header is row 1) of the rows whose {@code column} holds {@code value}. */
     public static List<Integer> rowsWhere(Path csv, String column, String value) throws IOException {
         Table table = Table.read(csv);

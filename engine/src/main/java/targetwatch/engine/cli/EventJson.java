@@ -48,6 +48,9 @@ public final class EventJson {
         n.put("expected", e.expected());
         n.put("direction", e.direction().code());
         n.put("recipient", e.recipient());
+        if (e.reason() != null) {
+            n.put("reason", e.reason());
+        }
         return n;
     }
 

@@ -14,10 +14,12 @@ import java.util.UUID;
  * @param previousSeverity the severity before, or null when it was raised
  * @param level the escalation level (1: the target's lead)
  * @param recipient the contact id the event goes to
+ * @param reason why it happened when not a reading, such as "rule change"; null for a reading
  */
 public record AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
                          Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
-                         Direction direction, int level, int targetRow, String recipient) {
+                         Direction direction, int level, int targetRow, String recipient,
+                         String reason) {
 
     public AlertEvent {
         if (type == null || period == null || severity == null) {

@@ -30,6 +30,14 @@ public record Reading(String partnership, String indicator, String area, Period 
         if (period == null) {
             throw new IllegalArgumentException("period is required");
         }
+        try {
+            // the rules compare every period with the one before it and the one a year before
+            period.previous();
+            period.yearBefore();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("period " + period + " is too early to compare with the periods before it ("
+                    + e.getMessage() + ")", e);
+        }
         if (value == null) {
             throw new IllegalArgumentException("value is required");
         }

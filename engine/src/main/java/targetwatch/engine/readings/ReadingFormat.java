@@ -74,7 +74,7 @@ public final class ReadingFormat {
     /** Parses a reading CSV as it streams: the header names the columns, in any order. */
     public void parseCsv(String file, InputStream in, ReadingSink sink) throws IOException {
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-                .setIgnoreEmptyLines(true).setAllowMissingColumnNames(true).build();
+                .setIgnoreEmptyLines(false).setAllowMissingColumnNames(true).build();
         Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
         try (CSVParser parser = CSVParser.parse(new BomSkippingReader(reader), format)) {
@@ -99,6 +99,9 @@ public final class ReadingFormat {
                     return;
                 }
                 long row = rec.getRecordNumber() + 1;
+                if (rec.size() == 1 && rec.get(0).isEmpty()) {
+                    continue; // an empty line: skipped, but counted so row numbers match the file's lines
+                }
                 if (rec.size() > header.size()) {
                     sink.reject(new RejectedReading(file, row, "has " + rec.size() + " cells where the header has " + header.size()));
                     continue;

@@ -19,6 +19,7 @@ import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.FactHandle;
 
 import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Period;
@@ -194,7 +195,105 @@ public final class RuleEngine implements AutoCloseable {
         long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
         return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), signal.getType(), a.rating(), level),
                 sequence, signal.getType(), a.partnership(), a.indicator(), a.area(), a.period(), a.rating(),
-                signal.getPreviousSeverity(), a.actual(), a.expected(), a.direction(), level, a.targetRow(), target.lead());
+                signal.getPreviousSeverity(), a.actual(), a.expected(), a.direction(), level, a.targetRow(), target.lead(),
+                null);
+    }
+
+    /**
+     * Builds an engine holding the same readings under a candidate rule set, beside this one, and says what
+     * would change: every rating that differs, every alert that would open, close or change severity, and
+     * the alert events that announce those (with the reason "rule change"; an alert open under both rule
+     * sets with the same severity stays one alert and says nothing). This engine is not changed: a preview
+     * closes the result, an activation adopts it.
+     */
+    public synchronized Rebuilt rebuild(CompiledRules candidate) {
+        RuleEngine next = new RuleEngine(candidate);
+        List<Reading> held = new ArrayList<>();
+        readings.values().forEach(bySource -> held.addAll(bySource.values()));
+        next.submitAll(held);
+        next.eventSequences.putAll(eventSequences);
+
+        List<RatingChange> ratings = new ArrayList<>();
+        java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
+                .thenComparing(k -> k.series().toString()));
+        keys.addAll(current.keySet());
+        keys.addAll(next.current.keySet());
+        for (PeriodKey k : keys) {
+            Assessment before = current.get(k);
+            Assessment after = next.current.get(k);
+            if (before == null || after == null || before.rating() != after.rating()
+                    || !java.util.Objects.equals(before.expected(), after.expected())) {
+                ratings.add(new RatingChange(k.series(), k.period(), before, after));
+            }
+        }
+        List<AlertChange> alerts = new ArrayList<>();
+        List<AlertEvent> events = new ArrayList<>();
+        Map<SeriesKey, Rating> open = openAlerts();
+        Map<SeriesKey, Rating> openNext = next.openAlerts();
+        java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
+        series.addAll(open.keySet());
+        series.addAll(openNext.keySet());
+        for (SeriesKey k : series) {
+            Rating before = open.get(k);
+            Rating after = openNext.get(k);
+            if (before == after) {
+                continue;
+            }
+            alerts.add(new AlertChange(k, before, after));
+            AlertEventType type = before == null ? AlertEventType.RAISED : after == null ? AlertEventType.RESOLVED
+                    : after == Rating.RED ? AlertEventType.WORSENED : AlertEventType.IMPROVED;
+            Optional<Assessment> latest = next.latestOf(k);
+            if (latest.isPresent()) {
+                events.add(next.ruleChangeEvent(type, latest.get(), before));
+            }
+        }
+        return new Rebuilt(next, ratings, alerts, events);
+    }
+
+    /** The assessment of the latest period of a series. */
+    private Optional<Assessment> latestOf(SeriesKey series) {
+        return current.values().stream().filter(a -> a.series().equals(series)).max(Comparator.comparing(Assessment::period));
+    }
+
+    private AlertEvent ruleChangeEvent(AlertEventType type, Assessment a, Rating previous) {
+        Target target = rules.ruleSet().targetFor(a.partnership(), a.indicator()).orElse(null);
+        String lead = target == null ? previousLead(a) : target.lead();
+        long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
+        Rating severity = type == AlertEventType.RESOLVED ? Rating.GREEN : a.rating();
+        return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), type, severity, 1), sequence, type,
+                a.partnership(), a.indicator(), a.area(), a.period(), severity, previous, a.actual(), a.expected(),
+                a.direction(), 1, a.targetRow(), lead, RULE_CHANGE);
+    }
+
+    private String previousLead(Assessment a) {
+        return rules.ruleSet().targetsFor(a.indicator()).stream().map(Target::lead).findFirst().orElse("unknown");
+    }
+
+    /** The reason given on alert events that a rule set change caused. */
+    public static final String RULE_CHANGE = "rule change";
+
+    /** A rating that a candidate rule set would change (before or after null: no assessment). */
+    public record RatingChange(SeriesKey series, Period period, Assessment before, Assessment after) {
+    }
+
+    /** An alert that a candidate rule set would open (before null), close (after null) or change. */
+    public record AlertChange(SeriesKey series, Rating before, Rating after) {
+    }
+
+    /**
+     * An engine rebuilt under a candidate rule set, and what it changes. Close it when only previewing.
+     */
+    public record Rebuilt(RuleEngine engine, List<RatingChange> ratings, List<AlertChange> alerts,
+                          List<AlertEvent> events) implements AutoCloseable {
+        /** The assessments the change alters, as they are under the candidate. */
+        public List<Assessment> changedAssessments() {
+            return ratings.stream().map(RatingChange::after).filter(java.util.Objects::nonNull).toList();
+        }
+
+        @Override
+        public void close() {
+            engine.close();
+        }
     }
 
     /**

@@ -76,7 +76,7 @@ final class Cells {
             error(column, "holds a control character");
             return null;
         }
-        if ("=+@".indexOf(v.charAt(0)) >= 0) {
+        if ("=+-@".indexOf(v.charAt(0)) >= 0) {
             error(column, quote(v) + " starts like a spreadsheet formula; write it as plain text");
             return null;
         }

@@ -224,8 +224,8 @@ public final class RuleSetLoader {
                     unit.problemWith(target).ifPresent(p -> c.error("target", p));
                 }
             }
-            if (kind == Kind.DELIVER_ANNUALLY && polarity != null && polarity != Polarity.HIGHER) {
-                c.error("polarity", "a deliver-annually target counts up to its target, so its polarity must be higher");
+            if (kind != null && polarity != null) {
+                kindPolarityProblem(kind, polarity).ifPresent(p -> c.error("polarity", p));
             }
             if (lead != null && contactsRead && !contactIds.contains(lead)) {
                 c.error("lead", "\"" + lead + "\" is not an id in " + CONTACTS);
@@ -244,6 +244,20 @@ public final class RuleSetLoader {
             }
         }
         return targets;
+    }
+
+    /** Why a kind and a polarity cannot go together (a reduce-to target of an indicator where higher is better). */
+    static java.util.Optional<String> kindPolarityProblem(Kind kind, Polarity polarity) {
+        return switch (kind) {
+            case REDUCE_TO -> polarity == Polarity.LOWER ? java.util.Optional.empty()
+                    : java.util.Optional.of("a reduce-to target is for an indicator where lower is better: its polarity must be lower");
+            case INCREASE_TO, DELIVER_ANNUALLY -> polarity == Polarity.HIGHER ? java.util.Optional.empty()
+                    : java.util.Optional.of((kind == Kind.INCREASE_TO ? "an " : "a ") + kind.code() + " target is for an indicator where higher is better: its polarity"
+                    + " must be higher");
+            case BELOW_COMPARATOR -> polarity == Polarity.LOWER ? java.util.Optional.empty()
+                    : java.util.Optional.of("a below-comparator target is met by staying below: its polarity must be lower");
+            case MAINTAIN -> java.util.Optional.empty();
+        };
     }
 
     private static String checksum(Map<String, String> files) {

@@ -38,6 +38,7 @@ final class AlertEventCodec {
         n.put("level", e.level());
         n.put("targetRow", e.targetRow());
         n.put("recipient", e.recipient());
+        n.put("reason", e.reason());
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -53,7 +54,8 @@ final class AlertEventCodec {
                     Period.parse(n.get("period").asText()), Rating.valueOf(n.get("severity").asText()),
                     n.get("previousSeverity").isNull() ? null : Rating.valueOf(n.get("previousSeverity").asText()),
                     decimal(n.get("actual")), decimal(n.get("expected")), Direction.valueOf(n.get("direction").asText()),
-                    n.get("level").asInt(), n.get("targetRow").asInt(), n.get("recipient").asText());
+                    n.get("level").asInt(), n.get("targetRow").asInt(), n.get("recipient").asText(),
+                    n.hasNonNull("reason") ? n.get("reason").asText() : null);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a stored alert event is not readable: " + ex.getOriginalMessage(), ex);
         }

@@ -76,14 +76,9 @@ public final class JdbcStore implements Store {
             try (PreparedStatement insertReading = c.prepareStatement("INSERT INTO readings (partnership, indicator, area, period,"
                     + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     Statement.RETURN_GENERATED_KEYS);
-                 PreparedStatement insertAssessment = c.prepareStatement("INSERT INTO assessments (reading_id, partnership,"
-                         + " indicator, area, period, actual, expected, rating, direction, year_on_year, target_row, rule_set,"
-                         + " assessed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-                 PreparedStatement insertEvent = c.prepareStatement("INSERT INTO alert_events (id, sequence_no, event_type,"
-                         + " partnership, indicator, area, period, severity, previous_severity, level_no, recipient, reading_id,"
-                         + " payload, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-                 PreparedStatement insertDelivery = c.prepareStatement("INSERT INTO deliveries (event_id, sink, status, attempts,"
-                         + " next_attempt_at) VALUES (?,?,'PENDING',0,?)")) {
+                 PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
+                 PreparedStatement insertEvent = c.prepareStatement(INSERT_EVENT);
+                 PreparedStatement insertDelivery = c.prepareStatement(INSERT_DELIVERY)) {
                 for (StoredReading s : readings) {
                     Reading r = s.reading();
                     insertReading.setString(1, r.partnership());
@@ -103,43 +98,10 @@ public final class JdbcStore implements Store {
                         readingId = keys.getLong(1);
                     }
                     for (Assessment a : s.assessments()) {
-                        insertAssessment.setLong(1, readingId);
-                        insertAssessment.setString(2, a.partnership());
-                        insertAssessment.setString(3, a.indicator());
-                        insertAssessment.setString(4, a.area());
-                        insertAssessment.setString(5, a.period().toString());
-                        insertAssessment.setBigDecimal(6, a.actual());
-                        insertAssessment.setBigDecimal(7, a.expected());
-                        insertAssessment.setString(8, a.rating().name());
-                        insertAssessment.setString(9, a.direction().name());
-                        insertAssessment.setString(10, a.yearOnYear().name());
-                        insertAssessment.setInt(11, a.targetRow());
-                        insertAssessment.setString(12, ruleSet);
-                        insertAssessment.setTimestamp(13, ts);
-                        insertAssessment.addBatch();
+                        addAssessment(insertAssessment, a, readingId, ruleSet, null, ts);
                     }
                     for (AlertEvent e : s.alertEvents()) {
-                        insertEvent.setString(1, e.id());
-                        insertEvent.setLong(2, e.sequence());
-                        insertEvent.setString(3, e.type().name());
-                        insertEvent.setString(4, e.partnership());
-                        insertEvent.setString(5, e.indicator());
-                        insertEvent.setString(6, e.area());
-                        insertEvent.setString(7, e.period().toString());
-                        insertEvent.setString(8, e.severity().name());
-                        insertEvent.setString(9, e.previousSeverity() == null ? null : e.previousSeverity().name());
-                        insertEvent.setInt(10, e.level());
-                        insertEvent.setString(11, e.recipient());
-                        insertEvent.setLong(12, readingId);
-                        insertEvent.setString(13, AlertEventCodec.encode(e));
-                        insertEvent.setTimestamp(14, ts);
-                        insertEvent.addBatch();
-                        for (Sink sink : sinks) {
-                            insertDelivery.setString(1, e.id());
-                            insertDelivery.setString(2, sink.name());
-                            insertDelivery.setTimestamp(3, ts);
-                            insertDelivery.addBatch();
-                        }
+                        addEvent(insertEvent, insertDelivery, e, readingId, sinks, ts);
                     }
                 }
                 insertAssessment.executeBatch();
@@ -154,6 +116,182 @@ public final class JdbcStore implements Store {
             throw new StoreException("could not store " + readings.size() + " reading(s): " + e.getMessage(), e);
         }
     }
+
+    private static final String INSERT_ASSESSMENT = "INSERT INTO assessments (reading_id, partnership, indicator, area,"
+            + " period, actual, expected, rating, direction, year_on_year, target_row, rule_set, cause, assessed_at)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_EVENT = "INSERT INTO alert_events (id, sequence_no, event_type, partnership,"
+            + " indicator, area, period, severity, previous_severity, level_no, recipient, reading_id, payload, created_at)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    private static final String INSERT_DELIVERY = "INSERT INTO deliveries (event_id, sink, status, attempts,"
+            + " next_attempt_at) VALUES (?,?,'PENDING',0,?)";
+
+    private static void addAssessment(PreparedStatement st, Assessment a, Long readingId, String ruleSet, String cause,
+                                      Timestamp ts) throws SQLException {
+        if (readingId == null) {
+            st.setNull(1, java.sql.Types.BIGINT);
+        } else {
+            st.setLong(1, readingId);
+        }
+        st.setString(2, a.partnership());
+        st.setString(3, a.indicator());
+        st.setString(4, a.area());
+        st.setString(5, a.period().toString());
+        st.setBigDecimal(6, a.actual());
+        st.setBigDecimal(7, a.expected());
+        st.setString(8, a.rating().name());
+        st.setString(9, a.direction().name());
+        st.setString(10, a.yearOnYear().name());
+        st.setInt(11, a.targetRow());
+        st.setString(12, ruleSet);
+        st.setString(13, cause);
+        st.setTimestamp(14, ts);
+        st.addBatch();
+    }
+
+    private static void addEvent(PreparedStatement insertEvent, PreparedStatement insertDelivery, AlertEvent e, Long readingId,
+                                 Set<Sink> sinks, Timestamp ts) throws SQLException {
+        insertEvent.setString(1, e.id());
+        insertEvent.setLong(2, e.sequence());
+        insertEvent.setString(3, e.type().name());
+        insertEvent.setString(4, e.partnership());
+        insertEvent.setString(5, e.indicator());
+        insertEvent.setString(6, e.area());
+        insertEvent.setString(7, e.period().toString());
+        insertEvent.setString(8, e.severity().name());
+        insertEvent.setString(9, e.previousSeverity() == null ? null : e.previousSeverity().name());
+        insertEvent.setInt(10, e.level());
+        insertEvent.setString(11, e.recipient());
+        if (readingId == null) {
+            insertEvent.setNull(12, java.sql.Types.BIGINT);
+        } else {
+            insertEvent.setLong(12, readingId);
+        }
+        insertEvent.setString(13, AlertEventCodec.encode(e));
+        insertEvent.setTimestamp(14, ts);
+        insertEvent.addBatch();
+        for (Sink sink : sinks) {
+            insertDelivery.setString(1, e.id());
+            insertDelivery.setString(2, sink.name());
+            insertDelivery.setTimestamp(3, ts);
+            insertDelivery.addBatch();
+        }
+    }
+
+    @Override
+    public int addRuleSetVersion(String checksum, Map<String, String> files, String status, String by, String comment,
+                                 String errors, Instant at) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int version;
+                try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_versions");
+                     ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO rule_set_versions (version, checksum, files, status,"
+                        + " created_at, created_by, comment, errors) VALUES (?,?,?,?,?,?,?,?)")) {
+                    s.setInt(1, version);
+                    s.setString(2, checksum);
+                    s.setString(3, FILES.writeValueAsString(files));
+                    s.setString(4, status);
+                    s.setTimestamp(5, Timestamp.from(at));
+                    s.setString(6, cut(by, 64));
+                    s.setString(7, cut(comment, 500));
+                    s.setString(8, cut(errors, 100_000));
+                    s.executeUpdate();
+                }
+                c.commit();
+                return version;
+            } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
+                c.rollback();
+                throw new StoreException("could not store the rule set: " + e.getMessage(), e);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not store the rule set: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<RuleSetVersion> ruleSetVersions() {
+        List<RuleSetVersion> out = new ArrayList<>();
+        query("SELECT version, checksum, status, created_at, created_by, comment, activated_at, errors FROM rule_set_versions"
+                + " ORDER BY version DESC", rs -> out.add(version(rs, Map.of())));
+        return out;
+    }
+
+    @Override
+    public java.util.Optional<RuleSetVersion> ruleSetVersion(int version) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT version, checksum, status, created_at, created_by, comment,"
+                     + " activated_at, errors, files FROM rule_set_versions WHERE version = ?")) {
+            s.setInt(1, version);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return java.util.Optional.empty();
+                }
+                Map<String, String> files = FILES.readValue(rs.getString(9),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+                return java.util.Optional.of(version(rs, files));
+            }
+        } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("could not read rule set version " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static RuleSetVersion version(ResultSet rs, Map<String, String> files) throws SQLException {
+        Timestamp activated = rs.getTimestamp(7);
+        return new RuleSetVersion(rs.getInt(1), rs.getString(2), files, rs.getString(3), rs.getTimestamp(4).toInstant(),
+                rs.getString(5), rs.getString(6), activated == null ? null : activated.toInstant(), rs.getString(8));
+    }
+
+    @Override
+    public void activate(int version, List<Assessment> changed, List<AlertEvent> events, Set<Sink> sinks, Instant at) {
+        Timestamp ts = Timestamp.from(at);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
+                    + " WHERE status = 'ACTIVE' AND version <> ?");
+                 PreparedStatement activate = c.prepareStatement("UPDATE rule_set_versions SET status = 'ACTIVE',"
+                         + " activated_at = ? WHERE version = ?");
+                 PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?");
+                 PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
+                 PreparedStatement insertEvent = c.prepareStatement(INSERT_EVENT);
+                 PreparedStatement insertDelivery = c.prepareStatement(INSERT_DELIVERY)) {
+                checksum.setInt(1, version);
+                String ruleSet;
+                try (ResultSet rs = checksum.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new SQLException("no rule set version " + version);
+                    }
+                    ruleSet = rs.getString(1);
+                }
+                retire.setInt(1, version);
+                retire.executeUpdate();
+                activate.setTimestamp(1, ts);
+                activate.setInt(2, version);
+                activate.executeUpdate();
+                for (Assessment a : changed) {
+                    addAssessment(insertAssessment, a, null, ruleSet, "rule change", ts);
+                }
+                for (AlertEvent e : events) {
+                    addEvent(insertEvent, insertDelivery, e, null, sinks, ts);
+                }
+                insertAssessment.executeBatch();
+                insertEvent.executeBatch();
+                insertDelivery.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not activate rule set version " + version + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper FILES = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public void forEachReading(Consumer<Reading> consumer) {

@@ -39,6 +39,23 @@ public interface Store extends AutoCloseable {
 
     DeliveryCounts deliveryCounts();
 
+    /** Stores a submitted rule set under the next version number, and returns that number. */
+    int addRuleSetVersion(String checksum, Map<String, String> files, String status, String by, String comment,
+                          String errors, Instant at);
+
+    /** Every stored rule set version, newest first, without its files. */
+    List<RuleSetVersion> ruleSetVersions();
+
+    /** One version with its files. */
+    java.util.Optional<RuleSetVersion> ruleSetVersion(int version);
+
+    /**
+     * Makes a version the active one, and stores what the change altered (assessments, alert events and
+     * their deliveries), in one transaction: the swap is atomic.
+     */
+    void activate(int version, List<targetwatch.engine.model.Assessment> changed, List<targetwatch.engine.model.AlertEvent> events,
+                  Set<Sink> sinks, Instant at);
+
     /** Whether the database answers. */
     boolean isHealthy();
 

@@ -71,6 +71,16 @@ class ReadingFormatTest {
     }
 
     @Test
+    void a_csv_row_too_early_to_compare_is_rejected_and_the_next_row_still_read() throws Exception {
+        Collected c = parse("old.csv", "indicator,area,period,value,source\n"
+                + "ksi-casualties,maidstone,1900,52,kfrs\n"
+                + "ksi-casualties,maidstone,2014,50,kfrs\n");
+        assertEquals(List.of(new RejectedReading("old.csv", 2, "period 1900 is too early to compare with the periods "
+                + "before it (year 1899 is out of range 1900-2999)")), c.rejected);
+        assertEquals(List.of(3L), c.rows);
+    }
+
+    @Test
     void csv_columns_may_come_in_any_order_and_partnership_defaults_to_maidstone() throws Exception {
         Collected c = parse("asb.csv", "source,value,period,area,indicator,note\n"
                 + "kent-police,21.5,2014-06,maidstone,asb-incidents-per-1000,provisional\n");

@@ -31,7 +31,10 @@ class OtherPartnershipTest {
 
     /** Tunbridge Wells: burglary down from 10 to 8 per 1,000 and diversions up from 100 to 150, 2013 to 2015. */
     private static CompiledRules tunbridgeWells;
-    /** A Kent-wide rule set: a general burglary row, a stricter one for Tunbridge Wells, and one indicator only it has. */
+    /**
+     * A Kent-wide rule set: burglary with a general row and below it a stricter one for Tunbridge Wells; vehicle
+     * crime the same the other way up; and youth diversion for Tunbridge Wells alone.
+     */
     private static CompiledRules kentDistricts;
 
     @BeforeAll
@@ -55,7 +58,11 @@ class OtherPartnershipTest {
                 "burglary-per-1000,Domestic burglaries per thousand households,acquisitive-crime,per-1000,reduce-to,lower,"
                         + "quarter,10,2013-12-31,6,2015-12-31,10,,lead-burglary,tunbridge-wells",
                 "youth-diversion,Young people diverted from the youth justice system,youth,count,increase-to,higher,"
-                        + "year,100,2013-12-31,150,2015-12-31,,,lead-youth,tunbridge-wells");
+                        + "year,100,2013-12-31,150,2015-12-31,,,lead-youth,tunbridge-wells",
+                "vehicle-crime-per-1000,Vehicle crimes per thousand population,acquisitive-crime,per-1000,reduce-to,lower,"
+                        + "quarter,10,2013-12-31,6,2015-12-31,10,,lead-burglary,tunbridge-wells",
+                "vehicle-crime-per-1000,Vehicle crimes per thousand population,acquisitive-crime,per-1000,reduce-to,lower,"
+                        + "quarter,10,2013-12-31,8,2015-12-31,10,,lead-burglary,");
         Files.copy(tw.resolve("contacts.csv"), kent.resolve("contacts.csv"));
         RuleFolders.copyTemplates(kent);
         kentDistricts = new RuleCompiler().load(kent);
@@ -137,6 +144,18 @@ class OtherPartnershipTest {
         assertEquals(3, a.targetRow());
         assertNumber("8", a.expected());
         assertEquals(Rating.AMBER, a.rating());
+    }
+
+    @Test
+    void a_narrowed_row_above_the_general_row_rates_its_partnership_alone_and_the_general_row_the_others() throws Exception {
+        Assessment tw = rate(kentDistricts, reading("tunbridge-wells", "vehicle-crime-per-1000", "tunbridge-wells", "2014-Q4", "8.5"));
+        Assessment sevenoaks = rate(kentDistricts, reading("sevenoaks", "vehicle-crime-per-1000", "sevenoaks", "2014-Q4", "8.5"));
+        assertEquals(5, tw.targetRow());
+        assertNumber("8", tw.expected());
+        assertEquals(Rating.AMBER, tw.rating());
+        assertEquals(6, sevenoaks.targetRow());
+        assertNumber("9", sevenoaks.expected());
+        assertEquals(Rating.GREEN, sevenoaks.rating());
     }
 
     @Test

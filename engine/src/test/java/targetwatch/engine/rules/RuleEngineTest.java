@@ -339,6 +339,19 @@ class RuleEngineTest {
     }
 
     @Test
+    void a_reading_for_the_earliest_year_a_reading_may_have_is_rated_and_the_engine_carries_on() throws Exception {
+        try (RuleEngine engine = new RuleEngine(rules)) {
+            // when the rules look for the periods before 1901
+            Assessment earliest = only(engine.submit(maidstone(KSI, "maidstone", "1901", "52")));
+            // then there are none, and later readings are still rated
+            assertEquals(Direction.NONE, earliest.direction());
+            assertEquals(Direction.NONE, earliest.yearOnYear());
+            assertEquals(1, engine.submit(maidstone(ASB, "maidstone", "1901-01", "21")).size());
+            assertEquals(1, engine.submit(maidstone(KSI, "maidstone", "2014", "50")).size());
+        }
+    }
+
+    @Test
     void a_count_is_reported_without_trailing_zeros() throws Exception {
         try (RuleEngine engine = new RuleEngine(rules)) {
             Assessment a = only(engine.submit(maidstone(KSI, "maidstone", "2014", new BigDecimal("52.00"))));

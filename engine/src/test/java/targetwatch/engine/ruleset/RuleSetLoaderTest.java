@@ -66,7 +66,7 @@ class RuleSetLoaderTest {
     @Test
     void the_real_rule_set_loads_with_a_target_per_row_and_a_template_per_kind() throws Exception {
         RuleSet rules = new RuleSetLoader().load(RuleFolders.real());
-        assertEquals(14, rules.targets().size());
+        assertEquals(RuleFolders.rowCount(RuleFolders.real().resolve(RuleSetLoader.TARGETS)), rules.targets().size());
         for (Target t : rules.targets()) {
             assertTrue(rules.contact(t.lead()).isPresent(), t.indicator() + " lead " + t.lead());
         }
@@ -200,7 +200,21 @@ class RuleSetLoaderTest {
     void a_deliver_annually_target_must_count_upwards() throws Exception {
         int row = RuleFolders.editCell(targets, "rush-year11-delivery", "polarity", "lower");
         assertRefusedBeforeCompiling(List.of(targetsError(row, "polarity",
-                "a deliver-annually target counts up to its target, so its polarity must be higher")));
+                "a deliver-annually target is for an indicator where higher is better: its polarity must be higher")));
+    }
+
+    @Test
+    void a_reduce_to_target_must_be_for_an_indicator_where_lower_is_better() throws Exception {
+        int row = RuleFolders.editCell(targets, "ksi-casualties", "polarity", "higher");
+        assertRefusedBeforeCompiling(List.of(targetsError(row, "polarity",
+                "a reduce-to target is for an indicator where lower is better: its polarity must be lower")));
+    }
+
+    @Test
+    void an_increase_to_target_must_be_for_an_indicator_where_higher_is_better() throws Exception {
+        int row = RuleFolders.editCell(targets, "asb-satisfaction", "polarity", "lower");
+        assertRefusedBeforeCompiling(List.of(targetsError(row, "polarity",
+                "an increase-to target is for an indicator where higher is better: its polarity must be higher")));
     }
 
     @Test
@@ -222,8 +236,9 @@ class RuleSetLoaderTest {
 
     @Test
     void empty_and_blank_lines_are_skipped() throws Exception {
+        int rows = RuleFolders.rowCount(targets);
         Files.writeString(targets, Files.readString(targets).replaceFirst("\n", "\n   \n") + "\n\n");
-        assertEquals(14, new RuleSetLoader().load(folder).targets().size());
+        assertEquals(rows, new RuleSetLoader().load(folder).targets().size());
     }
 
     @Test

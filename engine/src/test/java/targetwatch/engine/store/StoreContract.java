@@ -41,7 +41,9 @@ abstract class StoreContract {
 
     @AfterEach
     void close() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     static Reading reading(String period, String value) {
@@ -58,7 +60,7 @@ abstract class StoreContract {
         Period p = Period.parse(period);
         return new AlertEvent(AlertEvent.idFor(series, sequence, p, type, Rating.RED, 1), sequence, type, "maidstone",
                 "ksi-casualties", "maidstone", p, Rating.RED, null, new BigDecimal("68"), new BigDecimal("40.68"),
-                Direction.WORSENING, 1, 11, "lead-road-safety");
+                Direction.WORSENING, 1, 11, "lead-road-safety", null);
     }
 
     @Test
@@ -141,5 +143,33 @@ abstract class StoreContract {
     @Test
     void the_store_reports_itself_healthy_while_the_database_answers() {
         assertTrue(store.isHealthy());
+    }
+
+    @Test
+    void rule_set_versions_are_numbered_and_activation_leaves_exactly_one_active() {
+        int first = store.addRuleSetVersion("c1", Map.of("targets.csv", "a,b\n"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
+        int second = store.addRuleSetVersion("c2", Map.of("targets.csv", "a,c\n", "contacts.csv", "x"), RuleSetVersion.CANDIDATE,
+                "secretariat", "tighter KSI", null, NOW);
+        store.activate(first, List.of(), List.of(), EnumSet.noneOf(Sink.class), NOW);
+        store.activate(second, List.of(assessment("2017", "68", Rating.RED)),
+                List.of(event(1, AlertEventType.RAISED, "2017")), EnumSet.of(Sink.EMAIL), NOW.plusSeconds(5));
+
+        assertEquals(List.of(2, 1), store.ruleSetVersions().stream().map(RuleSetVersion::version).toList());
+        assertEquals(List.of(RuleSetVersion.ACTIVE, RuleSetVersion.RETIRED),
+                store.ruleSetVersions().stream().map(RuleSetVersion::status).toList());
+        RuleSetVersion active = store.ruleSetVersion(second).orElseThrow();
+        assertEquals(Map.of("targets.csv", "a,c\n", "contacts.csv", "x"), active.files());
+        assertEquals("tighter KSI", active.comment());
+        assertEquals(new DeliveryCounts(1, 0, 0), store.deliveryCounts());
+    }
+
+    @Test
+    void a_refused_rule_set_is_kept_with_who_sent_it_and_why() {
+        int v = store.addRuleSetVersion("c3", Map.of("targets.csv", "x"), RuleSetVersion.REFUSED, "secretariat", null,
+                "targets.csv:7:target: \"forty\" is not a number", NOW);
+
+        RuleSetVersion refused = store.ruleSetVersion(v).orElseThrow();
+        assertEquals("secretariat", refused.createdBy());
+        assertTrue(refused.errors().contains("forty"));
     }
 }
