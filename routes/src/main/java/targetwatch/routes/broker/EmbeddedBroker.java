@@ -49,6 +49,11 @@ public final class EmbeddedBroker implements AutoCloseable {
                 // alert events carry their id as the duplicate id: remember enough of them to drop resends
                 .setIDCacheSize(200_000)
                 .setPersistIDCache(true);
+        // every other address (subscribers' queues on the alert topic, the DLQ itself) parks dead or
+        // expired messages on the broker's usual queues rather than dropping them
+        config.addAddressSetting("#", new AddressSettings()
+                .setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue")));
         config.addAddressSetting(READINGS, new AddressSettings()
                 .setDeadLetterAddress(SimpleString.of(READINGS_DLQ))
                 .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
@@ -59,6 +64,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         config.addAddressConfiguration(new CoreAddressConfiguration().setName(READINGS_DLQ).addRoutingType(RoutingType.ANYCAST)
                 .addQueueConfiguration(QueueConfiguration.of(READINGS_DLQ).setRoutingType(RoutingType.ANYCAST)));
         config.addAddressConfiguration(new CoreAddressConfiguration().setName(ALERTS).addRoutingType(RoutingType.MULTICAST));
+        for (String parking : new String[] {"DLQ", "ExpiryQueue"}) {
+            config.addAddressConfiguration(new CoreAddressConfiguration().setName(parking).addRoutingType(RoutingType.ANYCAST)
+                    .addQueueConfiguration(QueueConfiguration.of(parking).setRoutingType(RoutingType.ANYCAST)));
+        }
         server.setConfiguration(config);
     }
 

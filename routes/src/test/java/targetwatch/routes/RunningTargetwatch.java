@@ -1,0 +1,216 @@
+package targetwatch.routes;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.StreamSupport;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.main.Main;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The whole service started for end-to-end tests on free ports and a temporary data folder, seen only from
+ * outside as a partner sees it: the inbox folder, the broker over TCP, and the HTTP API.
+ */
+final class RunningTargetwatch implements AutoCloseable {
+
+    /** How long anything asynchronous (file poll, queue, topic, mail) may take on a slow build machine. */
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final Main main;
+    private final Path data;
+    private final int httpPort;
+    private final String brokerUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    private RunningTargetwatch(Main main, Path data, int httpPort, int brokerPort) {
+        this.main = main;
+        this.data = data;
+        this.httpPort = httpPort;
+        this.brokerUrl = "tcp://localhost:" + brokerPort;
+    }
+
+    /**
+     * Starts targetwatch on the real rule set with its data under {@code data}; mail goes to the SMTP server on
+     * {@code smtpPort}, or to .eml files under {@code data} when it is empty.
+     */
+    static RunningTargetwatch start(Path data, Optional<Integer> smtpPort) throws Exception {
+        int httpPort = freePort();
+        int brokerPort = freePort();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "targetwatch.data", data.toString(),
+                "targetwatch.rules", System.getProperty("targetwatch.rules"),
+                "camel.server.port", String.valueOf(httpPort),
+                "targetwatch.broker.port", String.valueOf(brokerPort),
+                "targetwatch.inbox.poll-ms", "100",
+                "targetwatch.delivery.initial-delay-ms", "100"));
+        smtpPort.ifPresent(port -> {
+            settings.put("targetwatch.smtp.host", "localhost");
+            settings.put("targetwatch.smtp.port", String.valueOf(port));
+        });
+        Main main = Application.create(settings);
+        try {
+            main.start();
+        } catch (Exception e) {
+            main.stop();
+            throw e;
+        }
+        return new RunningTargetwatch(main, data, httpPort, brokerPort);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    // ---- the file drop
+
+    Path inbox() {
+        return data.resolve("inbox");
+    }
+
+    /** Drops a reading file into the inbox the way {@code ./targetwatch send} does: written aside, then renamed. */
+    Path drop(String name, String content) throws IOException {
+        Path inbox = Files.createDirectories(inbox());
+        Path hidden = inbox.resolve("." + name + ".part");
+        Files.writeString(hidden, content, StandardCharsets.UTF_8);
+        return Files.move(hidden, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ---- the broker, as a partner's own JMS client sees it
+
+    /** A plain Artemis JMS client over TCP, as a partner would use. */
+    ConnectionFactory partnerClient() {
+        return new ActiveMQConnectionFactory(brokerUrl);
+    }
+
+    /** Sends one text message to the readings queue, over TCP. */
+    void sendToReadingsQueue(String text) throws JMSException {
+        try (Connection c = partnerClient().createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
+            producer.send(session.createTextMessage(text));
+        }
+    }
+
+    /** Waits until the dead-letter queue holds a message with exactly this body, and returns its reason. */
+    String awaitDeadLetterReason(String body) {
+        return await("a dead letter with body " + body).atMost(PATIENCE)
+                .until(() -> deadLetterReason(body), Optional::isPresent).orElseThrow();
+    }
+
+    private Optional<String> deadLetterReason(String body) throws JMSException {
+        try (Connection c = partnerClient().createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = session.createBrowser(session.createQueue("targetwatch.readings.DLQ"));
+            for (Object m : Collections.list(browser.getEnumeration())) {
+                if (m instanceof TextMessage t && body.equals(t.getText())) {
+                    return Optional.ofNullable(t.getStringProperty("TargetwatchReason"));
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    // ---- the HTTP API
+
+    /** The password of a demo user, from demo-credentials.txt beside the users file. */
+    String password(String user) throws IOException {
+        return Files.readAllLines(data.resolve("demo-credentials.txt"), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith(user + ": "))
+                .map(line -> line.substring(user.length() + 2).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("no demo user " + user));
+    }
+
+    String basicAuth(String user) throws IOException {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
+    }
+
+    HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST /api/readings as the given user with a JSON body. */
+    HttpResponse<String> postReadings(String user, String json) throws IOException, InterruptedException {
+        return send(request("/api/readings").header("Authorization", basicAuth(user))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    static JsonNode json(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body());
+    }
+
+    static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+
+    /** GET /api/health, with no credentials. */
+    HttpResponse<String> health() throws IOException, InterruptedException {
+        return send(request("/api/health").GET().build());
+    }
+
+    /** The latest assessment of a series in GET /api/status, if it is for the given period. */
+    Optional<JsonNode> assessment(String indicator, String area, String period) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(request("/api/status").header("Authorization", basicAuth("viewer")).GET().build());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("GET /api/status answered " + response.statusCode() + ": " + response.body());
+        }
+        return StreamSupport.stream(json(response).get("assessments").spliterator(), false)
+                .filter(a -> a.get("indicator").asText().equals(indicator) && a.get("area").asText().equals(area)
+                        && a.get("period").asText().equals(period))
+                .findFirst();
+    }
+
+    /** Waits until GET /api/status shows the series assessed for the period. */
+    JsonNode awaitAssessment(String indicator, String area, String period) {
+        return await(indicator + " in " + area + " for " + period + " in /api/status").atMost(PATIENCE)
+                .until(() -> assessment(indicator, area, period), Optional::isPresent).orElseThrow();
+    }
+
+    static BigDecimal decimal(JsonNode node, String field) {
+        return node.get(field).decimalValue();
+    }
+}
