@@ -16,7 +16,6 @@ import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
-import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.store.JdbcStore;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
@@ -26,6 +25,7 @@ import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.RuleSetService;
 
 /**
  * The beans the routes use, built from application.properties: the store (embedded H2 by default),
@@ -47,8 +47,11 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(store::close), true);
         boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
         Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);
-        IngestService service = new IngestService(new RuleCompiler().load(settings.path("targetwatch.rules")), store, sinks,
+        RuleSetService ruleSets = new RuleSetService(store, data.resolve("rulesets"), Clock.systemUTC());
+        IngestService service = new IngestService(ruleSets.startingRules(settings.path("targetwatch.rules")), store, sinks,
                 Clock.systemUTC());
+        ruleSets.attach(service, ruleSets.activeVersion());
+        context.getRegistry().bind("ruleSetService", ruleSets);
         context.getRegistry().bind("ingestService", service);
         context.addService(closing(service::close), true);
         OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), Clock.systemUTC(),

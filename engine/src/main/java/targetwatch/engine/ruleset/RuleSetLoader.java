@@ -8,12 +8,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +73,7 @@ public final class RuleSetLoader {
         if (!errors.isEmpty()) {
             throw new RuleSetRejectedException(errors);
         }
-        return new RuleSet(folder, targets, contacts, templates, drl, checksum(files));
+        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files));
     }
 
     private static String read(Path folder, String name, List<RuleSetError> errors, Map<String, String> files) {
@@ -260,18 +257,15 @@ public final class RuleSetLoader {
         };
     }
 
-    private static String checksum(Map<String, String> files) {
+    /**
+     * The checksum of every rule set file in the folder (data files the feeds read too), so that the same
+     * folder always has the same checksum as the version stored from it.
+     */
+    private static String checksum(Path folder, Map<String, String> checkedFiles) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            files.forEach((name, text) -> {
-                sha.update(name.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-                sha.update(text.getBytes(StandardCharsets.UTF_8));
-                sha.update((byte) 0);
-            });
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            return RuleSetFiles.checksum(RuleSetFiles.read(folder));
+        } catch (IOException e) {
+            return RuleSetFiles.checksum(checkedFiles);
         }
     }
 }

@@ -78,8 +78,12 @@ public final class Users {
         }
     }
 
-    /** The role of the user an {@code Authorization: Basic ...} header names, when the password matches. */
-    public Optional<Role> authenticate(String authorization) {
+    /** A signed-in user: name and role. */
+    public record Principal(String name, Role role) {
+    }
+
+    /** The user an {@code Authorization: Basic ...} header names, when the password matches. */
+    public Optional<Principal> authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
@@ -93,11 +97,12 @@ public final class Users {
         if (colon < 0) {
             return Optional.empty();
         }
-        User u = users.get(decoded.substring(0, colon));
+        String name = decoded.substring(0, colon);
+        User u = users.get(name);
         if (u == null || !PasswordHash.matches(decoded.substring(colon + 1), u.hash())) {
             return Optional.empty();
         }
-        return Optional.of(u.role());
+        return Optional.of(new Principal(name, u.role()));
     }
 
     public int size() {

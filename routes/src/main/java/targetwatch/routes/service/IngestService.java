@@ -32,7 +32,8 @@ public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final int RECOVERY_CHUNK = 5_000;
 
-    private final CompiledRules rules;
+    private CompiledRules rules;
+    private int ruleSetVersion;
     private final Store store;
     private final Set<Sink> sinks;
     private final Clock clock;
@@ -133,12 +134,50 @@ public final class IngestService implements AutoCloseable {
         return engine.latest();
     }
 
-    public RuleSet ruleSet() {
+    public synchronized RuleSet ruleSet() {
         return rules.ruleSet();
     }
 
-    public int ruleCount() {
+    public synchronized int ruleCount() {
         return rules.ruleCount();
+    }
+
+    /** The stored version number of the active rule set (0 before the first is stored). */
+    public synchronized int ruleSetVersion() {
+        return ruleSetVersion;
+    }
+
+    /** What a candidate rule set would change, computed beside the running one; nothing is changed. */
+    public synchronized RuleEngine.Rebuilt preview(CompiledRules candidate) {
+        return engine.rebuild(candidate);
+    }
+
+    /**
+     * Makes a stored rule set version the active one. Readings arriving meanwhile wait on this object's
+     * lock and are assessed under the new rule set once it is active; what the change alters (ratings,
+     * and alerts opened, closed or changed, with the reason "rule change") is stored in the same
+     * transaction as the activation. If the store refuses, the running rule set stays.
+     */
+    public synchronized RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
+        RuleEngine.Rebuilt rebuilt = engine.rebuild(candidate);
+        try {
+            store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), sinks, clock.instant());
+        } catch (RuntimeException e) {
+            rebuilt.close();
+            throw e;
+        }
+        engine.close();
+        engine = rebuilt.engine();
+        rules = candidate;
+        ruleSetVersion = version;
+        LOG.info("rule set version {} is active: {} ratings and {} alerts changed", version, rebuilt.ratings().size(),
+                rebuilt.alerts().size());
+        return rebuilt;
+    }
+
+    /** Records which stored version the rule set loaded at start is. */
+    public synchronized void startedWith(int version) {
+        ruleSetVersion = version;
     }
 
     public Store store() {

@@ -24,12 +24,14 @@ public final class ApiAuth implements Processor {
         Users users = exchange.getContext().getRegistry().findSingleByType(Users.class);
         String authorization = exchange.getIn().getHeader("Authorization", String.class);
         exchange.getIn().removeHeader("Authorization");
-        Role role = users.authenticate(authorization)
+        Users.Principal user = users.authenticate(authorization)
                 .orElseThrow(() -> new ApiException(401, "sign in with HTTP Basic credentials"));
+        Role role = user.role();
         if (!role.includes(required)) {
             throw new ApiException(403, "this needs the " + required.name().toLowerCase() + " role; you have "
                     + role.name().toLowerCase());
         }
         exchange.setProperty("role", role);
+        exchange.setProperty("user", user.name());
     }
 }

@@ -35,18 +35,7 @@ public class ApiRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        onException(ApiException.class).handled(true).process(exchange -> {
-            ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.getMessage());
-            if (e.details() != null) {
-                body.put("details", e.details());
-            }
-            respond(exchange, e.status(), body);
-            if (e.status() == 401) {
-                exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"targetwatch\"");
-            }
-        });
+        onException(ApiException.class).handled(true).process(ApiRoutes::problem);
 
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
 
@@ -120,6 +109,20 @@ public class ApiRoutes extends RouteBuilder {
                 });
     }
 
+    /** Answers an {@link ApiException} as JSON with its status. */
+    static void problem(Exchange exchange) throws IOException {
+        ApiException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        if (e.details() != null) {
+            body.put("details", e.details());
+        }
+        respond(exchange, e.status(), body);
+        if (e.status() == 401) {
+            exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"targetwatch\"");
+        }
+    }
+
     private static Map<String, Object> problem(long item, String reason) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("item", item);
@@ -139,7 +142,7 @@ public class ApiRoutes extends RouteBuilder {
         return data;
     }
 
-    private static void respond(Exchange exchange, int status, Object body) throws IOException {
+    static void respond(Exchange exchange, int status, Object body) throws IOException {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
