@@ -18,6 +18,7 @@ import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.NotifyRoutes;
 import targetwatch.routes.service.IngestService;
 import targetwatch.routes.web.ApiRoutes;
+import targetwatch.routes.web.RuleSetRoutes;
 
 /** Assembles the running service on Camel Main: configuration, routes, and the start-up summary. */
 public final class Application {
@@ -36,6 +37,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new FileDropRoute());
         main.configure().addRoutesBuilder(new JmsReadingsRoute());
         main.configure().addRoutesBuilder(new ApiRoutes());
+        main.configure().addRoutesBuilder(new RuleSetRoutes());
         main.configure().addRoutesBuilder(new NotifyRoutes());
         environmentOverrides().forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
@@ -82,8 +84,11 @@ public final class Application {
                 "",
                 "targetwatch is running. Ctrl-C stops it after finishing the work in hand.",
                 "",
-                "  rule set   " + s.path("targetwatch.rules") + ": " + service.ruleSet().targets().size() + " targets, "
+                "  rule set   version " + service.ruleSetVersion() + ": " + service.ruleSet().targets().size() + " targets, "
                         + service.ruleCount() + " rules, checksum " + service.ruleSet().checksum().substring(0, 12),
+                "             watching " + s.path("targetwatch.rules") + " (changes are "
+                        + (Boolean.parseBoolean(s.get("targetwatch.rules.auto-activate")) ? "activated" : "stored as candidates")
+                        + "); uploads to " + api + "/rulesets",
                 "  database   " + service.store().description() + ": " + service.store().readingCount() + " readings stored",
                 "  sources    file drop  " + s.path("targetwatch.inbox") + "   (or ./targetwatch send FILE...)",
                 "             JMS queue  " + s.get("targetwatch.queue.readings") + " on " + broker.description(),
