@@ -13,7 +13,8 @@ import targetwatch.routes.Settings;
 
 /**
  * The {@code ./targetwatch} command: {@code run} starts the service; {@code send FILE...} drops reading
- * files into the running service's inbox; {@code replay} and {@code rules validate} run the engine alone.
+ * files into the running service's inbox; {@code rules diff|activate DIR} change its rule set;
+ * {@code replay} and {@code rules validate} run the engine alone.
  */
 public final class Main {
 
@@ -25,13 +26,21 @@ public final class Main {
         switch (command) {
             case "run" -> Application.run();
             case "send" -> System.exit(send(Arrays.copyOfRange(args, 1, args.length)));
-            case "replay", "rules" -> System.exit(new EngineCli(System.out, System.err,
+            case "rules" -> {
+                if (args.length == 3 && (args[1].equals("activate") || args[1].equals("diff"))) {
+                    System.exit(new RulesCommand(System.out, System.err).run(args[1], Path.of(args[2])));
+                }
+                System.exit(new EngineCli(System.out, System.err, Path.of(System.getProperty(Settings.HOME, "."))).run(args));
+            }
+            case "replay" -> System.exit(new EngineCli(System.out, System.err,
                     Path.of(System.getProperty(Settings.HOME, "."))).run(args));
             default -> {
                 System.err.println("usage: targetwatch run");
                 System.err.println("       targetwatch send FILE...");
                 System.err.println("       targetwatch replay FILE... [--rules DIR] [--json]");
                 System.err.println("       targetwatch rules validate DIR");
+                System.err.println("       targetwatch rules diff DIR      (what the running service would change)");
+                System.err.println("       targetwatch rules activate DIR  (check, build and activate in the running service)");
                 System.exit(command.isEmpty() || command.equals("help") ? 0 : 2);
             }
         }
