@@ -35,6 +35,9 @@ public final class Application {
         main.configure().addConfiguration(TargetwatchConfiguration.class);
         main.configure().addRoutesBuilder(new IngestRoute());
         main.configure().addRoutesBuilder(new FileDropRoute());
+        main.configure().addRoutesBuilder(new targetwatch.routes.feeds.PoliceFeedRoute());
+        main.configure().addRoutesBuilder(new targetwatch.routes.feeds.Stats19FeedRoute());
+        main.configure().addRoutesBuilder(new targetwatch.routes.feeds.DefraFeedRoute());
         main.configure().addRoutesBuilder(new JmsReadingsRoute());
         main.configure().addRoutesBuilder(new ApiRoutes());
         main.configure().addRoutesBuilder(new RuleSetRoutes());

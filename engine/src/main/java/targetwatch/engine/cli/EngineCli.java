@@ -7,7 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 
+import targetwatch.engine.feeds.FeedAreas;
+import targetwatch.engine.feeds.FeedKind;
+import targetwatch.engine.feeds.FeedRefusedException;
+import targetwatch.engine.feeds.FeedReport;
+import targetwatch.engine.feeds.FeedSetupException;
+import targetwatch.engine.feeds.Feeds;
+import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.ReadingSink;
@@ -22,8 +31,10 @@ import targetwatch.engine.ruleset.RuleSetRejectedException;
 
 /**
  * The engine's commands, with no broker or server: {@code replay FILE... [--rules DIR] [--json]} and
- * {@code rules validate DIR}. Exit status 0 on success, 1 for a refused rule set, 2 for bad usage or an
- * unreadable file.
+ * {@code rules validate DIR}. A FILE may be a folder (its files in name order) and may be a partner feed
+ * as published (data.police.uk street-level, DfT STATS19, DEFRA fly-tipping), recognised by its header and
+ * turned into readings through {@link Feeds}. Exit status 0 on success, 1 for a refused rule set, 2 for
+ * bad usage or an unreadable file.
  */
 public final class EngineCli {
 
@@ -62,16 +73,27 @@ public final class EngineCli {
     }
 
     private void usage() {
-        err.println("usage: targetwatch replay FILE... [--rules DIR] [--json]");
+        err.println("usage: targetwatch replay FILE... [--rules DIR] [--json]   (FILE: a reading file, a feed file or a folder)");
         err.println("       targetwatch rules validate DIR");
     }
 
     int validate(Path dir) {
         try {
             CompiledRules rules = new RuleCompiler().load(dir);
+            String feeds = "";
+            if (FeedAreas.present(dir)) {
+                try {
+                    FeedAreas areas = FeedAreas.load(dir);
+                    feeds = "; feeds: " + areas.all().size() + " areas, readings for "
+                            + String.join(", ", areas.reported().stream().map(FeedAreas.Area::slug).toList());
+                } catch (FeedSetupException e) {
+                    e.errors().forEach(out::println);
+                    return REFUSED;
+                }
+            }
             out.println("OK");
             err.println(dir + ": " + rules.ruleSet().targets().size() + " targets, " + rules.ruleSet().contacts().size()
-                    + " contacts, " + rules.ruleCount() + " rules");
+                    + " contacts, " + rules.ruleCount() + " rules" + feeds);
             return OK;
         } catch (RuleSetRejectedException e) {
             e.errors().stream().map(RuleSetError::toString).forEach(out::println);
@@ -93,6 +115,13 @@ public final class EngineCli {
                 err.println("unknown option " + a);
                 usage();
                 return USAGE;
+            } else if (Files.isDirectory(Path.of(a))) {
+                try {
+                    files.addAll(folder(Path.of(a)));
+                } catch (IOException e) {
+                    err.println(a + ": cannot be listed: " + e.getMessage());
+                    return USAGE;
+                }
             } else {
                 files.add(Path.of(a));
             }
@@ -113,9 +142,19 @@ public final class EngineCli {
         try (RuleEngine engine = new RuleEngine(rules)) {
             replay.engine = engine;
             ReadingFormat format = new ReadingFormat();
+            FeedReplay feeds = new FeedReplay(rulesDir, replay, json);
             for (Path f : files) {
-                try (InputStream in = Files.newInputStream(f)) {
-                    format.parse(f.toString(), in, replay);
+                try {
+                    Optional<FeedKind> kind = f.toString().toLowerCase().endsWith(".json") ? Optional.empty() : Feeds.recognise(f);
+                    if (kind.isPresent()) {
+                        if (!feeds.replay(f, kind.get())) {
+                            return USAGE;
+                        }
+                        continue;
+                    }
+                    try (InputStream in = Files.newInputStream(f)) {
+                        format.parse(f.toString(), in, replay);
+                    }
                 } catch (IOException e) {
                     err.println(f + ": cannot be read: " + e.getMessage());
                     return USAGE;
@@ -128,6 +167,156 @@ public final class EngineCli {
         err.println(replay.taken + " readings taken from " + files.size() + " file" + (files.size() == 1 ? "" : "s")
                 + (replay.rejected == 0 ? "" : "; " + replay.rejected + " rejected (listed above)"));
         return OK;
+    }
+
+    /** A folder's files in name order: reading files (.csv, .json) and feed workbooks (.xlsx); hidden files left out. */
+    static List<Path> folder(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(p -> {
+                String n = p.getFileName().toString();
+                return !n.startsWith(".") && (ReadingFormat.isReadingFile(n) || n.toLowerCase().endsWith(".xlsx"));
+            }).sorted().toList();
+        }
+    }
+
+    /**
+     * Turns feed files into readings through the adapters (months and years carry from one file to the
+     * next), prints each reading with its rating, and reports what each file held on standard error.
+     */
+    private final class FeedReplay {
+        private static final long PROGRESS_BYTES = 1L << 20;
+        private final Path rulesDir;
+        private final Replay replay;
+        private final boolean json;
+        private final Feeds feeds = new Feeds();
+        private FeedAreas areas;
+
+        FeedReplay(Path rulesDir, Replay replay, boolean json) {
+            this.rulesDir = rulesDir;
+            this.replay = replay;
+            this.json = json;
+        }
+
+        /** False when the rule set's feed files are refused, so that no feed can be read. */
+        boolean replay(Path file, FeedKind kind) throws IOException {
+            if (areas == null) {
+                try {
+                    areas = FeedAreas.load(rulesDir);
+                } catch (FeedSetupException e) {
+                    err.println(file + ": is " + kind.description() + ", but the rule set's feed files were refused:");
+                    e.errors().forEach(x -> err.println("  " + x));
+                    return false;
+                }
+            }
+            String name = file.getFileName().toString();
+            long size = Files.size(file);
+            Progress progress = new Progress(name, size);
+            boolean[] titled = {json};
+            try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file))) {
+                progress.in = in;
+                FeedReport report = feeds.adapt(kind, areas, name, in, new targetwatch.engine.readings.ReadingSink() {
+                    @Override
+                    public void accept(Reading reading, String f, long row) {
+                        Outcome o = replay.take(reading, f, row);
+                        if (!titled[0]) {
+                            out.println(name + " (" + kind.description() + "):");
+                            titled[0] = true;
+                        }
+                        if (!json) {
+                            out.println("  " + line(reading, o));
+                        }
+                    }
+
+                    @Override
+                    public void reject(RejectedReading r) {
+                        replay.reject(r);
+                    }
+                }, size >= PROGRESS_BYTES ? progress : rows -> { });
+                progress.done();
+                report.lines().forEach(err::println);
+            } catch (FeedRefusedException e) {
+                progress.done();
+                replay.reject(new RejectedReading(name, 1, e.reason(name)));
+            }
+            return true;
+        }
+
+        private String line(Reading r, Outcome o) {
+            Optional<Assessment> a = o == null ? Optional.empty() : o.assessments().stream()
+                    .filter(x -> x.series().equals(r.series()) && x.period().equals(r.period())).findFirst();
+            String rating = a.map(x -> x.rating().name() + (x.expected() == null ? "" : " (expected "
+                    + x.expected().toPlainString() + ")")).orElse(o == null ? "refused" : "unchanged");
+            return String.join("  ", r.indicator(), r.area(), r.period().toString(), r.value().toPlainString(), rating,
+                    r.note() == null ? "" : r.note()).stripTrailing();
+        }
+    }
+
+    /** A progress line on standard error for a big file: redrawn in place on a terminal, every quarter otherwise. */
+    private final class Progress implements targetwatch.engine.feeds.FeedProgress {
+        private final String name;
+        private final long size;
+        private final boolean terminal = System.console() != null;
+        private CountingInputStream in;
+        private int shown = -1;
+
+        Progress(String name, long size) {
+            this.name = name;
+            this.size = size;
+        }
+
+        @Override
+        public void rowsRead(long rows) {
+            int percent = size == 0 || in == null ? 100 : (int) Math.min(100, in.count() * 100 / size);
+            int step = terminal ? percent : percent / 25 * 25;
+            if (step == shown) {
+                return;
+            }
+            shown = step;
+            String bar = "#".repeat(percent / 5) + ".".repeat(20 - percent / 5);
+            String text = String.format(java.util.Locale.UK, "%s [%s] %3d%% %,d rows", name, bar, percent, rows);
+            if (terminal) {
+                err.print("\r" + text);
+            } else {
+                err.println(text);
+            }
+        }
+
+        void done() {
+            if (terminal && shown >= 0) {
+                err.println();
+            }
+        }
+    }
+
+    /** Counts the bytes read through it, for the progress line. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
     }
 
     /** Feeds parsed readings to the engine in order and reports as it goes. */
@@ -143,6 +332,11 @@ public final class EngineCli {
 
         @Override
         public void accept(Reading reading, String file, long row) {
+            take(reading, file, row);
+        }
+
+        /** Assesses a reading; returns what it changed, or null when the rule set refused it (reported). */
+        Outcome take(Reading reading, String file, long row) {
             try {
                 Outcome outcome = engine.process(reading);
                 taken++;
@@ -150,8 +344,10 @@ public final class EngineCli {
                     outcome.assessments().forEach(a -> out.println(EventJson.line(a)));
                     outcome.alertEvents().forEach(e -> out.println(EventJson.line(e)));
                 }
+                return outcome;
             } catch (InvalidReadingException e) {
                 reject(new RejectedReading(file, row, e.getMessage()));
+                return null;
             }
         }
 

@@ -1,0 +1,29 @@
+package targetwatch.routes.feeds;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import targetwatch.engine.feeds.FeedAreas;
+import targetwatch.engine.feeds.FeedProgress;
+import targetwatch.engine.feeds.FeedReport;
+import targetwatch.engine.feeds.PoliceStreetAdapter;
+import targetwatch.routes.ingest.Batch;
+
+/**
+ * Source: data.police.uk street-level CSVs (one row per crime or ASB incident) dropped into the police
+ * feed inbox, as {@code asb-incidents-per-1000} readings. Months carry from one file to the next while
+ * the service runs, so each drop extends the rolling 12-month figures.
+ */
+public class PoliceFeedRoute extends FeedRoute {
+
+    private final PoliceStreetAdapter adapter = new PoliceStreetAdapter();
+
+    public PoliceFeedRoute() {
+        super("feed-police", "targetwatch.feeds.police.inbox", ".*\\.(csv|CSV)");
+    }
+
+    @Override
+    protected FeedReport adapt(FeedAreas areas, String file, InputStream in, Batch batch) throws IOException {
+        return adapter.adapt(areas, file, in, batch, FeedProgress.NONE);
+    }
+}
