@@ -1,8 +1,5 @@
 package targetwatch.engine.model;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** How often a target's readings come: the period notation its readings use. */
 public enum Frequency {
     MONTH("month"),
@@ -23,12 +20,6 @@ public enum Frequency {
 
     /** Parses the word used in targets.csv, or throws with the accepted words. */
     public static Frequency fromCode(String code) {
-        for (Frequency f : values()) {
-            if (f.code.equals(code)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("\"" + code + "\" is not a frequency (expected one of "
-                + Arrays.stream(values()).map(Frequency::code).collect(Collectors.joining(", ")) + ")");
+        return Codes.parse(values(), Frequency::code, code, "a frequency");
     }
 }

@@ -1,8 +1,5 @@
 package targetwatch.engine.model;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** What a target promises; each kind has its own rule template and rating semantics (DESIGN.md). */
 public enum Kind {
     REDUCE_TO("reduce-to"),
@@ -23,12 +20,6 @@ public enum Kind {
     }
 
     public static Kind fromCode(String code) {
-        for (Kind k : values()) {
-            if (k.code.equals(code)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("\"" + Slugs.abbreviate(String.valueOf(code)) + "\" is not a kind (expected one of "
-                + Arrays.stream(values()).map(Kind::code).collect(Collectors.joining(", ")) + ")");
+        return Codes.parse(values(), Kind::code, code, "a kind");
     }
 }

@@ -1,8 +1,5 @@
 package targetwatch.engine.model;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** Which direction of an indicator is better. */
 public enum Polarity {
     LOWER("lower"),
@@ -20,12 +17,6 @@ public enum Polarity {
     }
 
     public static Polarity fromCode(String code) {
-        for (Polarity p : values()) {
-            if (p.code.equals(code)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException("\"" + Slugs.abbreviate(String.valueOf(code)) + "\" is not a polarity (expected one of "
-                + Arrays.stream(values()).map(Polarity::code).collect(Collectors.joining(", ")) + ")");
+        return Codes.parse(values(), Polarity::code, code, "a polarity");
     }
 }

@@ -1,9 +1,7 @@
 package targetwatch.engine.model;
 
 import java.math.BigDecimal;
-import java.util.Arrays;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** The unit of an indicator's values, and the range a value in it may take. */
 public enum Unit {
@@ -25,13 +23,7 @@ public enum Unit {
     }
 
     public static Unit fromCode(String code) {
-        for (Unit u : values()) {
-            if (u.code.equals(code)) {
-                return u;
-            }
-        }
-        throw new IllegalArgumentException("\"" + Slugs.abbreviate(String.valueOf(code)) + "\" is not a unit (expected one of "
-                + Arrays.stream(values()).map(Unit::code).collect(Collectors.joining(", ")) + ")");
+        return Codes.parse(values(), Unit::code, code, "a unit");
     }
 
     /** Why a value cannot be in this unit, or empty when it can. */

@@ -71,8 +71,7 @@ public final class JdbcStore implements Store {
             return;
         }
         Timestamp ts = Timestamp.from(now);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        transaction("could not store " + readings.size() + " reading(s)", c -> {
             try (PreparedStatement insertReading = c.prepareStatement("INSERT INTO readings (partnership, indicator, area, period,"
                     + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     Statement.RETURN_GENERATED_KEYS);
@@ -104,16 +103,37 @@ public final class JdbcStore implements Store {
                         addEvent(insertEvent, insertDelivery, e, readingId, sinks, ts);
                     }
                 }
-                insertAssessment.executeBatch();
-                insertEvent.executeBatch();
-                insertDelivery.executeBatch();
+                executeBatches(insertAssessment, insertEvent, insertDelivery);
+            }
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed when it returns, rolled back when it throws. */
+    private <T> T transaction(String failure, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
                 c.commit();
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("could not store " + readings.size() + " reading(s): " + e.getMessage(), e);
+            throw new StoreException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void executeBatches(PreparedStatement... statements) throws SQLException {
+        for (PreparedStatement s : statements) {
+            s.executeBatch();
         }
     }
 
@@ -181,36 +201,33 @@ public final class JdbcStore implements Store {
     @Override
     public int addRuleSetVersion(String checksum, Map<String, String> files, String status, String by, String comment,
                                  String errors, Instant at) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int version;
-                try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_versions");
-                     ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    version = rs.getInt(1);
-                }
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO rule_set_versions (version, checksum, files, status,"
-                        + " created_at, created_by, comment, errors) VALUES (?,?,?,?,?,?,?,?)")) {
-                    s.setInt(1, version);
-                    s.setString(2, checksum);
-                    s.setString(3, FILES.writeValueAsString(files));
-                    s.setString(4, status);
-                    s.setTimestamp(5, Timestamp.from(at));
-                    s.setString(6, cut(by, 64));
-                    s.setString(7, cut(comment, 500));
-                    s.setString(8, cut(errors, 100_000));
-                    s.executeUpdate();
-                }
-                c.commit();
-                return version;
-            } catch (SQLException | com.fasterxml.jackson.core.JsonProcessingException | RuntimeException e) {
-                c.rollback();
-                throw new StoreException("could not store the rule set: " + e.getMessage(), e);
-            }
-        } catch (SQLException e) {
-            throw new StoreException("could not store the rule set: " + e.getMessage(), e);
+        String filesJson;
+        try {
+            filesJson = FILES.writeValueAsString(files);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
         }
+        return transaction("could not store the rule set", c -> {
+            int version;
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_versions");
+                 ResultSet rs = s.executeQuery()) {
+                rs.next();
+                version = rs.getInt(1);
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO rule_set_versions (version, checksum, files, status,"
+                    + " created_at, created_by, comment, errors) VALUES (?,?,?,?,?,?,?,?)")) {
+                s.setInt(1, version);
+                s.setString(2, checksum);
+                s.setString(3, filesJson);
+                s.setString(4, status);
+                s.setTimestamp(5, Timestamp.from(at));
+                s.setString(6, cut(by, 64));
+                s.setString(7, cut(comment, 500));
+                s.setString(8, cut(errors, 100_000));
+                s.executeUpdate();
+            }
+            return version;
+        });
     }
 
     @Override
@@ -249,8 +266,7 @@ public final class JdbcStore implements Store {
     @Override
     public void activate(int version, List<Assessment> changed, List<AlertEvent> events, Set<Sink> sinks, Instant at) {
         Timestamp ts = Timestamp.from(at);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        transaction("could not activate rule set version " + version, c -> {
             try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
                     + " WHERE status = 'ACTIVE' AND version <> ?");
                  PreparedStatement activate = c.prepareStatement("UPDATE rule_set_versions SET status = 'ACTIVE',"
@@ -278,17 +294,10 @@ public final class JdbcStore implements Store {
                 for (AlertEvent e : events) {
                     addEvent(insertEvent, insertDelivery, e, null, sinks, ts);
                 }
-                insertAssessment.executeBatch();
-                insertEvent.executeBatch();
-                insertDelivery.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                executeBatches(insertAssessment, insertEvent, insertDelivery);
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not activate rule set version " + version + ": " + e.getMessage(), e);
-        }
+            return null;
+        });
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper FILES = new com.fasterxml.jackson.databind.ObjectMapper();
