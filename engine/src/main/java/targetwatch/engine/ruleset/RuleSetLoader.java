@@ -70,6 +70,16 @@ public final class RuleSetLoader {
                         + ".drt for this kind in the rule set"));
             }
         }
+        Path holidays = folder.resolve(targetwatch.engine.calendar.WorkingDays.FILE);
+        if (Files.isRegularFile(holidays)) {
+            try {
+                targetwatch.engine.calendar.WorkingDays.load(holidays);
+            } catch (RuleSetRejectedException e) {
+                errors.addAll(e.errors());
+            } catch (IOException e) {
+                errors.add(new RuleSetError(targetwatch.engine.calendar.WorkingDays.FILE, 0, "", "cannot be read: " + e.getMessage()));
+            }
+        }
         if (!errors.isEmpty()) {
             throw new RuleSetRejectedException(errors);
         }
