@@ -120,13 +120,20 @@ public final class ReadingFormat {
         }
     }
 
-    /** Parses one JSON reading or an array of them. */
+    /**
+     * Parses one JSON reading or an array of them, from UTF-8 only: wrongly encoded bytes (overlong forms, encoded
+     * surrogates, bytes no UTF-8 text holds) reject the whole input rather than slip through as odd characters.
+     */
     public void parseJson(String file, InputStream in, ReadingSink sink) throws IOException {
         JsonNode root;
         try {
-            root = json.readTree(in);
+            root = json.readTree(new BomSkippingReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT))));
         } catch (JsonProcessingException e) {
             sink.reject(new RejectedReading(file, 0, "malformed JSON: " + e.getOriginalMessage()));
+            return;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            sink.reject(new RejectedReading(file, 0, "not UTF-8 text: " + rootMessage(e)));
             return;
         }
         if (root == null || root.isMissingNode()) {

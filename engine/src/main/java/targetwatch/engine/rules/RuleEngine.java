@@ -244,7 +244,11 @@ public final class RuleEngine implements AutoCloseable {
                     : after == Rating.RED ? AlertEventType.WORSENED : AlertEventType.IMPROVED;
             Optional<Assessment> latest = next.latestOf(k);
             if (latest.isPresent()) {
-                events.add(next.ruleChangeEvent(type, latest.get(), before));
+                events.add(next.ruleChangeEvent(type, latest.get(), before, next.leadOf(latest.get())));
+            } else {
+                // the candidate no longer rates the series (its target was dropped): the alert still resolves, told
+                // to the lead it had, at the period it was last rated
+                latestOf(k).ifPresent(a -> events.add(next.ruleChangeEvent(type, a, before, leadOf(a))));
             }
         }
         return new Rebuilt(next, ratings, alerts, events);
@@ -255,9 +259,12 @@ public final class RuleEngine implements AutoCloseable {
         return current.values().stream().filter(a -> a.series().equals(series)).max(Comparator.comparing(Assessment::period));
     }
 
-    private AlertEvent ruleChangeEvent(AlertEventType type, Assessment a, Rating previous) {
-        Target target = rules.ruleSet().targetFor(a.partnership(), a.indicator()).orElse(null);
-        String lead = target == null ? previousLead(a) : target.lead();
+    /** The lead of the target that rates the assessment's series under this engine's rule set. */
+    private String leadOf(Assessment a) {
+        return rules.ruleSet().targetFor(a.partnership(), a.indicator()).map(Target::lead).orElseGet(() -> previousLead(a));
+    }
+
+    private AlertEvent ruleChangeEvent(AlertEventType type, Assessment a, Rating previous, String lead) {
         long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
         Rating severity = type == AlertEventType.RESOLVED ? Rating.GREEN : a.rating();
         return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), type, severity, 1), sequence, type,

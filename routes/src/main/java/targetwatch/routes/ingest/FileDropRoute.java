@@ -27,7 +27,7 @@ public class FileDropRoute extends RouteBuilder {
     public void configure() {
         ReadingFormat format = new ReadingFormat();
         from("file:{{targetwatch.inbox}}?include=.*\\.(csv|json|CSV|JSON)&exclude=^\\..*"
-                + "&readLock=changed&readLockMinAge=500&readLockCheckInterval=200"
+                + "&readLock=changed&readLockMinAge=500&readLockCheckInterval=200&readLockMinLength=0"
                 + "&move=${header.TargetwatchOutcome}/${file:name}&moveFailed=failed/${file:name}"
                 + "&maxMessagesPerPoll=10&delay={{targetwatch.inbox.poll-ms}}")
                 .routeId("ingest-file")

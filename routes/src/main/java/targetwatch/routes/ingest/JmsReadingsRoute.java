@@ -4,7 +4,11 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Collectors;
 
+import jakarta.jms.BytesMessage;
+import jakarta.jms.TextMessage;
+
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.jms.JmsMessage;
 
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.RejectedReading;
@@ -25,13 +29,26 @@ public class JmsReadingsRoute extends RouteBuilder {
         ReadingFormat format = new ReadingFormat();
         from("jms:queue:{{targetwatch.queue.readings}}?transacted=true&cacheLevelName=CACHE_CONSUMER")
                 .routeId("ingest-jms")
+                // no stream caching: it would read a StreamMessage's body before the check below refuses it
+                .streamCache("false")
                 .process(exchange -> {
-                    byte[] body = exchange.getIn().getBody(byte[].class);
                     String id = exchange.getIn().getHeader("JMSMessageID", String.class);
                     Batch batch = new Batch("jms " + id);
+                    byte[] body = null;
+                    jakarta.jms.Message jms = exchange.getIn() instanceof JmsMessage m ? m.getJmsMessage() : null;
+                    if (jms == null || jms instanceof TextMessage || jms instanceof BytesMessage) {
+                        body = exchange.getIn().getBody(byte[].class);
+                    } else {
+                        // a map, stream, object (never deserialized) or bodiless message: refused with its reason
+                        // rather than failing to convert and being retried until the broker gives up on it
+                        batch.reject(new RejectedReading(batch.where(), 0, "a " + jms.getClass().getSimpleName()
+                                .replaceFirst("^ActiveMQ", "") + ": send a reading as JSON in a text or bytes message"));
+                    }
                     long max = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}")
                             .transform(Long::parseLong);
-                    if (body == null || body.length == 0) {
+                    if (!batch.rejected().isEmpty()) {
+                        // nothing more to read
+                    } else if (body == null || body.length == 0) {
                         batch.reject(new RejectedReading(batch.where(), 0, "empty message: no reading in it"));
                     } else if (body.length > max) {
                         batch.reject(new RejectedReading(batch.where(), 0, "message of " + body.length

@@ -48,15 +48,22 @@ public class ApiRoutes extends RouteBuilder {
         from("direct:http-readings").routeId("ingest-http-readings")
                 .process(ApiAuth.require(Role.LEAD))
                 .process(exchange -> {
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
                     String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
                     if (type == null || !type.toLowerCase().startsWith("application/json")) {
+                        service.countDeadLettered();
                         throw new ApiException(415, "send readings as application/json (got " + (type == null ? "no content type" : type) + ")");
                     }
                     long max = Long.parseLong(exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}"));
-                    byte[] body = readLimited(exchange.getIn().getBody(InputStream.class), max);
+                    byte[] body;
+                    try {
+                        body = readLimited(exchange.getIn().getBody(InputStream.class), max);
+                    } catch (ApiException e) {
+                        service.countDeadLettered();
+                        throw e;
+                    }
                     Batch batch = new Batch("request");
                     format.parseJson("request", new ByteArrayInputStream(body), batch);
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
                     List<Map<String, Object>> problems = new ArrayList<>();
                     batch.rejected().forEach(r -> problems.add(problem(r.row(), r.reason())));
                     batch.readings().forEach(p -> service.problemsWith(p.reading())
@@ -143,6 +150,8 @@ public class ApiRoutes extends RouteBuilder {
     }
 
     static void respond(Exchange exchange, int status, Object body) throws IOException {
+        // the request's headers (and, for a form body, its fields) must not echo back as response headers
+        exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(JSON.writeValueAsString(body));
