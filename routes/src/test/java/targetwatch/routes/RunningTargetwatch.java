@@ -66,6 +66,14 @@ final class RunningTargetwatch implements AutoCloseable {
      * {@code smtpPort}, or to .eml files under {@code data} when it is empty.
      */
     static RunningTargetwatch start(Path data, Optional<Integer> smtpPort) throws Exception {
+        return start(data, smtpPort, Map.of());
+    }
+
+    /**
+     * Starts targetwatch as {@link #start(Path, Optional)} does, with further settings laid over the test ones
+     * (such as {@code targetwatch.rules} for a watched folder the test may edit).
+     */
+    static RunningTargetwatch start(Path data, Optional<Integer> smtpPort, Map<String, String> more) throws Exception {
         int httpPort = freePort();
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
@@ -79,6 +87,12 @@ final class RunningTargetwatch implements AutoCloseable {
             settings.put("targetwatch.smtp.host", "localhost");
             settings.put("targetwatch.smtp.port", String.valueOf(port));
         });
+        if (!more.isEmpty()) {
+            settings.putAll(more);
+            // JVM system properties win over Camel Main's override properties by default, and surefire passes
+            // targetwatch.rules as one: make them the fallback so that the settings given here count
+            settings.put("camel.component.properties.system-properties-mode", "1");
+        }
         Main main = Application.create(settings);
         try {
             main.start();
@@ -98,6 +112,19 @@ final class RunningTargetwatch implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+    }
+
+    /** A bean of the running service, such as its IngestService, from the Camel registry. */
+    <T> T bean(Class<T> type) {
+        return main.getCamelContext().getRegistry().findSingleByType(type);
+    }
+
+    /**
+     * A connection to the service's embedded H2 database, opened in this JVM beside the service's own (H2 lets
+     * connections of one process share an open database file). Close it when done.
+     */
+    java.sql.Connection database() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection("jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath());
     }
 
     // ---- the file drop
@@ -170,6 +197,11 @@ final class RunningTargetwatch implements AutoCloseable {
 
     HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a request whose answer is binary, such as a workbook. */
+    HttpResponse<byte[]> sendForBytes(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** POST /api/readings as the given user with a JSON body. */

@@ -13,6 +13,14 @@ import targetwatch.engine.model.Target;
 public record AlertMail(String to, String toName, String subject, String text, String html) {
 
     public static AlertMail compose(AlertEvent e, Target target, Contact recipient) {
+        return compose(e, target, recipient, null);
+    }
+
+    /**
+     * @param note the partner's note on the reading, or null; shown as text, escaped in the HTML, so a
+     *             note written as a spreadsheet formula or markup stays inert
+     */
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note) {
         String name = target.name();
         String subject = "[targetwatch] " + headline(e) + ": " + name + " (" + e.area() + ", " + e.period() + ")";
         String comparedWith = switch (target.kind()) {
@@ -39,8 +47,9 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + "Expected: " + expected + " (" + comparedWith + ")\n"
                 + targetLine + "\n"
                 + "Direction of travel: " + e.direction().code() + "\n"
-                + "Priority: " + target.priority() + "\n\n"
-                + ask + "\n\n"
+                + "Priority: " + target.priority() + "\n"
+                + (note == null ? "" : "Partner's note: " + note + "\n")
+                + "\n" + ask + "\n\n"
                 + "You receive this as " + (recipient.role() == null ? "the contact" : recipient.role()) + ".\n"
                 + "Event id: " + e.id() + "\n";
         String html = "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\">"
@@ -54,6 +63,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + row("Target", targetLine.substring("Target: ".length()))
                 + row("Direction of travel", e.direction().code())
                 + row("Priority", target.priority())
+                + (note == null ? "" : row("Partner's note", note))
                 + "</table><p>" + esc(ask) + "</p>"
                 + "<p style=\"color:#505a5f\">Event id " + esc(e.id()) + "</p></body></html>";
         return new AlertMail(recipient.email(), recipient.name(), subject, text, html);

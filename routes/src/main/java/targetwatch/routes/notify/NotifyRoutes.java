@@ -54,7 +54,8 @@ public class NotifyRoutes extends RouteBuilder {
                     Contact to = service.ruleSet().contact(e.recipient()).orElseThrow(
                             () -> new IllegalStateException("no contact " + e.recipient() + " in the rule set"));
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e), to), e.id()));
+                    String note = service.store().latestNote(e.series(), e.period()).orElse(null);
+                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e), to, note), e.id()));
                 });
 
         from(OutboxRelay.DELIVER + "webhook").routeId("notify-webhook")
