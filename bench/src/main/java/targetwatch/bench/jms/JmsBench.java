@@ -1,0 +1,631 @@
+package targetwatch.bench.jms;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import targetwatch.engine.model.Target;
+import targetwatch.engine.store.DeliveryCounts;
+import targetwatch.routes.Application;
+import targetwatch.routes.service.IngestService;
+
+/**
+ * The JMS benchmark behind {@code bench/run-jms-bench}: readings per second through the service's JMS route
+ * ({@code ingest-jms}: transacted, one database transaction and one JMS commit per message) against the same
+ * broker's raw throughput for the same messages into a plain JMS consumer, and the latency from a partner's
+ * send to the alert on the topic.
+ * <p>
+ * The whole service runs in this JVM (Camel Main, embedded Artemis with its persistent journal, H2, the real
+ * rule set) on a fresh data folder. With the JMS route stopped, the N readings are sent persistent over TCP to
+ * {@code targetwatch.readings}, and the same N messages to {@code bench.raw}. Then, in cycles until the route
+ * has taken all N (or its time budget is spent), three windows one after the other, so that each cycle's
+ * figures share the machine's state of the moment (a noisy 2-core machine moves them by a factor from one
+ * minute to the next; per-cycle ratios cancel some of that):
+ * <ol>
+ * <li>raw, transacted: a plain consumer on a transacted session committing every message, in-VM as the route
+ *     consumes, on {@code bench.raw};</li>
+ * <li>the route: started, run for its window, stopped; then the outbox is left to publish what it raised, so
+ *     the next raw window has the service idle;</li>
+ * <li>raw, auto-ack: the same plain consumer on an AUTO_ACKNOWLEDGE session.</li>
+ * </ol>
+ * {@code bench.raw} is topped up from the same N messages when it runs low. Then latency: alerting readings
+ * (one RAISED each, in an area of their own) sent one by one over TCP and matched by area on a topic subscriber
+ * over TCP, once at a light load (probes only, at a tenth of the route's measured rate: each of them costs
+ * the service more than a plain reading) and once one in ten among non-alerting readings at half the route's
+ * measured rate. Prints a plain-text table of medians; progress goes to stderr.
+ */
+public final class JmsBench {
+
+    static final String READINGS = "targetwatch.readings";
+    static final String ALERTS = "targetwatch.alerts";
+    static final String RAW = "bench.raw";
+    static final String ROUTE_ID = "ingest-jms";
+
+    private final Options options;
+
+    private JmsBench(Options options) {
+        this.options = options;
+    }
+
+    /** What a run measures and for how long; every field has a command-line option. */
+    record Options(Path rules, int readings, int sendBatch, int routeBudgetSeconds, int routeWindowSeconds,
+                   int rawWindowSeconds, int autoWindowSeconds, int windowsAtLeast, double lightFraction, int lightSeconds,
+                   double loadFraction, int loadSeconds, int probeEvery) {
+
+        static Options parse(String[] args) {
+            Path rules = Path.of("rules");
+            int readings = 100_000;
+            int sendBatch = 500;
+            int routeBudget = 240;
+            int routeWindow = 30;
+            int rawWindow = 10;
+            int autoWindow = 3;
+            int windows = 5;
+            double lightFraction = 0.1;
+            int lightSeconds = 20;
+            double loadFraction = 0.5;
+            int loadSeconds = 30;
+            int probeEvery = 10;
+            for (int i = 0; i < args.length; i++) {
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (args[i]) {
+                    case "--rules" -> rules = Path.of(required(args[i], value));
+                    case "--readings" -> readings = Integer.parseInt(required(args[i], value));
+                    case "--send-batch" -> sendBatch = Integer.parseInt(required(args[i], value));
+                    case "--route-budget" -> routeBudget = Integer.parseInt(required(args[i], value));
+                    case "--route-window" -> routeWindow = Integer.parseInt(required(args[i], value));
+                    case "--raw-window" -> rawWindow = Integer.parseInt(required(args[i], value));
+                    case "--auto-window" -> autoWindow = Integer.parseInt(required(args[i], value));
+                    case "--windows" -> windows = Integer.parseInt(required(args[i], value));
+                    case "--light-fraction" -> lightFraction = Double.parseDouble(required(args[i], value));
+                    case "--light-seconds" -> lightSeconds = Integer.parseInt(required(args[i], value));
+                    case "--load-fraction" -> loadFraction = Double.parseDouble(required(args[i], value));
+                    case "--load-seconds" -> loadSeconds = Integer.parseInt(required(args[i], value));
+                    case "--probe-every" -> probeEvery = Integer.parseInt(required(args[i], value));
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rules DIR"
+                            + " --readings N --send-batch N --route-budget S --route-window S --raw-window S"
+                            + " --auto-window S --windows N --light-fraction F --light-seconds S --load-fraction F"
+                            + " --load-seconds S --probe-every N)");
+                }
+                i++;
+            }
+            return new Options(rules, readings, sendBatch, routeBudget, routeWindow, rawWindow, autoWindow, windows,
+                    lightFraction, lightSeconds, loadFraction, loadSeconds, probeEvery);
+        }
+
+        private static String required(String option, String value) {
+            if (value == null) {
+                throw new IllegalArgumentException(option + " needs a value");
+            }
+            return value;
+        }
+
+        /** The most a window takes: a share of N, so that a fast machine still gets several windows. */
+        int windowCount() {
+            return Math.max(1, readings / windowsAtLeast);
+        }
+    }
+
+    /** What one latency phase measured; times in ms. */
+    record Latency(double offeredRate, double achievedRate, int sent, int probes, List<Double> millis,
+                   List<Double> toPublishMillis, int missing) {
+
+        double percentile(double p) {
+            return percentileOf(millis, p);
+        }
+    }
+
+    /** One window: how many in how long. */
+    record Window(long count, long nanos) {
+        double rate() {
+            return JmsBench.rate(count, nanos);
+        }
+    }
+
+    /** One cycle of the three windows, and how long the outbox took to empty after the route's. */
+    record Cycle(Window rawTransacted, Window route, Window rawAutoAck, double outboxSeconds, boolean outboxEmpty) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(new JmsBench(Options.parse(args)).run());
+    }
+
+    private int run() throws Exception {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        String loadBefore = loadAverage();
+        Path data = Files.createTempDirectory("targetwatch-jms-bench-");
+        int brokerPort = freePort();
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "targetwatch.data", data.toString(),
+                "targetwatch.rules", options.rules().toAbsolutePath().toString(),
+                "camel.server.port", String.valueOf(freePort()),
+                "targetwatch.broker.port", String.valueOf(brokerPort)));
+        progress("starting the service on %s", data);
+        Main main = Application.create(settings);
+        main.start();
+        double startSeconds = seconds(System.nanoTime() - t0);
+        try {
+            CamelContext context = main.getCamelContext();
+            IngestService service = context.getRegistry().findSingleByType(IngestService.class);
+            progress("service up in %.1f s", startSeconds);
+            context.getRouteController().stopRoute(ROUTE_ID);
+            List<Target> targets = service.ruleSet().targets();
+            List<String> feed = JmsFeed.realistic(targets, options.readings(), "ward", true, 2012, 2018, 20131);
+            int n = feed.size();
+
+            ConnectionFactory partner = new ActiveMQConnectionFactory("tcp://localhost:" + brokerPort);
+            // the route consumes in-VM (the service's own connection factory); the plain consumer does the same
+            ConnectionFactory inVm = new ActiveMQConnectionFactory("vm://0");
+
+            double sendRate = rate(n, send(partner, READINGS, feed, options.sendBatch()));
+            progress("%,d readings queued for the route at %,.0f msgs/s", n, sendRate);
+            RawQueue raw = new RawQueue(partner, feed, options.sendBatch());
+            raw.topUp(n);
+
+            LongSupplier done = () -> service.readingsTaken() + service.readingsRejected() + service.deadLettered();
+            long routeBudget = Duration.ofSeconds(options.routeBudgetSeconds()).toNanos();
+            long routeSpent = 0;
+            long routeTaken = 0;
+            List<Cycle> cycles = new ArrayList<>();
+            while (routeTaken < n && routeSpent < routeBudget) {
+                int limit = options.windowCount();
+                raw.topUp(limit);
+                Window tx = consume(inVm, RAW, limit, options.rawWindowSeconds(), true);
+                raw.consumed(tx.count());
+
+                long before = done.getAsLong();
+                long windowNanos = Math.min(Duration.ofSeconds(options.routeWindowSeconds()).toNanos(), routeBudget - routeSpent);
+                long start = System.nanoTime();
+                context.getRouteController().startRoute(ROUTE_ID);
+                long taken = 0;
+                long now = start;
+                while (taken < Math.min(limit, n - routeTaken) && now - start < windowNanos) {
+                    LockSupport.parkNanos(2_000_000);
+                    taken = done.getAsLong() - before;
+                    now = System.nanoTime();
+                }
+                context.getRouteController().stopRoute(ROUTE_ID);
+                taken = done.getAsLong() - before;
+                Window route = new Window(taken, now - start);
+                routeSpent += now - start;
+                routeTaken += taken;
+                long outboxStart = System.nanoTime();
+                boolean empty = awaitOutbox(service, Duration.ofSeconds(30));
+                double outboxSeconds = seconds(System.nanoTime() - outboxStart);
+
+                raw.topUp(limit);
+                Window auto = consume(inVm, RAW, limit, options.autoWindowSeconds(), false);
+                raw.consumed(auto.count());
+                Cycle c = new Cycle(tx, route, auto, outboxSeconds, empty);
+                cycles.add(c);
+                progress("cycle %d: raw transacted %,.0f msgs/s; route %,.0f readings/s (%,d of %,d taken); raw auto-ack"
+                                + " %,.0f msgs/s; ratios %.3f, %.3f; outbox empty after %.1f s", cycles.size(), tx.rate(),
+                        route.rate(), routeTaken, n, auto.rate(), route.rate() / tx.rate(), route.rate() / auto.rate(),
+                        outboxSeconds);
+            }
+            if (service.readingsRejected() + service.deadLettered() > 0) {
+                progress("WARNING %d readings refused, %d messages dead-lettered", service.readingsRejected(),
+                        service.deadLettered());
+            }
+            DeliveryCounts counts = service.store().deliveryCounts();
+            long events = (counts.pending() + counts.sent() + counts.parked()) / 2; // topic + email per event
+            if (routeTaken < n) {
+                // the rest of the backlog would only delay the latency phases
+                purge(inVm, READINGS);
+            }
+            context.getRouteController().startRoute(ROUTE_ID);
+
+            // latency
+            double routeRate = median(cycles.stream().map(c -> c.route().rate()).toList());
+            Latency light;
+            Latency load;
+            try (AlertTimer timer = new AlertTimer(partner)) {
+                double lightRate = Math.max(1, routeRate * options.lightFraction());
+                int lightCount = (int) Math.round(lightRate * options.lightSeconds());
+                List<Outgoing> lightStream = new ArrayList<>();
+                for (int i = 1; i <= lightCount; i++) {
+                    lightStream.add(Outgoing.probe(String.format("probe-light-%05d", i)));
+                }
+                light = timer.run(lightStream, lightRate);
+                progress("light load (%,.0f probes/s): p50 %.1f ms, p99 %.1f ms, max %.1f ms, %d missing",
+                        light.achievedRate(), light.percentile(50), light.percentile(99), light.percentile(100),
+                        light.missing());
+
+                double loadRate = Math.max(1, routeRate * options.loadFraction());
+                int loadCount = (int) Math.round(loadRate * options.loadSeconds());
+                List<String> background = JmsFeed.realistic(targets, loadCount, "bg", false, 2012, 2018, 7);
+                List<Outgoing> loadStream = new ArrayList<>();
+                for (int i = 0; i < loadCount; i++) {
+                    loadStream.add(i % options.probeEvery() == 0
+                            ? Outgoing.probe(String.format("probe-load-%05d", i / options.probeEvery() + 1))
+                            : Outgoing.plain(background.get(i)));
+                }
+                load = timer.run(loadStream, loadRate);
+                progress("at %,.0f readings/s (offered %,.0f/s, 1 in %d alerting): p50 %.1f ms, p99 %.1f ms,"
+                                + " max %.1f ms, %d missing", load.achievedRate(), load.offeredRate(),
+                        options.probeEvery(), load.percentile(50), load.percentile(99), load.percentile(100), load.missing());
+            }
+            String table = table(started, loadBefore, startSeconds, n, sendRate, cycles, routeTaken, seconds(routeSpent),
+                    events, light, load, System.nanoTime() - t0);
+            System.out.print(table);
+            return 0;
+        } finally {
+            long stopStart = System.nanoTime();
+            main.stop();
+            progress("service stopped in %.1f s", seconds(System.nanoTime() - stopStart));
+            deleteTree(data);
+        }
+    }
+
+    /** The raw queue's supply: the same N messages, sent again from where the last top-up stopped. */
+    static final class RawQueue {
+        private final ConnectionFactory factory;
+        private final List<String> feed;
+        private final int batch;
+        private long available;
+        private int next;
+
+        RawQueue(ConnectionFactory factory, List<String> feed, int batch) {
+            this.factory = factory;
+            this.feed = feed;
+            this.batch = batch;
+        }
+
+        /** Sends messages until at least {@code wanted} wait on the queue. */
+        void topUp(long wanted) throws JMSException {
+            if (available >= wanted) {
+                return;
+            }
+            List<String> more = new ArrayList<>();
+            while (available + more.size() < Math.max(wanted, feed.size() / 2)) {
+                more.add(feed.get(next));
+                next = (next + 1) % feed.size();
+            }
+            long nanos = send(factory, RAW, more, batch);
+            available += more.size();
+            progress("sent %,d messages to %s at %,.0f msgs/s", more.size(), RAW, rate(more.size(), nanos));
+        }
+
+        void consumed(long count) {
+            available -= count;
+        }
+    }
+
+    /** Sends the bodies persistent on a transacted session committing every {@code batch}; returns the nanoseconds. */
+    static long send(ConnectionFactory factory, String queue, List<String> bodies, int batch) throws JMSException {
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = s.createProducer(s.createQueue(queue));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            long start = System.nanoTime();
+            int uncommitted = 0;
+            for (String body : bodies) {
+                producer.send(s.createTextMessage(body));
+                if (++uncommitted == batch) {
+                    s.commit();
+                    uncommitted = 0;
+                }
+            }
+            s.commit();
+            return System.nanoTime() - start;
+        }
+    }
+
+    /**
+     * Consumes up to {@code count} messages, for at most {@code seconds}, with a plain consumer reading each body
+     * as the route does, on a session either transacted (a commit per message) or AUTO_ACKNOWLEDGE.
+     */
+    static Window consume(ConnectionFactory factory, String queue, int count, int seconds, boolean transacted)
+            throws JMSException {
+        try (Connection c = factory.createConnection()) {
+            Session s = transacted ? c.createSession(true, Session.SESSION_TRANSACTED)
+                    : c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            c.start();
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofSeconds(seconds).toNanos();
+            long bytes = 0;
+            int i = 0;
+            long now = start;
+            while (i < count && now < deadline) {
+                Message m = consumer.receive(30_000);
+                if (m == null) {
+                    throw new IllegalStateException("the raw queue ran dry after " + i + " messages");
+                }
+                bytes += m.getBody(String.class).length();
+                if (transacted) {
+                    s.commit();
+                }
+                i++;
+                now = System.nanoTime();
+            }
+            if (bytes == 0) {
+                throw new IllegalStateException("empty messages");
+            }
+            return new Window(i, now - start);
+        }
+    }
+
+    private static void purge(ConnectionFactory factory, String queue) throws JMSException {
+        try (Connection c = factory.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            c.start();
+            long n = 0;
+            while (consumer.receive(1_000) != null) {
+                n++;
+            }
+            progress("purged %,d readings the route had not taken", n);
+        }
+    }
+
+    private static boolean awaitOutbox(IngestService service, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (service.store().deliveryCounts().pending() == 0) {
+                return true;
+            }
+            LockSupport.parkNanos(20_000_000);
+        }
+        return false;
+    }
+
+    // ---- latency ----
+
+    /** A message of a latency phase: a probe (timed, by its area) or a plain reading. */
+    record Outgoing(String body, String probeArea) {
+        static Outgoing probe(String area) {
+            return new Outgoing(JmsFeed.probe(area), area);
+        }
+
+        static Outgoing plain(String body) {
+            return new Outgoing(body, null);
+        }
+    }
+
+    /**
+     * A partner's sender and subscriber, both over TCP: sends a stream one message at a time (persistent, each
+     * send waiting for the broker as a plain JMS producer does) on a fixed schedule, and times each probe from
+     * just before its send to the arrival of its RAISED event on the topic.
+     */
+    static final class AlertTimer implements AutoCloseable {
+
+        private final Connection sending;
+        private final Session sendSession;
+        private final MessageProducer producer;
+        private final Connection subscribing;
+        private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
+        private final Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        /** The alert message's JMSTimestamp: when the outbox relay handed it to the broker (ms, same clock). */
+        private final Map<String, Long> publishedAtMillis = new ConcurrentHashMap<>();
+
+        AlertTimer(ConnectionFactory factory) throws JMSException {
+            subscribing = factory.createConnection();
+            Session subSession = subscribing.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = subSession.createConsumer(subSession.createTopic(ALERTS),
+                    "indicator = '" + JmsFeed.PROBE_INDICATOR + "' AND event = 'RAISED'");
+            consumer.setMessageListener(m -> {
+                long now = System.nanoTime();
+                try {
+                    String area = m.getStringProperty("area");
+                    if (area != null && receivedAt.putIfAbsent(area, now) == null) {
+                        publishedAtMillis.put(area, m.getJMSTimestamp());
+                    }
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            subscribing.start();
+            sending = factory.createConnection();
+            sendSession = sending.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            producer = sendSession.createProducer(sendSession.createQueue(READINGS));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        }
+
+        Latency run(List<Outgoing> stream, double rate) throws JMSException {
+            long intervalNanos = (long) (1e9 / rate);
+            long start = System.nanoTime();
+            int probes = 0;
+            for (int i = 0; i < stream.size(); i++) {
+                long due = start + i * intervalNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                Outgoing o = stream.get(i);
+                TextMessage m = sendSession.createTextMessage(o.body());
+                if (o.probeArea() != null) {
+                    probes++;
+                    sentAtMillis.put(o.probeArea(), System.currentTimeMillis());
+                    sentAt.put(o.probeArea(), System.nanoTime());
+                }
+                producer.send(m);
+            }
+            long sendNanos = System.nanoTime() - start;
+            List<String> areas = stream.stream().map(Outgoing::probeArea).filter(a -> a != null).toList();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !areas.stream().allMatch(receivedAt::containsKey)) {
+                LockSupport.parkNanos(20_000_000);
+            }
+            List<Double> millis = new ArrayList<>();
+            List<Double> toPublish = new ArrayList<>();
+            int missing = 0;
+            for (String area : areas) {
+                Long got = receivedAt.get(area);
+                if (got == null) {
+                    missing++;
+                } else {
+                    millis.add((got - sentAt.get(area)) / 1e6);
+                    toPublish.add((double) (publishedAtMillis.get(area) - sentAtMillis.get(area)));
+                }
+            }
+            return new Latency(rate, rate(stream.size(), sendNanos), stream.size(), probes, millis, toPublish, missing);
+        }
+
+        @Override
+        public void close() throws JMSException {
+            try {
+                sending.close();
+            } finally {
+                subscribing.close();
+            }
+        }
+    }
+
+    // ---- report ----
+
+    private String table(Instant started, String loadBefore, double startSeconds, int n, double sendRate,
+                         List<Cycle> cycles, long routeTaken, double routeSeconds, long events, Latency light,
+                         Latency load, long runNanos) {
+        StringBuilder out = new StringBuilder();
+        Runtime rt = Runtime.getRuntime();
+        out.append(String.format(Locale.ROOT, "targetwatch JMS benchmark, %s%n", started.truncatedTo(ChronoUnit.SECONDS)));
+        out.append(String.format(Locale.ROOT, "Java %s, %d cores, max heap %,d MB, JVM options %s%n",
+                System.getProperty("java.version"), rt.availableProcessors(), rt.maxMemory() / 1024 / 1024,
+                ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        out.append(String.format(Locale.ROOT, "load average (1/5/15 min) at start %s, at end %s%n", loadBefore, loadAverage()));
+        out.append(String.format(Locale.ROOT, "%nThe whole service in this JVM (Camel Main, embedded Artemis with its persistent journal,%n"
+                + "H2 file database, rules/), up in %.0f s. %,d JSON readings, one per message (15 indicators; %.1f%% raised%n"
+                + "an alert event), sent persistent over TCP in transactions of %d at %,.0f msgs/s to targetwatch.readings,%n"
+                + "and the same messages to bench.raw. Consumers in-VM, like the route's. Windows in cycles of raw transacted,%n"
+                + "route, raw auto-ack (each window up to %,d messages or %d / %d / %d s); median of the cycles [min-max].%n",
+                startSeconds, n, 100.0 * events / Math.max(1, routeTaken), options.sendBatch(), sendRate,
+                options.windowCount(), options.rawWindowSeconds(), options.routeWindowSeconds(), options.autoWindowSeconds()));
+        out.append(String.format(Locale.ROOT, "  %-60s %10s %22s%n", "", "median", "[min-max]"));
+        out.append(line("route ingest-jms, readings/s (transacted, commit per message)", cycles, c -> c.route().rate(), "%,.0f"));
+        out.append(line("raw consumer, transacted, commit per message, msgs/s", cycles, c -> c.rawTransacted().rate(), "%,.0f"));
+        out.append(line("raw consumer, auto-ack, msgs/s", cycles, c -> c.rawAutoAck().rate(), "%,.0f"));
+        out.append(line("ratio route / raw transacted (per cycle)", cycles, c -> c.route().rate() / c.rawTransacted().rate(), "%.3f"));
+        out.append(line("ratio route / raw auto-ack (per cycle)", cycles, c -> c.route().rate() / c.rawAutoAck().rate(), "%.3f"));
+        out.append(line("outbox empty after the route window stopped, s", cycles, Cycle::outboxSeconds, "%.1f"));
+        out.append(String.format(Locale.ROOT, "  route: %,d of %,d readings taken in %.0f s over %d windows (%,.0f readings/s overall);"
+                + " %,d alert events%n", routeTaken, n, routeSeconds, cycles.size(), routeTaken / routeSeconds, events));
+        if (routeTaken < n) {
+            out.append(String.format(Locale.ROOT, "  NOTE: the route's budget of %d s ran out before it had taken all %,d readings;"
+                    + " at its median rate all of them would take %.0f s%n", options.routeBudgetSeconds(), n,
+                    n / median(cycles.stream().map(c -> c.route().rate()).toList())));
+        }
+        if (cycles.stream().anyMatch(c -> !c.outboxEmpty())) {
+            out.append("  NOTE: in some cycle the outbox was not empty 30 s after the route stopped\n");
+        }
+
+        out.append(String.format(Locale.ROOT, "%nLatency from send (a plain persistent send over TCP, one at a time) to the RAISED event%n"
+                + "arriving at a topic subscriber over TCP, ms; each probe a RED ksi-casualties reading in an area of%n"
+                + "its own. 'to publish' ends at the alert message's JMSTimestamp (the relay's send; ms clock).%n"));
+        out.append(String.format(Locale.ROOT, "  %-36s %7s %7s %9s %9s %9s %16s%n", "", "rate/s", "probes", "p50", "p99",
+                "max", "to publish p50"));
+        out.append(latencyLine(String.format(Locale.ROOT, "probes only, %.0f%% of route's rate", options.lightFraction() * 100),
+                light));
+        out.append(latencyLine(String.format(Locale.ROOT, "%.0f%% of route's rate, 1 in %d alerting", options.loadFraction() * 100,
+                options.probeEvery()), load));
+        if (light.missing() + load.missing() > 0) {
+            out.append(String.format(Locale.ROOT, "  NOTE: %d probes got no alert within 60 s of the last send%n",
+                    light.missing() + load.missing()));
+        }
+        out.append(String.format(Locale.ROOT, "%nrun took %s%n", Duration.ofNanos(runNanos).truncatedTo(ChronoUnit.SECONDS)
+                .toString().substring(2).toLowerCase()));
+        return out.toString();
+    }
+
+    private static String line(String label, List<Cycle> cycles, java.util.function.ToDoubleFunction<Cycle> f, String format) {
+        List<Double> values = cycles.stream().map(c -> f.applyAsDouble(c)).sorted().toList();
+        return String.format(Locale.ROOT, "  %-60s %10s %22s%n", label, String.format(Locale.ROOT, format, median(values)),
+                "[" + String.format(Locale.ROOT, format, values.get(0)) + "-"
+                        + String.format(Locale.ROOT, format, values.get(values.size() - 1)) + "]");
+    }
+
+    private static String latencyLine(String label, Latency l) {
+        return String.format(Locale.ROOT, "  %-36s %7.0f %7d %9.1f %9.1f %9.1f %16.0f%n", label, l.achievedRate(), l.probes(),
+                l.percentile(50), l.percentile(99), l.percentile(100), percentileOf(l.toPublishMillis(), 50));
+    }
+
+    static double percentileOf(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(p / 100 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    // ---- helpers ----
+
+    static double rate(long count, long nanos) {
+        return count / (nanos / 1e9);
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The machine's load averages, to read the figures by: other work on a 2-core machine moves them. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static void progress(String format, Object... args) {
+        System.err.printf(Locale.ROOT, "jms-bench %s " + format + "%n",
+                Stream.concat(Stream.of(Instant.now().truncatedTo(ChronoUnit.SECONDS)), Stream.of(args)).toArray());
+    }
+}
