@@ -65,8 +65,8 @@ public final class CrashTest {
     private static final int SHOW = 10;
     /** Readings sent in one JMS transaction. */
     private static final int BATCH = 100;
-    /** How many readings the stream may run ahead of what the service has stored. */
-    private static final int WINDOW = 2_000;
+    /** How many readings the stream may run ahead of what the service has stored, at most. */
+    private static final int MAX_WINDOW = 2_000;
 
     private final Path home;
     private final int size;
@@ -433,11 +433,13 @@ public final class CrashTest {
         Session session = null;
         MessageProducer producer = null;
         long lastSay = System.nanoTime();
+        // a twentieth of the stream ahead at most, so that the kills in its middle 80% come while it still streams
+        int window = Math.max(2 * BATCH, Math.min(MAX_WINDOW, feed.size() / 20));
         try {
             int from = 0;
             while (from < feed.size()) {
-                // stay at most WINDOW readings ahead of the service, so that it is killed while readings are streaming in
-                while (from - progress.stored() > WINDOW && killerFailed.get() == null) {
+                // stay at most a window of readings ahead of the service, so that it is killed while readings are streaming in
+                while (from - progress.stored() > window && killerFailed.get() == null) {
                     Thread.sleep(20);
                 }
                 int to = from;
