@@ -81,14 +81,14 @@ public final class CrashTest {
 
     private CrashTest(Path home, int size, int kills, long seed, Duration settle, boolean keep, Path dataParent,
                       Map<String, String> serviceEnv) {
-        this.dataParent = dataParent;
-        this.serviceEnv = serviceEnv;
         this.home = home;
         this.size = size;
         this.kills = kills;
         this.seed = seed;
         this.settle = settle;
         this.keep = keep;
+        this.dataParent = dataParent;
+        this.serviceEnv = Map.copyOf(serviceEnv);
     }
 
     public static void main(String[] args) throws Exception {
