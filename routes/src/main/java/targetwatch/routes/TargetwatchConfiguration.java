@@ -41,7 +41,9 @@ public class TargetwatchConfiguration implements CamelConfiguration {
 
         String dbUrl = settings.get("targetwatch.db.url");
         if (dbUrl.isBlank()) {
-            dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath();
+            // WRITE_DELAY=0: H2 otherwise holds commits up to half a second before writing them, and a killed
+            // process would lose readings whose messages were already acknowledged
+            dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0";
         }
         Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"));
         context.addService(closing(store::close), true);
