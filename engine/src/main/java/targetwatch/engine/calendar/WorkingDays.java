@@ -95,6 +95,18 @@ public final class WorkingDays {
         return day;
     }
 
+    /** The day {@code n} working days before {@code from} (from itself does not count). */
+    public LocalDate minusWorkingDays(LocalDate from, int n) {
+        LocalDate day = from;
+        for (int i = 0; i < n; ) {
+            day = day.minusDays(1);
+            if (isWorkingDay(day)) {
+                i++;
+            }
+        }
+        return day;
+    }
+
     /** How many working days lie after {@code from} up to and including {@code to}. */
     public int workingDaysBetween(LocalDate from, LocalDate to) {
         int n = 0;

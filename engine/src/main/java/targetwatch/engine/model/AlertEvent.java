@@ -2,6 +2,7 @@ package targetwatch.engine.model;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -15,16 +16,31 @@ import java.util.UUID;
  * @param level the escalation level (1: the target's lead)
  * @param recipient the contact id the event goes to
  * @param reason why it happened when not a reading, such as "rule change"; null for a reading
+ * @param priority the priority of the target, so that a recipient's mail can gather a priority's events
+ * @param alertId the alert it belongs to (acknowledgements and the history name it); null for a silence's reminder
+ * @param at when it happened, on the engine's clock
+ * @param actor who caused it (an acknowledgement's author); null when the rules did
+ * @param comment what the actor said
+ * @param silenced kept in the history but delivered to nobody: a silence covered the alert
  */
 public record AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
                          Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
                          Direction direction, int level, int targetRow, String recipient,
-                         String reason) {
+                         String reason, String priority, String alertId, Instant at, String actor, String comment,
+                         boolean silenced) {
 
     public AlertEvent {
-        if (type == null || period == null || severity == null) {
-            throw new IllegalArgumentException("an alert event needs a type, a period and a severity");
+        if (type == null || period == null || severity == null || direction == null) {
+            throw new IllegalArgumentException("an alert event needs a type, a period, a severity and a direction");
         }
+    }
+
+    /** An event as the first version stored it, before alerts had ids, times and actors. */
+    public AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
+                      Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
+                      Direction direction, int level, int targetRow, String recipient, String reason) {
+        this(id, sequence, type, partnership, indicator, area, period, severity, previousSeverity, actual, expected,
+                direction, level, targetRow, recipient, reason, null, null, null, null, null, false);
     }
 
     /** The stable id of an event: its series, its number in the series, and what it says. */
@@ -32,6 +48,12 @@ public record AlertEvent(String id, long sequence, AlertEventType type, String p
                                int level) {
         String key = series + "|" + sequence + "|" + period + "|" + type + "|" + severity + "|" + level;
         return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The same event with a reason. */
+    public AlertEvent withReason(String why) {
+        return new AlertEvent(id, sequence, type, partnership, indicator, area, period, severity, previousSeverity, actual,
+                expected, direction, level, targetRow, recipient, why, priority, alertId, at, actor, comment, silenced);
     }
 
     public SeriesKey series() {

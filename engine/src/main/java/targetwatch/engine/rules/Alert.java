@@ -1,39 +1,228 @@
 package targetwatch.engine.rules;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+
+import targetwatch.engine.model.AlertKind;
+import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.Assessment;
+import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Rating;
+import targetwatch.engine.model.SeriesKey;
+import targetwatch.engine.model.Target;
 
-/** The fact for an open alert on one series: the alert lifecycle rules raise, change and resolve it. */
+/**
+ * The fact for an open alert: a series whose rating needs attention, or a period whose reading is late. The
+ * alert rules (rules/alerts.drl) raise, escalate, remind, acknowledge and resolve it; the engine stores its
+ * state after every change and restores it after a restart.
+ */
 public final class Alert {
 
-    private final String partnership;
-    private final String indicator;
-    private final String area;
-    private final Period openedAt;
+    private final String id;
+    private final AlertKind kind;
+    private final SeriesKey series;
+    private final Period period;
+    private final Instant openedAt;
+    private String priority;
+    private int targetRow;
+    private String lead;
+    private String dataContact;
+    private boolean orphan;
     private Rating severity;
+    private int level = 1;
+    private Instant levelSince;
+    private Instant lastNotifiedAt;
+    private final Set<String> told = new LinkedHashSet<>();
+    private String acknowledgedBy;
+    private Instant acknowledgedAt;
+    private String acknowledgementComment;
+    private Instant acknowledgedUntil;
+    private String silence;
 
-    public Alert(String partnership, String indicator, String area, Period openedAt, Rating severity) {
-        this.partnership = partnership;
-        this.indicator = indicator;
-        this.area = area;
+    private Alert(String id, AlertKind kind, SeriesKey series, Period period, Instant openedAt, Rating severity) {
+        this.id = id;
+        this.kind = kind;
+        this.series = series;
+        this.period = period;
         this.openedAt = openedAt;
         this.severity = severity;
+        this.levelSince = openedAt;
+        this.lastNotifiedAt = openedAt;
+    }
+
+    /** An alert on a rating, opened now at the latest rated period. */
+    public static Alert rating(Target target, Assessment latest, Now now) {
+        Alert a = new Alert(idFor(AlertKind.RATING, latest.series(), latest.period(), now.getInstant()), AlertKind.RATING,
+                latest.series(), latest.period(), now.getInstant(), latest.rating());
+        a.bind(target);
+        return a;
+    }
+
+    /** An alert on a period whose reading did not come by its due day. */
+    public static Alert lateData(Target target, SeriesKey series, Period period, Now now) {
+        Alert a = new Alert(idFor(AlertKind.LATE_DATA, series, period, now.getInstant()), AlertKind.LATE_DATA, series, period,
+                now.getInstant(), Rating.GREY);
+        a.bind(target);
+        return a;
+    }
+
+    /** An alert as it was stored. */
+    public static Alert restore(AlertState s) {
+        Alert a = new Alert(s.id(), s.kind(), s.series(), s.period(), s.openedAt(), s.severity());
+        a.priority = s.priority();
+        a.targetRow = s.targetRow();
+        a.lead = s.lead();
+        a.dataContact = s.dataContact();
+        a.level = s.level();
+        a.levelSince = s.levelSince();
+        a.lastNotifiedAt = s.lastNotifiedAt();
+        a.told.addAll(s.told());
+        a.acknowledgedBy = s.acknowledgedBy();
+        a.acknowledgedAt = s.acknowledgedAt();
+        a.acknowledgementComment = s.acknowledgementComment();
+        a.acknowledgedUntil = s.acknowledgedUntil();
+        a.silence = s.silence();
+        return a;
+    }
+
+    /** The alert's state to store; closed at {@code closedAt} when not null. */
+    public AlertState state(Instant closedAt) {
+        return new AlertState(id, kind, series.partnership(), series.indicator(), series.area(), priority, targetRow, lead,
+                dataContact, period, severity, level, openedAt, levelSince, lastNotifiedAt, new ArrayList<>(told),
+                acknowledgedBy, acknowledgedAt, acknowledgementComment, acknowledgedUntil, silence, closedAt);
+    }
+
+    /** Takes priority, lead and data contact from the target that rates the series (again after a rule set change). */
+    void bind(Target target) {
+        if (target == null) {
+            orphan = true;
+            return;
+        }
+        orphan = false;
+        priority = target.priority();
+        targetRow = target.row();
+        lead = target.lead();
+        dataContact = target.dataContact();
+    }
+
+    private static String idFor(AlertKind kind, SeriesKey series, Period period, Instant openedAt) {
+        String key = "alert|" + kind + "|" + series + "|" + period + "|" + openedAt.toEpochMilli();
+        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    // --- what the rules ask
+
+    /** Whether an acknowledgement holds at {@code now}. */
+    public boolean acknowledgedAt(Now now) {
+        return acknowledgedAt != null && (acknowledgedUntil == null || now.getInstant().isBefore(acknowledgedUntil));
+    }
+
+    /** Whether it has gone {@code workingDays} working days at its level without a (holding) acknowledgement. */
+    public boolean escalationDue(int workingDays, Now now) {
+        return !acknowledgedAt(now) && now.reached(now.afterWorkingDays(clockStart(levelSince), workingDays));
+    }
+
+    /** Whether its recipients last heard of it {@code workingDays} working days ago and nobody acknowledged it. */
+    public boolean reminderDue(int workingDays, Now now) {
+        return !acknowledgedAt(now) && now.reached(now.afterWorkingDays(clockStart(lastNotifiedAt), workingDays));
+    }
+
+    /** Clocks run again from when a lapsed acknowledgement ended. */
+    private Instant clockStart(Instant from) {
+        return acknowledgedUntil != null && acknowledgedUntil.isAfter(from) ? acknowledgedUntil : from;
+    }
+
+    // --- what the rules change (inside modify blocks)
+
+    public void escalateTo(int newLevel, Now now) {
+        level = newLevel;
+        levelSince = now.getInstant();
+        lastNotifiedAt = now.getInstant();
+    }
+
+    public void remind(Now now) {
+        lastNotifiedAt = now.getInstant();
+    }
+
+    /** A worse rating: the new severity, its recipients hear of it now, and any acknowledgement ends. */
+    public void worsen(Rating to, Now now) {
+        severity = to;
+        lastNotifiedAt = now.getInstant();
+        acknowledgedBy = null;
+        acknowledgedAt = null;
+        acknowledgementComment = null;
+        acknowledgedUntil = null;
+    }
+
+    public void acknowledge(Acknowledgement ack, EscalationLevel atLevel, Now now) {
+        acknowledgedBy = ack.getBy();
+        acknowledgedAt = now.getInstant();
+        acknowledgementComment = ack.getComment();
+        Integer lasts = atLevel == null ? null : atLevel.acknowledgementLastsWorkingDays();
+        acknowledgedUntil = lasts == null ? null : now.afterWorkingDays(now.getInstant(), lasts);
+    }
+
+    void told(String contact) {
+        told.add(contact);
+    }
+
+    // --- bean accessors for the rules
+
+    public String getId() {
+        return id;
+    }
+
+    public AlertKind getKind() {
+        return kind;
+    }
+
+    public SeriesKey getSeries() {
+        return series;
     }
 
     public String getPartnership() {
-        return partnership;
+        return series.partnership();
     }
 
     public String getIndicator() {
-        return indicator;
+        return series.indicator();
     }
 
     public String getArea() {
-        return area;
+        return series.area();
     }
 
-    public Period getOpenedAt() {
+    public Period getPeriod() {
+        return period;
+    }
+
+    public Instant getOpenedAt() {
         return openedAt;
+    }
+
+    public String getPriority() {
+        return priority;
+    }
+
+    public int getTargetRow() {
+        return targetRow;
+    }
+
+    public String getLead() {
+        return lead;
+    }
+
+    public String getDataContact() {
+        return dataContact;
+    }
+
+    public boolean isOrphan() {
+        return orphan;
     }
 
     public Rating getSeverity() {
@@ -44,8 +233,28 @@ public final class Alert {
         this.severity = severity;
     }
 
+    public int getLevel() {
+        return level;
+    }
+
+    public Set<String> getTold() {
+        return java.util.Collections.unmodifiableSet(told);
+    }
+
+    public String getAcknowledgedBy() {
+        return acknowledgedBy;
+    }
+
+    public String getSilence() {
+        return silence;
+    }
+
+    public void setSilence(String silence) {
+        this.silence = silence;
+    }
+
     @Override
     public String toString() {
-        return "Alert[" + partnership + "/" + indicator + "/" + area + " " + severity + " since " + openedAt + "]";
+        return "Alert[" + kind.code() + " " + series + " " + period + " " + severity + " level " + level + "]";
     }
 }

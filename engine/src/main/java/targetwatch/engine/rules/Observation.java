@@ -32,6 +32,10 @@ public final class Observation {
         this.value = value;
     }
 
+    public targetwatch.engine.model.SeriesKey getSeries() {
+        return new targetwatch.engine.model.SeriesKey(partnership, indicator, area);
+    }
+
     public String getPartnership() {
         return partnership;
     }

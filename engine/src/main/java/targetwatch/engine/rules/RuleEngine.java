@@ -12,14 +12,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import org.kie.api.KieServices;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
+import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.KieSessionConfiguration;
+import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.rule.FactHandle;
+import org.kie.api.time.SessionPseudoClock;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
+import targetwatch.engine.model.AlertKind;
+import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.Direction;
+import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Period;
@@ -45,23 +57,66 @@ public final class RuleEngine implements AutoCloseable {
     private final List<FactHandle> signals = new ArrayList<>();
     /** How many alert events each series has had: part of each event's stable id. */
     private final Map<SeriesKey, Long> eventSequences = new HashMap<>();
-    private CompiledRules rules;
-    private KieSession session;
+    /** The series whose readings are expected, for late-data chasing. */
+    private final Map<SeriesKey, FactHandle> watches = new HashMap<>();
+    /** The alerts the rules inserted, changed or deleted during the current firing (true: deleted). */
+    private final Map<Alert, Boolean> touchedAlerts = new LinkedHashMap<>();
+    private final List<SilenceReminder> silenceReminders = new ArrayList<>();
+    private final CompiledRules rules;
+    private final KieSession session;
+    private Now now;
+    /** Null while restoring: without a clock no alert rule fires. */
+    private FactHandle nowHandle;
 
+    /** An engine whose clock starts at the epoch: callers move it with {@link #advanceTo(Instant)}. */
     public RuleEngine(CompiledRules rules) {
+        this(rules, Instant.EPOCH, true);
+    }
+
+    private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
+        this.now = new Now(start, rules.ruleSet().workingDays());
         this.session = newSession(rules);
+        RuleSet rs = rules.ruleSet();
+        rs.targets().forEach(session::insert);
+        rs.escalation().forEach(session::insert);
+        rs.silences().forEach(session::insert);
+        if (clockRunning) {
+            nowHandle = session.insert(now);
+        }
+    }
+
+    /**
+     * An engine that takes readings without its alert rules running, to be given its stored alerts and its
+     * clock by {@link #resume(Collection, Instant)}: how rule state is rebuilt after a restart.
+     */
+    public static RuleEngine restoring(CompiledRules rules) {
+        return new RuleEngine(rules, Instant.EPOCH, false);
     }
 
     private KieSession newSession(CompiledRules compiled) {
-        KieSession s = compiled.kieBase().newKieSession();
+        KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
+        conf.setOption(ClockTypeOption.PSEUDO);
+        KieSession s = compiled.kieBase().newKieSession(conf, null);
         s.addEventListener(new DefaultRuleRuntimeEventListener() {
             @Override
             public void objectInserted(ObjectInsertedEvent event) {
-                if (event.getObject() instanceof Assessment a) {
+                Object o = event.getObject();
+                if (o instanceof Assessment a) {
                     inserted.add(a);
-                } else if (event.getObject() instanceof AlertSignal) {
+                } else if (o instanceof AlertSignal) {
                     signals.add(event.getFactHandle());
+                } else if (o instanceof Alert alert) {
+                    touchedAlerts.put(alert, false);
+                } else if (o instanceof SilenceReminder reminder) {
+                    silenceReminders.add(reminder);
+                }
+            }
+
+            @Override
+            public void objectUpdated(ObjectUpdatedEvent event) {
+                if (event.getObject() instanceof Alert alert) {
+                    touchedAlerts.putIfAbsent(alert, false);
                 }
             }
 
@@ -69,10 +124,92 @@ public final class RuleEngine implements AutoCloseable {
             public void objectDeleted(ObjectDeletedEvent event) {
                 if (event.getOldObject() instanceof Assessment a) {
                     deleted.add(a);
+                } else if (event.getOldObject() instanceof Alert alert) {
+                    touchedAlerts.put(alert, true);
                 }
             }
         });
         return s;
+    }
+
+    /** The engine's clock. */
+    public synchronized Instant now() {
+        return now.getInstant();
+    }
+
+    /**
+     * Moves the engine's clock forward (never back) and runs what falls due by then: escalations, reminders, late
+     * data, silences beginning and ending. Returns the alert events and alert states that changed.
+     */
+    public synchronized Outcome advanceTo(Instant instant) {
+        if (!instant.isAfter(now.getInstant())) {
+            return Outcome.NOTHING;
+        }
+        moveClock(instant);
+        return nowHandle == null ? Outcome.NOTHING : fire();
+    }
+
+    private void moveClock(Instant instant) {
+        SessionPseudoClock clock = session.getSessionClock();
+        long delta = instant.toEpochMilli() - clock.getCurrentTime();
+        if (delta > 0) {
+            clock.advanceTime(delta, TimeUnit.MILLISECONDS);
+        }
+        now = new Now(instant, rules.ruleSet().workingDays());
+        if (nowHandle != null) {
+            session.update(nowHandle, now);
+        }
+    }
+
+    /**
+     * Someone acknowledges an open alert: it stops escalating and reminding until its rating worsens or the
+     * acknowledgement lapses (escalation.csv, ack_lasts_working_days). Everyone told hears who did and what they said.
+     *
+     * @throws NoSuchAlertException when no open alert has the id (never raised, or resolved since)
+     */
+    public synchronized Outcome acknowledge(String alertId, String by, String comment) throws NoSuchAlertException {
+        if (nowHandle == null || findAlert(alertId).isEmpty()) {
+            throw new NoSuchAlertException(alertId);
+        }
+        session.insert(new Acknowledgement(alertId, by, comment));
+        return fire();
+    }
+
+    private Optional<Alert> findAlert(String alertId) {
+        return session.getObjects(o -> o instanceof Alert a && a.getId().equals(alertId)).stream()
+                .map(Alert.class::cast).findFirst();
+    }
+
+    /** The open alerts as they stand, ordered by series and kind. */
+    public synchronized List<AlertState> alertStates() {
+        return session.getObjects(o -> o instanceof Alert).stream().map(o -> ((Alert) o).state(null))
+                .sorted(Comparator.comparing((AlertState a) -> a.series().toString()).thenComparing(AlertState::kind)
+                        .thenComparing(AlertState::period))
+                .toList();
+    }
+
+    /**
+     * Ends a restore: takes the alerts that were open (re-bound to this rule set's targets) and the clock, and runs
+     * the alert rules once, which reconciles them with the readings: an alert the readings no longer justify
+     * resolves, one they now justify is raised, and whatever fell due meanwhile happens now.
+     */
+    public synchronized Outcome resume(Collection<AlertState> open, Instant instant) {
+        if (nowHandle != null) {
+            throw new IllegalStateException("the engine is not restoring");
+        }
+        for (AlertState state : open) {
+            if (!state.isOpen()) {
+                continue;
+            }
+            Alert alert = Alert.restore(state);
+            alert.bind(rules.ruleSet().targetFor(state.partnership(), state.indicator()).orElse(null));
+            session.insert(alert);
+        }
+        if (instant.isAfter(now.getInstant())) {
+            moveClock(instant);
+        }
+        nowHandle = session.insert(now);
+        return fire();
     }
 
     /** The rule set in force. */
@@ -140,6 +277,7 @@ public final class RuleEngine implements AutoCloseable {
         bySource.remove(r.source());
         bySource.put(r.source(), r);
         Observation observation = new Observation(r.partnership(), r.indicator(), r.area(), r.period(), r.value());
+        watch(r);
         FactHandle handle = observations.get(key);
         if (handle == null) {
             observations.put(key, session.insert(observation));
@@ -152,18 +290,39 @@ public final class RuleEngine implements AutoCloseable {
         return true;
     }
 
+    /** Expects the series' readings from its earliest period on. */
+    private void watch(Reading r) {
+        Optional<Target> target = rules.ruleSet().targetFor(r.partnership(), r.indicator());
+        FactHandle handle = watches.get(r.series());
+        if (target.isEmpty()) {
+            return;
+        }
+        if (handle == null) {
+            watches.put(r.series(), session.insert(new Watch(r.series(), r.period(), target.get())));
+        } else if (((Watch) session.getObject(handle)).getFirst().compareTo(r.period()) > 0) {
+            session.update(handle, new Watch(r.series(), r.period(), target.get()));
+        }
+    }
+
     /** Fires the rules and compares what they now hold with what they held before. */
     private Outcome fire() {
         inserted.clear();
         deleted.clear();
         signals.clear();
+        touchedAlerts.clear();
+        silenceReminders.clear();
         session.fireAllRules();
         List<AlertEvent> events = new ArrayList<>();
         for (FactHandle h : signals) {
-            events.add(alertEvent((AlertSignal) session.getObject(h)));
+            events.addAll(alertEvents((AlertSignal) session.getObject(h)));
             session.delete(h);
         }
         signals.clear();
+        silenceReminders.forEach(reminder -> events.add(silenceEnding(reminder.silence())));
+        silenceReminders.clear();
+        List<AlertState> alerts = new ArrayList<>();
+        touchedAlerts.forEach((alert, gone) -> alerts.add(alert.state(gone ? now.getInstant() : null)));
+        touchedAlerts.clear();
         Map<PeriodKey, Assessment> after = new LinkedHashMap<>();
         for (Assessment a : deleted) {
             after.putIfAbsent(PeriodKey.of(a), null);
@@ -184,20 +343,77 @@ public final class RuleEngine implements AutoCloseable {
         inserted.clear();
         deleted.clear();
         changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
-        return new Outcome(true, changed, events);
+        return new Outcome(true, changed, events, alerts);
     }
 
-    /** The event a signal stands for, addressed to the lead of the target that rated it. */
-    private AlertEvent alertEvent(AlertSignal signal) {
+    /**
+     * The events a signal stands for, one per recipient: those of the level it names, or everyone told so far.
+     * Under a silence they are kept for the history and delivered to nobody, except a resolution, which reaches
+     * everyone who was told. Whoever is sent one is told of the alert from then on.
+     */
+    private List<AlertEvent> alertEvents(AlertSignal signal) {
+        Alert alert = signal.getAlert();
+        AlertEventType type = signal.getType();
+        boolean silenced = alert.getSilence() != null && type != AlertEventType.RESOLVED;
+        List<String> recipients = signal.getToLevel() > 0 ? recipientsOf(alert, signal.getToLevel())
+                : new ArrayList<>(alert.getTold());
+        if (recipients.isEmpty()) {
+            recipients = recipientsOf(alert, 1);
+            silenced = true;
+        }
         Assessment a = signal.getAssessment();
-        Target target = rules.ruleSet().targetFor(a.partnership(), a.indicator()).orElseThrow();
-        int level = 1;
-        long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
-        return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), signal.getType(), a.rating(), level),
-                sequence, signal.getType(), a.partnership(), a.indicator(), a.area(), a.period(), a.rating(),
-                signal.getPreviousSeverity(), a.actual(), a.expected(), a.direction(), level, a.targetRow(), target.lead(),
-                null);
+        Rating severity = type == AlertEventType.RESOLVED ? (alert.getKind() == AlertKind.RATING ? Rating.GREEN : Rating.GREY)
+                : alert.getSeverity();
+        int level = signal.getToLevel() > 0 ? signal.getToLevel() : alert.getLevel();
+        String reason = signal.getReason() != null ? signal.getReason() : silenced ? alert.getSilence() : null;
+        if (silenced && signal.getReason() != null && alert.getSilence() != null) {
+            reason = signal.getReason() + "; " + alert.getSilence();
+        }
+        List<AlertEvent> events = new ArrayList<>();
+        for (String recipient : recipients) {
+            long sequence = eventSequences.merge(alert.getSeries(), 1L, Long::sum);
+            Period period = a != null ? a.period() : alert.getPeriod();
+            events.add(new AlertEvent(AlertEvent.idFor(alert.getSeries(), sequence, period, type, severity, level), sequence,
+                    type, alert.getPartnership(), alert.getIndicator(), alert.getArea(), period, severity,
+                    signal.getPreviousSeverity(), a == null ? null : a.actual(), a == null ? null : a.expected(),
+                    a == null ? Direction.NONE : a.direction(), level, alert.getTargetRow(), recipient, reason,
+                    alert.getPriority(), alert.getId(), now.getInstant(), signal.getActor(), signal.getComment(), silenced));
+            if (!silenced) {
+                alert.told(recipient);
+            }
+        }
+        touchedAlerts.putIfAbsent(alert, false);
+        return events;
     }
+
+    /** The contact ids of one escalation level of an alert (its lead when the policy has no such level). */
+    private List<String> recipientsOf(Alert alert, int level) {
+        return rules.ruleSet().escalationFor(alert.getPriority(), alert.getKind()).stream()
+                .filter(l -> l.level() == level).findFirst()
+                .map(l -> l.recipientsFor(alert.getLead(), alert.getDataContact()))
+                .orElse(List.of(alert.getLead()));
+    }
+
+    /**
+     * The reminder to a silence's author that it ends soon. Its id and number come from the silence and its end,
+     * not from a count, so that the same reminder made again (after a restart) is the same event and is not sent twice.
+     */
+    private AlertEvent silenceEnding(Silence s) {
+        String subject = s.indicator() != null ? s.indicator() : s.priority();
+        SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP);
+        Period period = Period.month(s.until().getYear(), s.until().getMonthValue());
+        long sequence = s.until().toEpochDay();
+        String priority = s.priority() != null ? s.priority()
+                : rules.ruleSet().targetsFor(s.indicator()).stream().map(Target::priority).findFirst().orElse(null);
+        return new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0), sequence,
+                AlertEventType.REMINDER, SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP, period, Rating.GREY, null, null,
+                null, Direction.NONE, 0, s.row(), s.author(), "the silence of " + s.subject() + " ends on " + s.until()
+                + " (" + s.reason() + "): extend it in " + "silences.csv or let it end", priority, null, now.getInstant(),
+                null, null, false);
+    }
+
+    /** The partnership and area slug of a silence's reminder, which is about no one series. */
+    public static final String SILENCE_PARTNERSHIP = "all";
 
     /**
      * Builds an engine holding the same readings under a candidate rule set, beside this one, and says what
@@ -207,11 +423,12 @@ public final class RuleEngine implements AutoCloseable {
      * closes the result, an activation adopts it.
      */
     public synchronized Rebuilt rebuild(CompiledRules candidate) {
-        RuleEngine next = new RuleEngine(candidate);
+        RuleEngine next = RuleEngine.restoring(candidate);
         List<Reading> held = new ArrayList<>();
         readings.values().forEach(bySource -> held.addAll(bySource.values()));
         next.submitAll(held);
         next.eventSequences.putAll(eventSequences);
+        Outcome reconciled = next.resume(alertStates(), now.getInstant());
 
         List<RatingChange> ratings = new ArrayList<>();
         java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
@@ -227,53 +444,21 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         List<AlertChange> alerts = new ArrayList<>();
-        List<AlertEvent> events = new ArrayList<>();
         Map<SeriesKey, Rating> open = openAlerts();
         Map<SeriesKey, Rating> openNext = next.openAlerts();
         java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
         series.addAll(open.keySet());
         series.addAll(openNext.keySet());
         for (SeriesKey k : series) {
-            Rating before = open.get(k);
-            Rating after = openNext.get(k);
-            if (before == after) {
-                continue;
-            }
-            alerts.add(new AlertChange(k, before, after));
-            AlertEventType type = before == null ? AlertEventType.RAISED : after == null ? AlertEventType.RESOLVED
-                    : after == Rating.RED ? AlertEventType.WORSENED : AlertEventType.IMPROVED;
-            Optional<Assessment> latest = next.latestOf(k);
-            if (latest.isPresent()) {
-                events.add(next.ruleChangeEvent(type, latest.get(), before, next.leadOf(latest.get())));
-            } else {
-                // the candidate no longer rates the series (its target was dropped): the alert still resolves, told
-                // to the lead it had, at the period it was last rated
-                latestOf(k).ifPresent(a -> events.add(next.ruleChangeEvent(type, a, before, leadOf(a))));
+            if (open.get(k) != openNext.get(k)) {
+                alerts.add(new AlertChange(k, open.get(k), openNext.get(k)));
             }
         }
-        return new Rebuilt(next, ratings, alerts, events);
-    }
-
-    /** The assessment of the latest period of a series. */
-    private Optional<Assessment> latestOf(SeriesKey series) {
-        return current.values().stream().filter(a -> a.series().equals(series)).max(Comparator.comparing(Assessment::period));
-    }
-
-    /** The lead of the target that rates the assessment's series under this engine's rule set. */
-    private String leadOf(Assessment a) {
-        return rules.ruleSet().targetFor(a.partnership(), a.indicator()).map(Target::lead).orElseGet(() -> previousLead(a));
-    }
-
-    private AlertEvent ruleChangeEvent(AlertEventType type, Assessment a, Rating previous, String lead) {
-        long sequence = eventSequences.merge(a.series(), 1L, Long::sum);
-        Rating severity = type == AlertEventType.RESOLVED ? Rating.GREEN : a.rating();
-        return new AlertEvent(AlertEvent.idFor(a.series(), sequence, a.period(), type, severity, 1), sequence, type,
-                a.partnership(), a.indicator(), a.area(), a.period(), severity, previous, a.actual(), a.expected(),
-                a.direction(), 1, a.targetRow(), lead, RULE_CHANGE);
-    }
-
-    private String previousLead(Assessment a) {
-        return rules.ruleSet().targetsFor(a.indicator()).stream().map(Target::lead).findFirst().orElse("unknown");
+        // all at once, so in the order of their series, and within a series in the order they happened
+        List<AlertEvent> events = reconciled.alertEvents().stream()
+                .sorted(Comparator.comparing((AlertEvent e) -> e.series().toString()).thenComparingLong(AlertEvent::sequence))
+                .map(e -> e.reason() == null ? e.withReason(RULE_CHANGE) : e).toList();
+        return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
     }
 
     /** The reason given on alert events that a rule set change caused. */
@@ -291,7 +476,7 @@ public final class RuleEngine implements AutoCloseable {
      * An engine rebuilt under a candidate rule set, and what it changes. Close it when only previewing.
      */
     public record Rebuilt(RuleEngine engine, List<RatingChange> ratings, List<AlertChange> alerts,
-                          List<AlertEvent> events) implements AutoCloseable {
+                          List<AlertEvent> events, List<AlertState> alertStates) implements AutoCloseable {
         /** The assessments the change alters, as they are under the candidate. */
         public List<Assessment> changedAssessments() {
             return ratings.stream().map(RatingChange::after).filter(java.util.Objects::nonNull).toList();
@@ -312,12 +497,12 @@ public final class RuleEngine implements AutoCloseable {
         eventSequences.putAll(sequences);
     }
 
-    /** The alerts open now, by series, with their severity. */
+    /** The rating alerts open now, by series, with their severity. */
     public synchronized Map<SeriesKey, Rating> openAlerts() {
         Map<SeriesKey, Rating> open = new java.util.TreeMap<>(Comparator.comparing(SeriesKey::toString));
-        for (Object o : session.getObjects(x -> x instanceof Alert)) {
+        for (Object o : session.getObjects(x -> x instanceof Alert a && a.getKind() == AlertKind.RATING)) {
             Alert alert = (Alert) o;
-            open.put(new SeriesKey(alert.getPartnership(), alert.getIndicator(), alert.getArea()), alert.getSeverity());
+            open.put(alert.getSeries(), alert.getSeverity());
         }
         return open;
     }

@@ -95,6 +95,24 @@ final class Cells {
         return new BigDecimal(v);
     }
 
+    /** A whole number from {@code min} to {@code max}. */
+    Integer integer(String column, boolean required, int min, int max) {
+        String v = raw(column);
+        if (v.isEmpty()) {
+            return missing(column, required);
+        }
+        if (!v.matches("-?\\d{1,9}")) {
+            error(column, quote(v) + " is not a whole number");
+            return null;
+        }
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+            error(column, n + " is not between " + min + " and " + max);
+            return null;
+        }
+        return n;
+    }
+
     LocalDate date(String column, boolean required) {
         String v = raw(column);
         if (v.isEmpty()) {

@@ -7,7 +7,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import targetwatch.engine.calendar.WorkingDays;
+import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.EscalationLevel;
+import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Target;
 
 /**
@@ -18,13 +22,19 @@ import targetwatch.engine.model.Target;
  * @param templates the kind templates by kind code ({@code reduce-to} to its .drt text)
  * @param drl the cross-cutting DRL files by file name
  * @param checksum a SHA-256 over every file that makes the rule set
+ * @param escalation the escalation levels of escalation.csv, default rows copied to every priority without its own
+ * @param silences the silences of silences.csv
+ * @param workingDays the calendar escalation clocks count in (bank-holidays.csv)
  */
 public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts, Map<String, String> templates,
-                      Map<String, String> drl, String checksum) {
+                      Map<String, String> drl, String checksum, List<EscalationLevel> escalation,
+                      List<Silence> silences, WorkingDays workingDays) {
 
     public RuleSet {
         targets = List.copyOf(targets);
         contacts = List.copyOf(contacts);
+        escalation = List.copyOf(escalation);
+        silences = List.copyOf(silences);
         templates = Map.copyOf(templates);
         drl = Map.copyOf(drl);
     }
@@ -47,5 +57,11 @@ public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts,
 
     public Map<String, Contact> contactsById() {
         return contacts.stream().collect(Collectors.toUnmodifiableMap(Contact::id, Function.identity()));
+    }
+
+    /** The escalation levels of one kind of alert for a priority, lowest first. */
+    public List<EscalationLevel> escalationFor(String priority, AlertKind kind) {
+        return escalation.stream().filter(l -> l.priority().equals(priority) && l.alert() == kind)
+                .sorted(java.util.Comparator.comparingInt(EscalationLevel::level)).toList();
     }
 }

@@ -22,7 +22,11 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
+import targetwatch.engine.calendar.WorkingDays;
+import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.EscalationLevel;
+import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Frequency;
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Polarity;
@@ -38,10 +42,17 @@ public final class RuleSetLoader {
     public static final String TARGETS = "targets.csv";
     public static final String CONTACTS = "contacts.csv";
     public static final String TEMPLATES = "templates";
+    public static final String ESCALATION = "escalation.csv";
+    public static final String SILENCES = "silences.csv";
 
     static final List<String> TARGET_COLUMNS = List.of("indicator", "name", "priority", "unit", "kind", "polarity",
             "frequency", "baseline", "baseline_date", "target", "target_date", "tolerance_pct", "comparator_area", "lead");
     static final List<String> CONTACT_COLUMNS = List.of("id", "name", "role", "organisation", "email");
+    static final List<String> ESCALATION_COLUMNS = List.of("priority", "alert", "level", "recipients", "after_red_periods",
+            "after_working_days", "remind_every_working_days", "ack_lasts_working_days");
+    static final List<String> SILENCE_COLUMNS = List.of("indicator", "priority", "until", "reason", "author");
+    private static final int MAX_LEVEL = 9;
+    private static final int MAX_WORKING_DAYS = 250;
     private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
 
     /**
@@ -70,20 +81,159 @@ public final class RuleSetLoader {
                         + ".drt for this kind in the rule set"));
             }
         }
-        Path holidays = folder.resolve(targetwatch.engine.calendar.WorkingDays.FILE);
+        Set<String> contactIds = contacts.stream().map(Contact::id).collect(java.util.stream.Collectors.toSet());
+        String escalationText = optional(folder, ESCALATION, errors, files);
+        // a contact refused (or contacts.csv missing) is reported once, not again wherever its id is used
+        boolean contactsClean = contactsText != null && errors.stream().noneMatch(e -> e.file().equals(CONTACTS));
+        Set<String> known = contactsClean ? contactIds : null;
+        List<EscalationLevel> escalation = parseEscalation(escalationText, targets, known, errors);
+        String silencesText = optional(folder, SILENCES, errors, files);
+        List<Silence> silences = silencesText == null ? List.of() : parseSilences(silencesText, targets, known, errors);
+        WorkingDays workingDays = new WorkingDays(Set.of());
+        Path holidays = folder.resolve(WorkingDays.FILE);
         if (Files.isRegularFile(holidays)) {
             try {
-                targetwatch.engine.calendar.WorkingDays.load(holidays);
+                workingDays = WorkingDays.load(holidays);
             } catch (RuleSetRejectedException e) {
                 errors.addAll(e.errors());
             } catch (IOException e) {
-                errors.add(new RuleSetError(targetwatch.engine.calendar.WorkingDays.FILE, 0, "", "cannot be read: " + e.getMessage()));
+                errors.add(new RuleSetError(WorkingDays.FILE, 0, "", "cannot be read: " + e.getMessage()));
             }
         }
         if (!errors.isEmpty()) {
             throw new RuleSetRejectedException(errors);
         }
-        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files));
+        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files), escalation, silences,
+                workingDays);
+    }
+
+    /** A file the rule set may leave out: null when absent. */
+    private static String optional(Path folder, String name, List<RuleSetError> errors, Map<String, String> files) {
+        Path p = folder.resolve(name);
+        return Files.isRegularFile(p) ? readText(p, name, errors, files) : null;
+    }
+
+    /**
+     * Parses escalation.csv into levels per priority and alert kind: a priority without rows of its own gets
+     * the {@code *} rows; a kind without {@code *} rows gets one level, its lead (rating) or data contact (late
+     * data). Levels of one priority and kind run 1, 2, 3... and only level 1 is reached without a trigger.
+     */
+    static List<EscalationLevel> parseEscalation(String text, List<Target> targets, Set<String> contactIds,
+                                                 List<RuleSetError> errors) {
+        Set<String> priorities = new java.util.TreeSet<>();
+        targets.forEach(t -> priorities.add(t.priority()));
+        List<EscalationLevel> rows = new ArrayList<>();
+        if (text != null) {
+            for (Cells c : rows(ESCALATION, text, ESCALATION_COLUMNS, errors)) {
+                int before = errors.size();
+                String priority = c.raw("priority");
+                if (priority.isEmpty()) {
+                    c.error("priority", "is required: a priority of targets.csv, or * for every priority");
+                } else if (!priority.equals(EscalationLevel.EVERY_PRIORITY) && !priorities.contains(priority)) {
+                    c.error("priority", "\"" + targetwatch.engine.model.Slugs.abbreviate(priority)
+                            + "\" is not a priority of any target in " + TARGETS + " (or * for every priority)");
+                }
+                AlertKind kind = c.choice("alert", AlertKind::fromCode);
+                Integer level = c.integer("level", true, 1, MAX_LEVEL);
+                Integer red = c.integer("after_red_periods", false, 1, 40);
+                Integer days = c.integer("after_working_days", false, 1, MAX_WORKING_DAYS);
+                Integer remind = c.integer("remind_every_working_days", false, 1, MAX_WORKING_DAYS);
+                Integer ack = c.integer("ack_lasts_working_days", false, 1, MAX_WORKING_DAYS);
+                List<String> recipients = new ArrayList<>();
+                for (String r : c.raw("recipients").split("[;\\s]+")) {
+                    if (r.isEmpty()) {
+                        continue;
+                    }
+                    if (r.equals(EscalationLevel.LEAD) || r.equals(EscalationLevel.DATA_CONTACT) || contactIds == null
+                            || contactIds.contains(r)) {
+                        recipients.add(r);
+                    } else {
+                        c.error("recipients", "\"" + targetwatch.engine.model.Slugs.abbreviate(r) + "\" is not an id in "
+                                + CONTACTS + " (nor lead or data-contact)");
+                    }
+                }
+                if (recipients.isEmpty() && errors.size() == before) {
+                    c.error("recipients", "is required: contact ids, lead or data-contact, separated by ;");
+                }
+                if (level != null && level == 1 && (red != null || days != null)) {
+                    c.error(red != null ? "after_red_periods" : "after_working_days",
+                            "must be blank on level 1: every alert starts at level 1");
+                }
+                if (level != null && level > 1 && red == null && days == null) {
+                    c.error("after_working_days", "level " + level + " needs after_red_periods or after_working_days");
+                }
+                if (kind == AlertKind.LATE_DATA && red != null) {
+                    c.error("after_red_periods", "late-data alerts have no ratings: use after_working_days");
+                }
+                if (errors.size() == before) {
+                    rows.add(new EscalationLevel(c.row(), priority, kind, level, recipients, red, days, remind, ack));
+                }
+            }
+        }
+        if (errors.stream().anyMatch(e -> e.file().equals(ESCALATION))) {
+            return List.of(); // refused anyway: the level order of rows that were not read would only mislead
+        }
+        Map<String, List<EscalationLevel>> byGroup = new TreeMap<>();
+        rows.forEach(l -> byGroup.computeIfAbsent(l.priority() + "/" + l.alert().code(), k -> new ArrayList<>()).add(l));
+        byGroup.forEach((group, levels) -> {
+            levels.sort(java.util.Comparator.comparingInt(EscalationLevel::level));
+            for (int i = 0; i < levels.size(); i++) {
+                if (levels.get(i).level() != i + 1) {
+                    EscalationLevel l = levels.get(i);
+                    errors.add(new RuleSetError(ESCALATION, l.row(), "level", "levels of " + group + " must run 1, 2, 3... without"
+                            + " gaps or repeats; found " + l.level() + " where " + (i + 1) + " was expected"));
+                    return;
+                }
+            }
+        });
+        List<EscalationLevel> levels = new ArrayList<>();
+        for (AlertKind kind : AlertKind.values()) {
+            List<EscalationLevel> defaults = rows.stream()
+                    .filter(l -> l.alert() == kind && l.priority().equals(EscalationLevel.EVERY_PRIORITY)).toList();
+            if (defaults.isEmpty()) {
+                defaults = List.of(new EscalationLevel(0, EscalationLevel.EVERY_PRIORITY, kind, 1,
+                        List.of(kind == AlertKind.RATING ? EscalationLevel.LEAD : EscalationLevel.DATA_CONTACT),
+                        null, null, null, null));
+            }
+            for (String p : priorities) {
+                List<EscalationLevel> own = rows.stream().filter(l -> l.alert() == kind && l.priority().equals(p)).toList();
+                (own.isEmpty() ? defaults.stream().map(l -> l.forPriority(p)).toList() : own).forEach(levels::add);
+            }
+        }
+        return levels;
+    }
+
+    /** Parses silences.csv: each row silences an indicator or a priority of targets.csv until a date, for a reason. */
+    static List<Silence> parseSilences(String text, List<Target> targets, Set<String> contactIds, List<RuleSetError> errors) {
+        List<Silence> silences = new ArrayList<>();
+        if (text.lines().filter(l -> !l.isBlank()).count() <= 1 && text.lines().findFirst().map(
+                h -> SILENCE_COLUMNS.stream().allMatch(h::contains)).orElse(false)) {
+            return silences; // nothing silenced: a header alone is a valid file
+        }
+        for (Cells c : rows(SILENCES, text, SILENCE_COLUMNS, errors)) {
+            int before = errors.size();
+            String indicator = c.slug("indicator", false);
+            String priority = c.slug("priority", false);
+            var until = c.date("until", true);
+            String reason = c.text("reason", true);
+            String author = c.slug("author", true);
+            if (c.isBlank("indicator") == c.isBlank("priority")) {
+                c.error("indicator", "fill in either indicator or priority: a silence is for one of them");
+            }
+            if (indicator != null && targets.stream().noneMatch(t -> t.indicator().equals(indicator))) {
+                c.error("indicator", "\"" + indicator + "\" has no target in " + TARGETS);
+            }
+            if (priority != null && targets.stream().noneMatch(t -> t.priority().equals(priority))) {
+                c.error("priority", "\"" + priority + "\" is not a priority of any target in " + TARGETS);
+            }
+            if (author != null && contactIds != null && !contactIds.contains(author)) {
+                c.error("author", "\"" + author + "\" is not an id in " + CONTACTS + ": the author is reminded before it ends");
+            }
+            if (errors.size() == before) {
+                silences.add(new Silence(c.row(), indicator, priority, until, reason, author));
+            }
+        }
+        return silences;
     }
 
     private static String read(Path folder, String name, List<RuleSetError> errors, Map<String, String> files) {
@@ -216,6 +366,12 @@ public final class RuleSetLoader {
             String comparator = c.slug("comparator_area", kind == Kind.BELOW_COMPARATOR);
             String lead = c.slug("lead", true);
             String partnership = c.slug("partnership", false);
+            Integer hysteresis = c.integer("hysteresis", false, 1, Target.MAX_HYSTERESIS);
+            Integer dueDays = c.integer("due_days", false, 0, Target.MAX_DUE_DAYS);
+            String dataContact = c.slug("data_contact", false);
+            if (dataContact != null && contactsRead && !contactIds.contains(dataContact)) {
+                c.error("data_contact", "\"" + dataContact + "\" is not an id in " + CONTACTS);
+            }
 
             if (baselineDate != null && targetDate != null && !targetDate.isAfter(baselineDate)) {
                 c.error("target_date", targetDate + " is not after the baseline_date " + baselineDate);
@@ -247,7 +403,9 @@ public final class RuleSetLoader {
             }
             if (errors.size() == before) {
                 targets.add(new Target(c.row(), indicator, name, priority, unit, kind, polarity, frequency, baseline,
-                        baselineDate, target, targetDate, tolerance, comparator, lead, partnership));
+                        baselineDate, target, targetDate, tolerance, comparator, lead, partnership,
+                        hysteresis == null ? Target.DEFAULT_HYSTERESIS : hysteresis,
+                        dueDays == null ? Target.DEFAULT_DUE_DAYS : dueDays, dataContact));
             }
         }
         return targets;
