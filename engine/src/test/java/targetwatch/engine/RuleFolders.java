@@ -83,6 +83,14 @@ public final class RuleFolders {
         return row;
     }
 
+    /** Adds a column, blank on every row, for a test to fill with {@link #editCell}. */
+    public static void addColumn(Path csv, String column) throws IOException {
+        Table table = Table.read(csv);
+        table.header.add(column);
+        table.rows.forEach(r -> r.add(""));
+        table.write(csv);
+    }
+
     /** Removes the row whose first cell is {@code key}. */
     public static void removeRow(Path csv, String key) throws IOException {
         Table table = Table.read(csv);

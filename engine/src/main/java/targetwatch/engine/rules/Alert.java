@@ -145,13 +145,24 @@ public final class Alert {
         lastNotifiedAt = now.getInstant();
     }
 
+    /** A silence is over: its recipients hear of it now, and the escalation clock runs from now. */
+    public void endSilence(Now now) {
+        silence = null;
+        levelSince = now.getInstant();
+        lastNotifiedAt = now.getInstant();
+    }
+
     public void remind(Now now) {
         lastNotifiedAt = now.getInstant();
     }
 
-    /** A worse rating: the new severity, its recipients hear of it now, and any acknowledgement ends. */
+    /**
+     * A worse rating: the new severity, its recipients hear of it now, any acknowledgement ends, and the escalation
+     * clock starts again from now.
+     */
     public void worsen(Rating to, Now now) {
         severity = to;
+        levelSince = now.getInstant();
         lastNotifiedAt = now.getInstant();
         acknowledgedBy = null;
         acknowledgedAt = null;
