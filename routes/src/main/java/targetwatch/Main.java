@@ -37,7 +37,7 @@ public final class Main {
             default -> {
                 System.err.println("usage: targetwatch run");
                 System.err.println("       targetwatch send FILE...");
-                System.err.println("       targetwatch replay FILE... [--rules DIR] [--json]");
+                System.err.println("       targetwatch replay FILE... [--rules DIR] [--json] [--as-of yyyy-mm-dd]");
                 System.err.println("       targetwatch rules validate DIR");
                 System.err.println("       targetwatch rules diff DIR      (what the running service would change)");
                 System.err.println("       targetwatch rules activate DIR  (check, build and activate in the running service)");

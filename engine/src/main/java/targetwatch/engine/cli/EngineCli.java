@@ -5,11 +5,17 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.feeds.FeedAreas;
 import targetwatch.engine.feeds.FeedKind;
 import targetwatch.engine.feeds.FeedRefusedException;
@@ -23,6 +29,7 @@ import targetwatch.engine.readings.ReadingSink;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.InvalidReadingException;
+import targetwatch.engine.rules.Now;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.rules.RuleEngine;
@@ -30,11 +37,16 @@ import targetwatch.engine.ruleset.RuleSetError;
 import targetwatch.engine.ruleset.RuleSetRejectedException;
 
 /**
- * The engine's commands, with no broker or server: {@code replay FILE... [--rules DIR] [--json]} and
- * {@code rules validate DIR}. A FILE may be a folder (its files in name order) and may be a partner feed
+ * The engine's commands, with no broker or server: {@code replay FILE... [--rules DIR] [--json] [--as-of DATE]}
+ * and {@code rules validate DIR}. A FILE may be a folder (its files in name order) and may be a partner feed
  * as published (data.police.uk street-level, DfT STATS19, DEFRA fly-tipping), recognised by its header and
  * turned into readings through {@link Feeds}. Exit status 0 on success, 1 for a refused rule set, 2 for
  * bad usage or an unreadable file.
+ * <p>
+ * A replay takes the readings of all its files in the order they arrived ({@link #arrival(Reading)}), with the
+ * engine's clock following them through every working hour of every working day, so that alert events (escalations after
+ * working days, reminders, late data) happen on their own days; {@code --as-of DATE} leaves out what arrived
+ * after that day and runs the clock on to 18:00 on it.
  */
 public final class EngineCli {
 
@@ -73,7 +85,8 @@ public final class EngineCli {
     }
 
     private void usage() {
-        err.println("usage: targetwatch replay FILE... [--rules DIR] [--json]   (FILE: a reading file, a feed file or a folder)");
+        err.println("usage: targetwatch replay FILE... [--rules DIR] [--json] [--as-of yyyy-mm-dd]"
+                + "   (FILE: a reading file, a feed file or a folder)");
         err.println("       targetwatch rules validate DIR");
     }
 
@@ -105,12 +118,27 @@ public final class EngineCli {
         List<Path> files = new ArrayList<>();
         Path rulesDir = home.resolve("rules");
         boolean json = false;
+        LocalDate asOf = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("--json")) {
                 json = true;
             } else if (a.equals("--rules") && i + 1 < args.size()) {
                 rulesDir = Path.of(args.get(++i));
+            } else if (a.equals("--as-of")) {
+                if (i + 1 >= args.size()) {
+                    err.println("--as-of needs a date written yyyy-mm-dd");
+                    usage();
+                    return USAGE;
+                }
+                String text = args.get(++i);
+                try {
+                    asOf = LocalDate.parse(text);
+                } catch (DateTimeParseException e) {
+                    err.println("--as-of: \"" + text + "\" is not a date written yyyy-mm-dd");
+                    usage();
+                    return USAGE;
+                }
             } else if (a.startsWith("--")) {
                 err.println("unknown option " + a);
                 usage();
@@ -160,14 +188,36 @@ public final class EngineCli {
                     return USAGE;
                 }
             }
+            replay.run(asOf);
             if (!json) {
+                feeds.print();
                 new StatusTable(rules.ruleSet(), engine.latest()).print(out);
             }
+        }
+        if (replay.leftOut > 0) {
+            err.println(replay.leftOut + " reading" + (replay.leftOut == 1 ? "" : "s") + " left out: "
+                    + (replay.leftOut == 1 ? "it arrives" : "they arrive") + " after " + asOf + " (--as-of)");
         }
         err.println(replay.taken + " readings taken from " + files.size() + " file" + (files.size() == 1 ? "" : "s")
                 + (replay.rejected == 0 ? "" : "; " + replay.rejected + " rejected (listed above)"));
         return OK;
     }
+
+    /**
+     * When a reading reaches the partnership: its {@code reportedAt} when the partner gave one, otherwise 09:00
+     * (Europe/London) on the day after its period ends.
+     */
+    static Instant arrival(Reading r) {
+        if (r.reportedAt() != null) {
+            return r.reportedAt();
+        }
+        return r.period().end().plusDays(1).atTime(DEFAULT_ARRIVAL).atZone(Now.ZONE).toInstant();
+    }
+
+    /** When a reading without {@code reportedAt} is taken to arrive, on the day after its period ends. */
+    static final LocalTime DEFAULT_ARRIVAL = LocalTime.of(9, 0);
+    /** Where the clock stops on the {@code --as-of} day: the end of its working day. */
+    static final LocalTime AS_OF_TIME = WorkingDays.CLOSES;
 
     /** A folder's files in name order: reading files (.csv, .json) and feed workbooks (.xlsx); hidden files left out. */
     static List<Path> folder(Path dir) throws IOException {
@@ -189,6 +239,8 @@ public final class EngineCli {
         private final Replay replay;
         private final boolean json;
         private final Feeds feeds = new Feeds();
+        /** The readings of each feed file that gave any, in file order: printed once they have been assessed. */
+        private final List<FeedSection> sections = new ArrayList<>();
         private FeedAreas areas;
 
         FeedReplay(Path rulesDir, Replay replay, boolean json) {
@@ -211,20 +263,17 @@ public final class EngineCli {
             String name = file.getFileName().toString();
             long size = Files.size(file);
             Progress progress = new Progress(name, size);
-            boolean[] titled = {json};
+            FeedSection[] section = {null};
             try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file))) {
                 progress.in = in;
                 FeedReport report = feeds.adapt(kind, areas, name, in, new targetwatch.engine.readings.ReadingSink() {
                     @Override
                     public void accept(Reading reading, String f, long row) {
-                        Outcome o = replay.take(reading, f, row);
-                        if (!titled[0]) {
-                            out.println(name + " (" + kind.description() + "):");
-                            titled[0] = true;
+                        if (section[0] == null) {
+                            section[0] = new FeedSection(name + " (" + kind.description() + "):");
+                            sections.add(section[0]);
                         }
-                        if (!json) {
-                            out.println("  " + line(reading, o));
-                        }
+                        section[0].readings.add(replay.collect(reading, f, row));
                     }
 
                     @Override
@@ -239,6 +288,24 @@ public final class EngineCli {
                 replay.reject(new RejectedReading(name, 1, e.reason(name)));
             }
             return true;
+        }
+
+        /**
+         * Each feed file's readings with the rating each got when it was assessed (in arrival order, so possibly
+         * after readings of later files); those an {@code --as-of} left out are not listed.
+         */
+        void print() {
+            if (json) {
+                return;
+            }
+            for (FeedSection section : sections) {
+                out.println(section.title);
+                for (Pending p : section.readings) {
+                    if (!p.leftOut) {
+                        out.println("  " + line(p.reading, p.outcome));
+                    }
+                }
+            }
         }
 
         private String line(Reading r, Outcome o) {
@@ -319,35 +386,141 @@ public final class EngineCli {
         }
     }
 
-    /** Feeds parsed readings to the engine in order and reports as it goes. */
+    /** One feed file's readings, listed under its title once they have been assessed. */
+    private static final class FeedSection {
+        private final String title;
+        private final List<Pending> readings = new ArrayList<>();
+
+        FeedSection(String title) {
+            this.title = title;
+        }
+    }
+
+    /** A reading read from a file, waiting for its turn; then what it changed (null: refused). */
+    private static final class Pending {
+        private final Reading reading;
+        private final String file;
+        private final long row;
+        private final Instant arrival;
+        private boolean refused;
+        private boolean leftOut;
+        private Outcome outcome;
+
+        Pending(Reading reading, String file, long row) {
+            this.reading = reading;
+            this.file = file;
+            this.row = row;
+            this.arrival = arrival(reading);
+        }
+    }
+
+    /**
+     * Gathers the readings of every file (rejecting, as it reads, the rows the parser or the rule set cannot take),
+     * then feeds them to the engine in the order they arrived, moving its clock through every working day between
+     * one arrival and the next, so that what falls due (escalations, reminders, late data) happens on its own day.
+     */
     private final class Replay implements ReadingSink {
         private final boolean json;
+        private final WorkingDays calendar;
+        private final List<Pending> pending = new ArrayList<>();
         private RuleEngine engine;
+        private boolean clockStarted;
         private long taken;
         private long rejected;
+        private long leftOut;
 
         Replay(CompiledRules rules, boolean json) {
             this.json = json;
+            this.calendar = rules.ruleSet().workingDays();
         }
 
         @Override
         public void accept(Reading reading, String file, long row) {
-            take(reading, file, row);
+            collect(reading, file, row);
         }
 
-        /** Assesses a reading; returns what it changed, or null when the rule set refused it (reported). */
-        Outcome take(Reading reading, String file, long row) {
-            try {
-                Outcome outcome = engine.process(reading);
-                taken++;
-                if (json) {
-                    outcome.assessments().forEach(a -> out.println(EventJson.line(a)));
-                    outcome.alertEvents().forEach(e -> out.println(EventJson.line(e)));
+        /** Keeps a reading for its turn; one the rule set cannot take is reported now and marked refused. */
+        Pending collect(Reading reading, String file, long row) {
+            Pending p = new Pending(reading, file, row);
+            List<String> problems = engine.problemsWith(reading);
+            if (problems.isEmpty()) {
+                pending.add(p);
+            } else {
+                p.refused = true;
+                reject(new RejectedReading(file, row, String.join("; ", problems)));
+            }
+            return p;
+        }
+
+        /**
+         * Assesses the gathered readings in arrival order (ties in the order they were read, so a revision follows
+         * what it revises). With {@code asOf}, those arriving after that day are left out and the clock then runs
+         * on to its close of business.
+         */
+        void run(LocalDate asOf) {
+            Instant cutoff = asOf == null ? null : asOf.plusDays(1).atStartOfDay(Now.ZONE).toInstant();
+            List<Pending> ordered = new ArrayList<>(pending);
+            ordered.sort(Comparator.comparing((Pending p) -> p.arrival));
+            for (Pending p : ordered) {
+                if (cutoff != null && !p.arrival.isBefore(cutoff)) {
+                    p.leftOut = true;
+                    leftOut++;
+                    continue;
                 }
+                moveClockTo(p.arrival);
+                p.outcome = take(p);
+            }
+            if (asOf != null) {
+                moveClockTo(asOf.atTime(AS_OF_TIME).atZone(Now.ZONE).toInstant());
+            }
+        }
+
+        /**
+         * Moves the engine's clock forward to {@code to} (never back), stopping on every working day in between at
+         * each hour of the working day (08:00 to 17:00), and prints what fell due at each stop: an escalation due at
+         * 11:00 happens at 11:00, one due at 11:20 by 12:00. The first move goes straight to the first arrival:
+         * nothing can fall due before any reading.
+         */
+        private void moveClockTo(Instant to) {
+            if (!to.isAfter(engine.now())) {
+                return;
+            }
+            if (clockStarted) {
+                LocalDate last = to.atZone(Now.ZONE).toLocalDate();
+                for (LocalDate day = engine.now().atZone(Now.ZONE).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+                    if (!calendar.isWorkingDay(day)) {
+                        continue;
+                    }
+                    for (LocalTime hour = WorkingDays.OPENS; hour.isBefore(WorkingDays.CLOSES); hour = hour.plusHours(1)) {
+                        Instant stop = day.atTime(hour).atZone(Now.ZONE).toInstant();
+                        if (stop.isAfter(engine.now()) && stop.isBefore(to)) {
+                            print(engine.advanceTo(stop));
+                        }
+                    }
+                }
+            }
+            clockStarted = true;
+            print(engine.advanceTo(to));
+        }
+
+        /** Assesses a reading at the clock's time; returns what it changed, or null when the rule set refused it. */
+        private Outcome take(Pending p) {
+            try {
+                Outcome outcome = engine.process(p.reading);
+                taken++;
+                print(outcome);
                 return outcome;
             } catch (InvalidReadingException e) {
-                reject(new RejectedReading(file, row, e.getMessage()));
+                p.refused = true;
+                reject(new RejectedReading(p.file, p.row, e.getMessage()));
                 return null;
+            }
+        }
+
+        private void print(Outcome outcome) {
+            if (json) {
+                outcome.assessments().forEach(a -> out.println(EventJson.line(a)));
+                outcome.alertEvents().forEach(e -> out.println(EventJson.line(e)));
             }
         }
 

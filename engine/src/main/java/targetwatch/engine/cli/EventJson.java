@@ -31,7 +31,12 @@ public final class EventJson {
         return n;
     }
 
-    /** {@code {"type":"alert","event":"RAISED","level":1,...}}: the alert event and the reading behind it. */
+    /**
+     * {@code {"type":"alert","event":"RAISED","level":1,...}}: the alert event and the reading behind it; then, when
+     * the event has them, the alert it belongs to ({@code alert}), when it happened ({@code at}, an ISO instant), the
+     * target's {@code priority}, who caused it ({@code actor}) and what they said ({@code comment}), and
+     * {@code "silenced":true} for an event kept for the history but delivered to nobody.
+     */
     public static ObjectNode toJson(AlertEvent e) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("type", "alert");
@@ -50,6 +55,24 @@ public final class EventJson {
         n.put("recipient", e.recipient());
         if (e.reason() != null) {
             n.put("reason", e.reason());
+        }
+        if (e.alertId() != null) {
+            n.put("alert", e.alertId());
+        }
+        if (e.at() != null) {
+            n.put("at", e.at().toString());
+        }
+        if (e.priority() != null) {
+            n.put("priority", e.priority());
+        }
+        if (e.actor() != null) {
+            n.put("actor", e.actor());
+        }
+        if (e.comment() != null) {
+            n.put("comment", e.comment());
+        }
+        if (e.silenced()) {
+            n.put("silenced", true);
         }
         return n;
     }

@@ -355,13 +355,19 @@ public final class RuleEngine implements AutoCloseable {
         Alert alert = signal.getAlert();
         AlertEventType type = signal.getType();
         boolean silenced = alert.getSilence() != null && type != AlertEventType.RESOLVED;
-        List<String> recipients = signal.getToLevel() > 0 ? recipientsOf(alert, signal.getToLevel())
-                : new ArrayList<>(alert.getTold());
+        List<String> recipients = new ArrayList<>(signal.getToLevel() > 0 ? recipientsOf(alert, signal.getToLevel())
+                : alert.getTold());
+        if (type == AlertEventType.ESCALATED) {
+            // whoever was told already hears that it went over their heads
+            alert.getTold().stream().filter(r -> !recipients.contains(r)).forEach(recipients::add);
+        }
         if (recipients.isEmpty()) {
-            recipients = recipientsOf(alert, 1);
+            recipients.addAll(recipientsOf(alert, 1));
             silenced = true;
         }
-        Assessment a = signal.getAssessment();
+        // an event the clock caused (a reminder, an escalation after working days) shows where the series stands now
+        Assessment a = signal.getAssessment() != null || alert.getKind() != AlertKind.RATING ? signal.getAssessment()
+                : latestOf(alert.getSeries()).orElse(null);
         Rating severity = type == AlertEventType.RESOLVED ? (alert.getKind() == AlertKind.RATING ? Rating.GREEN : Rating.GREY)
                 : alert.getSeverity();
         int level = signal.getToLevel() > 0 ? signal.getToLevel() : alert.getLevel();
@@ -459,6 +465,11 @@ public final class RuleEngine implements AutoCloseable {
                 .sorted(Comparator.comparing((AlertEvent e) -> e.series().toString()).thenComparingLong(AlertEvent::sequence))
                 .map(e -> e.reason() == null ? e.withReason(RULE_CHANGE) : e).toList();
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
+    }
+
+    /** The assessment of the latest period of a series. */
+    private Optional<Assessment> latestOf(SeriesKey series) {
+        return current.values().stream().filter(a -> a.series().equals(series)).max(Comparator.comparing(Assessment::period));
     }
 
     /** The reason given on alert events that a rule set change caused. */

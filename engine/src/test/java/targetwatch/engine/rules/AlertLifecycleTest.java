@@ -108,8 +108,9 @@ class AlertLifecycleTest {
         try (RuleEngine engine = new RuleEngine(rules)) {
             engine.advanceTo(at("2014-11-03T10:00"));
             assertEquals(List.of("RAISED 1 " + LEAD), described(quarter(engine, "2014-Q1", "30")));
-            assertEquals(List.of("ESCALATED 2 " + CHAIR), described(quarter(engine, "2014-Q2", "30")));
-            assertEquals(List.of("ESCALATED 3 " + SCRUTINY), described(quarter(engine, "2014-Q3", "30")));
+            assertEquals(List.of("ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(quarter(engine, "2014-Q2", "30")));
+            assertEquals(List.of("ESCALATED 3 " + SCRUTINY, "ESCALATED 3 " + LEAD, "ESCALATED 3 " + CHAIR),
+                    described(quarter(engine, "2014-Q3", "30")));
             assertEquals(3, engine.alertStates().get(0).level());
         }
     }
@@ -136,12 +137,12 @@ class AlertLifecycleTest {
 
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-06T10:00"))), "a day early");
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-07T09:59"))), "a minute early");
-            assertEquals(List.of("ESCALATED 2 " + CHAIR), described(engine.advanceTo(at("2014-05-07T10:00"))));
+            assertEquals(List.of("ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(engine.advanceTo(at("2014-05-07T10:00"))));
             // and the next level counts its own working days from there (six: Thursday 15 May at 10:00), with a
             // reminder to everyone told after five
             assertEquals(List.of("REMINDER 2 " + LEAD, "REMINDER 2 " + CHAIR), described(engine.advanceTo(at("2014-05-14T10:00"))));
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-15T09:59"))));
-            assertEquals(List.of("ESCALATED 3 " + SCRUTINY), described(engine.advanceTo(at("2014-05-15T10:00"))));
+            assertEquals(List.of("ESCALATED 3 " + SCRUTINY, "ESCALATED 3 " + LEAD, "ESCALATED 3 " + CHAIR), described(engine.advanceTo(at("2014-05-15T10:00"))));
         }
     }
 
@@ -165,7 +166,7 @@ class AlertLifecycleTest {
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-07T10:00"))));
             // from its lapse the clock runs again: three working days after Wed 7 May 09:00 is Mon 12 May 09:00
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-12T08:59"))));
-            assertEquals(List.of("ESCALATED 2 " + CHAIR), described(engine.advanceTo(at("2014-05-12T09:00"))));
+            assertEquals(List.of("ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(engine.advanceTo(at("2014-05-12T09:00"))));
         }
     }
 
@@ -180,7 +181,7 @@ class AlertLifecycleTest {
             // three working days from the worsening (Tue 6, Wed 7, Thu 8 May), not from the raise (Wed 7) nor from
             // the acknowledgement's lapse (Tue 6 May 10:00, then Fri 9)
             assertEquals(List.of(), described(engine.advanceTo(at("2014-05-08T09:59"))));
-            assertEquals(List.of("ESCALATED 2 " + CHAIR), described(engine.advanceTo(at("2014-05-08T10:00"))));
+            assertEquals(List.of("ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(engine.advanceTo(at("2014-05-08T10:00"))));
         }
     }
 
@@ -214,6 +215,21 @@ class AlertLifecycleTest {
             quarter(engine, "2014-Q1", "23");
             assertEquals(List.of(), described(engine.advanceTo(at("2014-08-26T07:59"))));
             assertEquals(List.of("REMINDER 1 " + LEAD), described(engine.advanceTo(at("2014-08-26T08:00"))));
+        }
+    }
+
+    @Test
+    void a_reminder_shows_where_the_series_stands_now_not_where_the_alert_opened() throws Exception {
+        try (RuleEngine engine = new RuleEngine(reminding)) {
+            engine.advanceTo(at("2014-06-03T10:00"));
+            quarter(engine, "2014-Q1", "23");
+            quarter(engine, "2014-Q2", "30");
+            AlertEvent reminder = engine.advanceTo(at("2014-06-10T10:00")).alertEvents().get(0);
+            assertAll(
+                    () -> assertEquals(AlertEventType.REMINDER, reminder.type()),
+                    () -> assertEquals("2014-Q2", reminder.period().toString()),
+                    () -> assertEquals(Rating.RED, reminder.severity()),
+                    () -> assertEquals(0, new java.math.BigDecimal("30").compareTo(reminder.actual())));
         }
     }
 
@@ -265,7 +281,7 @@ class AlertLifecycleTest {
             // once it is over the open alert is told to its level, and its clocks start from then
             assertEquals(List.of("REMINDER 1 " + LEAD), described(engine.advanceTo(at("2015-01-02T08:00"))));
             assertEquals(List.of(), described(engine.advanceTo(at("2015-01-07T07:59"))));
-            assertEquals(List.of("ESCALATED 2 " + CHAIR), described(engine.advanceTo(at("2015-01-07T08:00"))));
+            assertEquals(List.of("ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(engine.advanceTo(at("2015-01-07T08:00"))));
         }
     }
 
@@ -311,7 +327,7 @@ class AlertLifecycleTest {
             assertEquals(List.of(), engine.alertStates());
             assertEquals(List.of(), described(quarter(engine, "2014-Q4", "30")));
             // two red quarters in a row open it, and being two red ones also reach level 2
-            assertEquals(List.of("RAISED 1 " + LEAD, "ESCALATED 2 " + CHAIR), described(quarter(engine, "2015-Q1", "30")));
+            assertEquals(List.of("RAISED 1 " + LEAD, "ESCALATED 2 " + CHAIR, "ESCALATED 2 " + LEAD), described(quarter(engine, "2015-Q1", "30")));
         }
     }
 
@@ -346,7 +362,7 @@ class AlertLifecycleTest {
                 assertEquals(List.of("REMINDER 2 " + LEAD, "REMINDER 2 " + CHAIR),
                         described(restored.advanceTo(at("2014-05-14T10:00"))));
                 assertEquals(List.of(), described(restored.advanceTo(at("2014-05-15T09:59"))));
-                assertEquals(List.of("ESCALATED 3 " + SCRUTINY), described(restored.advanceTo(at("2014-05-15T10:00"))));
+                assertEquals(List.of("ESCALATED 3 " + SCRUTINY, "ESCALATED 3 " + LEAD, "ESCALATED 3 " + CHAIR), described(restored.advanceTo(at("2014-05-15T10:00"))));
             }
         }
     }
