@@ -42,6 +42,9 @@ public final class Application {
         main.configure().addRoutesBuilder(new ApiRoutes());
         main.configure().addRoutesBuilder(new RuleSetRoutes());
         main.configure().addRoutesBuilder(new NotifyRoutes());
+        main.configure().addRoutesBuilder(new targetwatch.routes.alerts.AlertClockRoute());
+        main.configure().addRoutesBuilder(new targetwatch.routes.alerts.JmsAcksRoute());
+        main.configure().addRoutesBuilder(new targetwatch.routes.web.AlertApiRoutes());
         environmentOverrides().forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         return main;
@@ -99,6 +102,9 @@ public final class Application {
                 "  sinks      JMS topic  " + s.get("targetwatch.topic.alerts"),
                 "             email      " + mail.description(),
                 "             webhook    " + (webhook.isBlank() ? "none (set targetwatch.webhook.url)" : webhook),
+                "             acks       JMS queue " + s.get("targetwatch.queue.acks") + ", POST " + api
+                        + "/alerts/{id}/ack, links in mails",
+                "  alerts     " + api + "/alerts (clock: " + s.get("targetwatch.alerts.clock") + ")",
                 "  API        " + api + "/status, " + api + "/health",
                 "  users      " + s.path("targetwatch.users.file") + " (demo passwords in "
                         + s.path("targetwatch.users.file").resolveSibling("demo-credentials.txt") + ")",

@@ -23,6 +23,7 @@ import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.OutboxRelay;
+import targetwatch.routes.security.AckLinks;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
 import targetwatch.routes.service.RuleSetService;
@@ -34,9 +35,16 @@ import targetwatch.routes.service.RuleSetService;
  */
 public class TargetwatchConfiguration implements CamelConfiguration {
 
+    /** The registry name of a clock to use instead of the wall clock. */
+    public static final String CLOCK = "targetwatch.clock";
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        // the wall clock, unless a clock was bound as "targetwatch.clock" (end-to-end tests move one by hand, to
+        // see escalations after working days without waiting for them)
+        Clock clock = java.util.Optional.ofNullable(context.getRegistry().lookupByNameAndType(CLOCK, Clock.class))
+                .orElse(Clock.systemUTC());
         Path data = Files.createDirectories(settings.path("targetwatch.data"));
 
         String dbUrl = settings.get("targetwatch.db.url");
@@ -49,17 +57,24 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(store::close), true);
         boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
         Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);
-        RuleSetService ruleSets = new RuleSetService(store, data.resolve("rulesets"), Clock.systemUTC());
+        RuleSetService ruleSets = new RuleSetService(store, data.resolve("rulesets"), clock);
+        String alertClock = settings.get("targetwatch.alerts.clock");
+        if (!alertClock.equals("system") && !alertClock.equals("frozen")) {
+            throw new IllegalArgumentException("targetwatch.alerts.clock is \"" + alertClock + "\": use system or frozen");
+        }
         IngestService service = new IngestService(ruleSets.startingRules(settings.path("targetwatch.rules")), store, sinks,
-                Clock.systemUTC());
+                clock, alertClock.equals("system"));
         ruleSets.attach(service, ruleSets.activeVersion());
         context.getRegistry().bind("ruleSetService", ruleSets);
         context.getRegistry().bind("ingestService", service);
         context.addService(closing(service::close), true);
-        OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), Clock.systemUTC(),
+        OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), clock,
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook);
         context.getRegistry().bind("outboxRelay", relay);
+        context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
+                data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),
+                Duration.ofDays(Long.parseLong(settings.get("targetwatch.ack.link-valid-days"))), clock));
         context.addService(closing(relay::close), true);
 
         String url = settings.get("targetwatch.broker.url");

@@ -74,6 +74,15 @@ final class RunningTargetwatch implements AutoCloseable {
      * (such as {@code targetwatch.rules} for a watched folder the test may edit).
      */
     static RunningTargetwatch start(Path data, Optional<Integer> smtpPort, Map<String, String> more) throws Exception {
+        return start(data, smtpPort, more, null);
+    }
+
+    /**
+     * Starts targetwatch as {@link #start(Path, Optional, Map)} does, on the given clock instead of the wall clock
+     * (null for the wall clock): a test moves it to see what falls due after working days.
+     */
+    static RunningTargetwatch start(Path data, Optional<Integer> smtpPort, Map<String, String> more, java.time.Clock clock)
+            throws Exception {
         int httpPort = freePort();
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
@@ -82,7 +91,8 @@ final class RunningTargetwatch implements AutoCloseable {
                 "camel.server.port", String.valueOf(httpPort),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.inbox.poll-ms", "100",
-                "targetwatch.delivery.initial-delay-ms", "100"));
+                "targetwatch.delivery.initial-delay-ms", "100",
+                "targetwatch.public-url", "http://localhost:" + httpPort));
         smtpPort.ifPresent(port -> {
             settings.put("targetwatch.smtp.host", "localhost");
             settings.put("targetwatch.smtp.port", String.valueOf(port));
@@ -94,6 +104,9 @@ final class RunningTargetwatch implements AutoCloseable {
             settings.put("camel.component.properties.system-properties-mode", "1");
         }
         Main main = Application.create(settings);
+        if (clock != null) {
+            main.bind(targetwatch.routes.TargetwatchConfiguration.CLOCK, clock);
+        }
         try {
             main.start();
         } catch (Exception e) {
@@ -164,10 +177,15 @@ final class RunningTargetwatch implements AutoCloseable {
     }
 
     private Optional<String> deadLetterReason(String body) throws JMSException {
+        return deadLetterReason("targetwatch.readings.DLQ", body);
+    }
+
+    /** The reason of the message with exactly this body on a dead-letter queue, if it is there. */
+    Optional<String> deadLetterReason(String queue, String body) throws JMSException {
         try (Connection c = partnerClient().createConnection()) {
             c.start();
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            QueueBrowser browser = session.createBrowser(session.createQueue("targetwatch.readings.DLQ"));
+            QueueBrowser browser = session.createBrowser(session.createQueue(queue));
             for (Object m : Collections.list(browser.getEnumeration())) {
                 if (m instanceof TextMessage t && body.equals(t.getText())) {
                     return Optional.ofNullable(t.getStringProperty("TargetwatchReason"));

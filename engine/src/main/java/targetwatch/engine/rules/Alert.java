@@ -256,6 +256,10 @@ public final class Alert {
         return acknowledgedBy;
     }
 
+    public String getAcknowledgementComment() {
+        return acknowledgementComment;
+    }
+
     public String getSilence() {
         return silence;
     }

@@ -165,11 +165,19 @@ public final class RuleEngine implements AutoCloseable {
      * Someone acknowledges an open alert: it stops escalating and reminding until its rating worsens or the
      * acknowledgement lapses (escalation.csv, ack_lasts_working_days). Everyone told hears who did and what they said.
      *
+     * The same acknowledgement again (same person, same comment, still holding) changes nothing.
+     *
      * @throws NoSuchAlertException when no open alert has the id (never raised, or resolved since)
      */
     public synchronized Outcome acknowledge(String alertId, String by, String comment) throws NoSuchAlertException {
-        if (nowHandle == null || findAlert(alertId).isEmpty()) {
+        Optional<Alert> alert = nowHandle == null ? Optional.empty() : findAlert(alertId);
+        if (alert.isEmpty()) {
             throw new NoSuchAlertException(alertId);
+        }
+        Alert a = alert.get();
+        if (a.acknowledgedAt(now) && by.equals(a.getAcknowledgedBy())
+                && java.util.Objects.equals(comment, a.getAcknowledgementComment())) {
+            return Outcome.NOTHING; // the same acknowledgement again (a redelivered message): nothing new to say
         }
         session.insert(new Acknowledgement(alertId, by, comment));
         return fire();

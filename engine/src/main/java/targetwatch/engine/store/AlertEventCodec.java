@@ -1,6 +1,7 @@
 package targetwatch.engine.store;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,10 @@ import targetwatch.engine.model.Direction;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Rating;
 
-/** Stores an alert event whole, so the relay can deliver it exactly as it was raised. */
+/**
+ * Stores an alert event whole, so the relay can deliver it exactly as it was raised. Events stored before alerts
+ * had ids, times and actors decode with none of them (and not silenced).
+ */
 final class AlertEventCodec {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -39,6 +43,12 @@ final class AlertEventCodec {
         n.put("targetRow", e.targetRow());
         n.put("recipient", e.recipient());
         n.put("reason", e.reason());
+        n.put("priority", e.priority());
+        n.put("alertId", e.alertId());
+        n.put("at", e.at() == null ? null : e.at().toString());
+        n.put("actor", e.actor());
+        n.put("comment", e.comment());
+        n.put("silenced", e.silenced());
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -54,11 +64,22 @@ final class AlertEventCodec {
                     Period.parse(n.get("period").asText()), Rating.valueOf(n.get("severity").asText()),
                     n.get("previousSeverity").isNull() ? null : Rating.valueOf(n.get("previousSeverity").asText()),
                     decimal(n.get("actual")), decimal(n.get("expected")), Direction.valueOf(n.get("direction").asText()),
-                    n.get("level").asInt(), n.get("targetRow").asInt(), n.get("recipient").asText(),
-                    n.hasNonNull("reason") ? n.get("reason").asText() : null);
+                    n.get("level").asInt(), n.get("targetRow").asInt(), n.get("recipient").asText(), text(n, "reason"),
+                    text(n, "priority"), text(n, "alertId"), instant(n, "at"), text(n, "actor"), text(n, "comment"),
+                    n.path("silenced").asBoolean(false));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a stored alert event is not readable: " + ex.getOriginalMessage(), ex);
         }
+    }
+
+    /** A field's text; null when it is null or absent. */
+    static String text(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asText() : null;
+    }
+
+    /** A field's instant, written as ISO text; null when it is null or absent. */
+    static Instant instant(JsonNode n, String field) {
+        return n.hasNonNull(field) ? Instant.parse(n.get(field).asText()) : null;
     }
 
     private static BigDecimal decimal(JsonNode n) {

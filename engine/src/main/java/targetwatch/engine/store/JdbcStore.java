@@ -9,8 +9,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -22,6 +25,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Reading;
@@ -76,8 +80,7 @@ public final class JdbcStore implements Store {
                     + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     Statement.RETURN_GENERATED_KEYS);
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
-                 PreparedStatement insertEvent = c.prepareStatement(INSERT_EVENT);
-                 PreparedStatement insertDelivery = c.prepareStatement(INSERT_DELIVERY)) {
+                 AlertWriter writer = new AlertWriter(c, sinks, ts)) {
                 for (StoredReading s : readings) {
                     Reading r = s.reading();
                     insertReading.setString(1, r.partnership());
@@ -100,14 +103,118 @@ public final class JdbcStore implements Store {
                         addAssessment(insertAssessment, a, readingId, ruleSet, null, ts);
                     }
                     for (AlertEvent e : s.alertEvents()) {
-                        addEvent(insertEvent, insertDelivery, e, readingId, sinks, ts);
+                        writer.event(e, readingId);
                     }
+                    s.alerts().forEach(writer::state);
                 }
-                executeBatches(insertAssessment, insertEvent, insertDelivery);
+                insertAssessment.executeBatch();
+                writer.flush();
             }
             return null;
         });
     }
+
+    @Override
+    public void saveAlertChanges(List<AlertEvent> events, List<AlertState> alerts, Set<Sink> sinks, Instant now) {
+        if (events.isEmpty() && alerts.isEmpty()) {
+            return;
+        }
+        transaction("could not store " + events.size() + " alert event(s) and " + alerts.size() + " alert(s)", c -> {
+            try (AlertWriter writer = new AlertWriter(c, sinks, Timestamp.from(now))) {
+                for (AlertEvent e : events) {
+                    writer.event(e, null);
+                }
+                alerts.forEach(writer::state);
+                writer.flush();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<AlertState> openAlerts() {
+        List<AlertState> out = new ArrayList<>();
+        query("SELECT state FROM alerts WHERE closed_at IS NULL ORDER BY opened_at, id",
+                rs -> out.add(AlertStateCodec.decode(rs.getString(1))));
+        return out;
+    }
+
+    @Override
+    public List<AlertState> alerts(boolean openOnly, int limit) {
+        List<AlertState> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts" + (openOnly ? " WHERE closed_at IS NULL" : "")
+                     + " ORDER BY opened_at DESC, id DESC")) {
+            s.setMaxRows(limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(AlertStateCodec.decode(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the alerts: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<AlertState> alert(String id) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts WHERE id = ?")) {
+            s.setString(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(AlertStateCodec.decode(rs.getString(1))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read alert " + id + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<AlertEvent> alertHistory(String alertId) {
+        List<AlertEvent> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT payload FROM alert_events WHERE alert_id = ?"
+                     + " ORDER BY occurred_at, sequence_no")) {
+            s.setString(1, alertId);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(AlertEventCodec.decode(rs.getString(1)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the history of alert " + alertId + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * The token's primary key decides, so that two requests racing with the same link cannot both win. The
+     * refused insert is the whole transaction, rolled back at once: PostgreSQL accepts nothing more in a
+     * transaction after an error.
+     */
+    @Override
+    public boolean useToken(String tokenId, String alertId, Instant at) {
+        return transaction("could not mark acknowledgement token " + tokenId + " used", c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO used_ack_tokens (token_id, alert_id, used_at)"
+                    + " VALUES (?,?,?)")) {
+                s.setString(1, tokenId);
+                s.setString(2, alertId);
+                s.setTimestamp(3, Timestamp.from(at));
+                s.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback();
+                return false;
+            }
+        });
+    }
+
+    /** The SQL state of a duplicate key, the same on H2 and PostgreSQL. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     @FunctionalInterface
     private interface Work<T> {
@@ -131,20 +238,9 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static void executeBatches(PreparedStatement... statements) throws SQLException {
-        for (PreparedStatement s : statements) {
-            s.executeBatch();
-        }
-    }
-
     private static final String INSERT_ASSESSMENT = "INSERT INTO assessments (reading_id, partnership, indicator, area,"
             + " period, actual, expected, rating, direction, year_on_year, target_row, rule_set, cause, assessed_at)"
             + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final String INSERT_EVENT = "INSERT INTO alert_events (id, sequence_no, event_type, partnership,"
-            + " indicator, area, period, severity, previous_severity, level_no, recipient, reading_id, payload, created_at)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    private static final String INSERT_DELIVERY = "INSERT INTO deliveries (event_id, sink, status, attempts,"
-            + " next_attempt_at) VALUES (?,?,'PENDING',0,?)";
 
     private static void addAssessment(PreparedStatement st, Assessment a, Long readingId, String ruleSet, String cause,
                                       Timestamp ts) throws SQLException {
@@ -169,32 +265,127 @@ public final class JdbcStore implements Store {
         st.addBatch();
     }
 
-    private static void addEvent(PreparedStatement insertEvent, PreparedStatement insertDelivery, AlertEvent e, Long readingId,
-                                 Set<Sink> sinks, Timestamp ts) throws SQLException {
-        insertEvent.setString(1, e.id());
-        insertEvent.setLong(2, e.sequence());
-        insertEvent.setString(3, e.type().name());
-        insertEvent.setString(4, e.partnership());
-        insertEvent.setString(5, e.indicator());
-        insertEvent.setString(6, e.area());
-        insertEvent.setString(7, e.period().toString());
-        insertEvent.setString(8, e.severity().name());
-        insertEvent.setString(9, e.previousSeverity() == null ? null : e.previousSeverity().name());
-        insertEvent.setInt(10, e.level());
-        insertEvent.setString(11, e.recipient());
-        if (readingId == null) {
-            insertEvent.setNull(12, java.sql.Types.BIGINT);
-        } else {
-            insertEvent.setLong(12, readingId);
+    /**
+     * Writes alert events with their deliveries, and alert states, inside one transaction. An event already stored,
+     * or already written in this transaction, is skipped with its deliveries: the engine makes the same event again
+     * (after a restart, say) with the same id, and its recipients must hear of it once. A silenced event is kept
+     * for the alert's history and delivered to nobody. Of the states given for one alert, the last is stored.
+     */
+    private static final class AlertWriter implements AutoCloseable {
+
+        private final PreparedStatement eventStored;
+        private final PreparedStatement insertEvent;
+        private final PreparedStatement insertDelivery;
+        private final PreparedStatement updateAlert;
+        private final PreparedStatement insertAlert;
+        private final Set<Sink> sinks;
+        private final Timestamp ts;
+        private final Set<String> written = new HashSet<>();
+        private final Map<String, AlertState> states = new LinkedHashMap<>();
+
+        AlertWriter(Connection c, Set<Sink> sinks, Timestamp ts) throws SQLException {
+            this.eventStored = c.prepareStatement("SELECT 1 FROM alert_events WHERE id = ?");
+            this.insertEvent = c.prepareStatement("INSERT INTO alert_events (id, sequence_no, event_type, partnership,"
+                    + " indicator, area, period, severity, previous_severity, level_no, recipient, reading_id, payload,"
+                    + " created_at, alert_id, occurred_at, actor, silenced) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            this.insertDelivery = c.prepareStatement("INSERT INTO deliveries (event_id, sink, status, attempts,"
+                    + " next_attempt_at) VALUES (?,?,'PENDING',0,?)");
+            // the same columns in the same order, so that one binding serves both
+            this.updateAlert = c.prepareStatement("UPDATE alerts SET kind = ?, partnership = ?, indicator = ?, area = ?,"
+                    + " period = ?, priority = ?, severity = ?, level_no = ?, opened_at = ?, closed_at = ?, acknowledged_by = ?,"
+                    + " acknowledged_at = ?, state = ?, updated_at = ? WHERE id = ?");
+            this.insertAlert = c.prepareStatement("INSERT INTO alerts (kind, partnership, indicator, area, period, priority,"
+                    + " severity, level_no, opened_at, closed_at, acknowledged_by, acknowledged_at, state, updated_at, id)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+            this.sinks = sinks;
+            this.ts = ts;
         }
-        insertEvent.setString(13, AlertEventCodec.encode(e));
-        insertEvent.setTimestamp(14, ts);
-        insertEvent.addBatch();
-        for (Sink sink : sinks) {
-            insertDelivery.setString(1, e.id());
-            insertDelivery.setString(2, sink.name());
-            insertDelivery.setTimestamp(3, ts);
-            insertDelivery.addBatch();
+
+        void event(AlertEvent e, Long readingId) throws SQLException {
+            if (!written.add(e.id()) || stored(e.id())) {
+                return;
+            }
+            insertEvent.setString(1, e.id());
+            insertEvent.setLong(2, e.sequence());
+            insertEvent.setString(3, e.type().name());
+            insertEvent.setString(4, e.partnership());
+            insertEvent.setString(5, e.indicator());
+            insertEvent.setString(6, e.area());
+            insertEvent.setString(7, e.period().toString());
+            insertEvent.setString(8, e.severity().name());
+            insertEvent.setString(9, e.previousSeverity() == null ? null : e.previousSeverity().name());
+            insertEvent.setInt(10, e.level());
+            insertEvent.setString(11, e.recipient());
+            if (readingId == null) {
+                insertEvent.setNull(12, java.sql.Types.BIGINT);
+            } else {
+                insertEvent.setLong(12, readingId);
+            }
+            insertEvent.setString(13, AlertEventCodec.encode(e));
+            insertEvent.setTimestamp(14, ts);
+            insertEvent.setString(15, e.alertId());
+            insertEvent.setTimestamp(16, e.at() == null ? null : Timestamp.from(e.at()));
+            insertEvent.setString(17, cut(e.actor(), 200));
+            insertEvent.setBoolean(18, e.silenced());
+            insertEvent.addBatch();
+            if (e.silenced()) {
+                return;
+            }
+            for (Sink sink : sinks) {
+                insertDelivery.setString(1, e.id());
+                insertDelivery.setString(2, sink.name());
+                insertDelivery.setTimestamp(3, ts);
+                insertDelivery.addBatch();
+            }
+        }
+
+        private boolean stored(String eventId) throws SQLException {
+            eventStored.setString(1, eventId);
+            try (ResultSet rs = eventStored.executeQuery()) {
+                return rs.next();
+            }
+        }
+
+        void state(AlertState s) {
+            states.put(s.id(), s);
+        }
+
+        /** Writes what was given: the events, then their deliveries, then each alert's state (inserted when new). */
+        void flush() throws SQLException {
+            insertEvent.executeBatch();
+            insertDelivery.executeBatch();
+            for (AlertState s : states.values()) {
+                bindAlert(updateAlert, s);
+                if (updateAlert.executeUpdate() == 0) {
+                    bindAlert(insertAlert, s);
+                    insertAlert.executeUpdate();
+                }
+            }
+        }
+
+        private void bindAlert(PreparedStatement st, AlertState s) throws SQLException {
+            st.setString(1, s.kind().name());
+            st.setString(2, s.partnership());
+            st.setString(3, s.indicator());
+            st.setString(4, s.area());
+            st.setString(5, s.period().toString());
+            st.setString(6, s.priority());
+            st.setString(7, s.severity().name());
+            st.setInt(8, s.level());
+            st.setTimestamp(9, Timestamp.from(s.openedAt()));
+            st.setTimestamp(10, s.closedAt() == null ? null : Timestamp.from(s.closedAt()));
+            st.setString(11, cut(s.acknowledgedBy(), 200));
+            st.setTimestamp(12, s.acknowledgedAt() == null ? null : Timestamp.from(s.acknowledgedAt()));
+            st.setString(13, AlertStateCodec.encode(s));
+            st.setTimestamp(14, ts);
+            st.setString(15, s.id());
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (eventStored; insertEvent; insertDelivery; updateAlert; insertAlert) {
+                // closes every statement, even when one fails to close
+            }
         }
     }
 
@@ -264,7 +455,8 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public void activate(int version, List<Assessment> changed, List<AlertEvent> events, Set<Sink> sinks, Instant at) {
+    public void activate(int version, List<Assessment> changed, List<AlertEvent> events, List<AlertState> alerts,
+                         Set<Sink> sinks, Instant at) {
         Timestamp ts = Timestamp.from(at);
         transaction("could not activate rule set version " + version, c -> {
             try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
@@ -273,8 +465,7 @@ public final class JdbcStore implements Store {
                          + " activated_at = ? WHERE version = ?");
                  PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?");
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
-                 PreparedStatement insertEvent = c.prepareStatement(INSERT_EVENT);
-                 PreparedStatement insertDelivery = c.prepareStatement(INSERT_DELIVERY)) {
+                 AlertWriter writer = new AlertWriter(c, sinks, ts)) {
                 checksum.setInt(1, version);
                 String ruleSet;
                 try (ResultSet rs = checksum.executeQuery()) {
@@ -292,9 +483,11 @@ public final class JdbcStore implements Store {
                     addAssessment(insertAssessment, a, null, ruleSet, "rule change", ts);
                 }
                 for (AlertEvent e : events) {
-                    addEvent(insertEvent, insertDelivery, e, null, sinks, ts);
+                    writer.event(e, null);
                 }
-                executeBatches(insertAssessment, insertEvent, insertDelivery);
+                alerts.forEach(writer::state);
+                insertAssessment.executeBatch();
+                writer.flush();
             }
             return null;
         });

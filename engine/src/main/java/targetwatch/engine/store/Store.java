@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.model.SeriesKey;
 
@@ -16,10 +18,34 @@ import targetwatch.engine.model.SeriesKey;
 public interface Store extends AutoCloseable {
 
     /**
-     * Stores readings with their assessments, alert events and one delivery per event and sink, all in
-     * one transaction: all of it is stored, or none.
+     * Stores readings with their assessments, alert events, one delivery per event and sink (none for a silenced
+     * event) and the states of the alerts they changed, all in one transaction: all of it is stored, or none.
      */
     void save(List<StoredReading> readings, Set<Sink> sinks, String ruleSet, Instant now);
+
+    /**
+     * Stores what happened to alerts without a reading (the clock moved, someone acknowledged): the events, their
+     * deliveries (none for a silenced event) and the alerts' new states, in one transaction. An event whose id is
+     * already stored is skipped with its deliveries, so the same event made twice is delivered once.
+     */
+    void saveAlertChanges(List<AlertEvent> events, List<AlertState> alerts, Set<Sink> sinks, Instant now);
+
+    /** The alerts open now, as last stored: what the engine resumes from after a restart. */
+    List<AlertState> openAlerts();
+
+    /** Alerts, newest opened first: open ones only, or closed ones too; at most {@code limit}. */
+    List<AlertState> alerts(boolean openOnly, int limit);
+
+    /** One alert as last stored, open or closed. */
+    java.util.Optional<AlertState> alert(String id);
+
+    /** Every event of one alert, in the order they happened. */
+    List<AlertEvent> alertHistory(String alertId);
+
+    /**
+     * Marks an acknowledgement link's token as used; false when it already was (a link works once).
+     */
+    boolean useToken(String tokenId, String alertId, Instant at);
 
     /** Every stored reading in the order it was taken, streamed: what rule state is rebuilt from. */
     void forEachReading(Consumer<Reading> consumer);
@@ -57,7 +83,7 @@ public interface Store extends AutoCloseable {
      * their deliveries), in one transaction: the swap is atomic.
      */
     void activate(int version, List<targetwatch.engine.model.Assessment> changed, List<targetwatch.engine.model.AlertEvent> events,
-                  Set<Sink> sinks, Instant at);
+                  List<AlertState> alerts, Set<Sink> sinks, Instant at);
 
     /** Whether the database answers. */
     boolean isHealthy();

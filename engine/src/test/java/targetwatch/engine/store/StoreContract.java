@@ -1,6 +1,7 @@
 package targetwatch.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,8 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
+import targetwatch.engine.model.AlertKind;
+import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Direction;
 import targetwatch.engine.model.Period;
@@ -28,6 +33,9 @@ import targetwatch.engine.model.SeriesKey;
 abstract class StoreContract {
 
     static final Instant NOW = Instant.parse("2018-05-01T09:00:00Z");
+    static final Set<Sink> NO_SINKS = EnumSet.noneOf(Sink.class);
+    static final Set<Sink> BOTH_SINKS = EnumSet.of(Sink.TOPIC, Sink.EMAIL);
+    static final String ALERT = "6f1c1e0e-3d2a-3b7e-9a51-0c2f1d4b5a61";
 
     Store store;
 
@@ -63,10 +71,48 @@ abstract class StoreContract {
                 Direction.WORSENING, 1, 11, "lead-road-safety", null);
     }
 
+    /** An event of alert {@link #ALERT}, as the alert lifecycle makes them: with its alert, its time and who caused it. */
+    static AlertEvent alertEvent(long sequence, AlertEventType type, Instant at, String actor, String comment,
+                                 boolean silenced) {
+        AlertEvent e = event(sequence, type, "2017");
+        return new AlertEvent(e.id(), sequence, type, e.partnership(), e.indicator(), e.area(), e.period(), e.severity(),
+                e.previousSeverity(), e.actual(), e.expected(), e.direction(), e.level(), e.targetRow(), e.recipient(),
+                e.reason(), "roads", ALERT, at, actor, comment, silenced);
+    }
+
+    /** An alert opened at {@code openedAt}, raised to its second level and acknowledged, every field set. */
+    static AlertState alertState(String id, Instant openedAt, Instant closedAt) {
+        return new AlertState(id, AlertKind.RATING, "maidstone", "ksi-casualties", "maidstone", "roads", 11, "lead-road-safety",
+                "data-kfrs", Period.parse("2017"), Rating.RED, 2, openedAt, openedAt.plusSeconds(3600).plusNanos(123_456_789),
+                openedAt.plusSeconds(7200), List.of("lead-road-safety", "head-of-community-safety"), "j.smith",
+                openedAt.plusSeconds(9000), "the A20 works end in June", openedAt.plusSeconds(86_400 * 30),
+                "roadworks: until 2018-06-30", closedAt);
+    }
+
+    /** An alert just opened: nobody acknowledged it, no silence covers it. */
+    static AlertState openedAlert(String id, Instant openedAt) {
+        return new AlertState(id, AlertKind.LATE_DATA, "maidstone", "ksi-casualties", "maidstone", null, 11, "lead-road-safety",
+                null, Period.parse("2018-Q1"), Rating.GREY, 1, openedAt, openedAt, openedAt, List.of("lead-road-safety"), null,
+                null, null, null, null, null);
+    }
+
+    /** An alert the database refuses: its partnership is longer than any slug may be. */
+    static AlertState unstorable() {
+        AlertState a = openedAlert("too-long", NOW);
+        return new AlertState(a.id(), a.kind(), "p".repeat(65), a.indicator(), a.area(), a.priority(), a.targetRow(), a.lead(),
+                a.dataContact(), a.period(), a.severity(), a.level(), a.openedAt(), a.levelSince(), a.lastNotifiedAt(), a.told(),
+                a.acknowledgedBy(), a.acknowledgedAt(), a.acknowledgementComment(), a.acknowledgedUntil(), a.silence(),
+                a.closedAt());
+    }
+
+    static List<String> ids(List<AlertState> alerts) {
+        return alerts.stream().map(AlertState::id).toList();
+    }
+
     @Test
     void a_reading_its_assessment_its_event_and_a_delivery_per_sink_are_stored_together() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "kfrs.csv:7", List.of(assessment("2017", "68", Rating.RED)),
-                List.of(event(1, AlertEventType.RAISED, "2017")))), EnumSet.of(Sink.TOPIC, Sink.EMAIL), "abc", NOW);
+                List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.TOPIC, Sink.EMAIL), "abc", NOW);
 
         assertEquals(1, store.readingCount());
         assertEquals(new DeliveryCounts(2, 0, 0), store.deliveryCounts());
@@ -77,14 +123,15 @@ abstract class StoreContract {
 
     @Test
     void nothing_is_stored_when_one_part_of_the_transaction_fails() {
-        AlertEvent raised = event(1, AlertEventType.RAISED, "2017");
-        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(), List.of(raised))), EnumSet.of(Sink.TOPIC),
-                "abc", NOW);
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(), List.of(event(1, AlertEventType.RAISED, "2017")),
+                List.of())), EnumSet.of(Sink.TOPIC), "abc", NOW);
 
-        // the same event id again violates its primary key: the second reading must not be kept either
+        // a second event numbered 1 in the series violates its constraint: the reading before it must not be kept either
         assertThrows(StoreException.class, () -> store.save(List.of(
-                new StoredReading(reading("2018", "30"), "b", List.of(assessment("2018", "30", Rating.GREEN)), List.of()),
-                new StoredReading(reading("2016", "50"), "c", List.of(), List.of(raised))), EnumSet.of(Sink.TOPIC), "abc", NOW));
+                new StoredReading(reading("2018", "30"), "b", List.of(assessment("2018", "30", Rating.GREEN)), List.of(),
+                        List.of()),
+                new StoredReading(reading("2016", "50"), "c", List.of(), List.of(event(1, AlertEventType.RAISED, "2016")),
+                        List.of())), EnumSet.of(Sink.TOPIC), "abc", NOW));
 
         assertEquals(1, store.readingCount());
         assertEquals(new DeliveryCounts(1, 0, 0), store.deliveryCounts());
@@ -92,9 +139,9 @@ abstract class StoreContract {
 
     @Test
     void revisions_are_kept_as_rows_and_replayed_in_the_order_they_were_taken() {
-        store.save(List.of(new StoredReading(reading("2015", "53"), "a", List.of(), List.of())), EnumSet.noneOf(Sink.class), "x", NOW);
-        store.save(List.of(new StoredReading(reading("2016", "60"), "b", List.of(), List.of())), EnumSet.noneOf(Sink.class), "x", NOW);
-        store.save(List.of(new StoredReading(reading("2015", "56"), "c", List.of(), List.of())), EnumSet.noneOf(Sink.class), "x", NOW);
+        store.save(List.of(new StoredReading(reading("2015", "53"), "a", List.of(), List.of(), List.of())), NO_SINKS, "x", NOW);
+        store.save(List.of(new StoredReading(reading("2016", "60"), "b", List.of(), List.of(), List.of())), NO_SINKS, "x", NOW);
+        store.save(List.of(new StoredReading(reading("2015", "56"), "c", List.of(), List.of(), List.of())), NO_SINKS, "x", NOW);
 
         List<Reading> replayed = new ArrayList<>();
         store.forEachReading(replayed::add);
@@ -105,7 +152,7 @@ abstract class StoreContract {
     @Test
     void a_sent_delivery_is_not_due_again_and_a_failed_one_is_due_after_its_back_off() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
-                List.of(event(1, AlertEventType.RAISED, "2017")))), EnumSet.of(Sink.TOPIC, Sink.EMAIL), "abc", NOW);
+                List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.TOPIC, Sink.EMAIL), "abc", NOW);
         Delivery topic = store.dueDeliveries(Sink.TOPIC, NOW, 10).get(0);
         Delivery email = store.dueDeliveries(Sink.EMAIL, NOW, 10).get(0);
 
@@ -122,7 +169,7 @@ abstract class StoreContract {
     @Test
     void a_parked_delivery_is_never_due_again_and_is_counted() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
-                List.of(event(1, AlertEventType.RAISED, "2017")))), EnumSet.of(Sink.EMAIL), "abc", NOW);
+                List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.EMAIL), "abc", NOW);
         Delivery email = store.dueDeliveries(Sink.EMAIL, NOW, 10).get(0);
 
         store.markFailed(email.id(), "mailbox unavailable", NOW, true);
@@ -133,8 +180,10 @@ abstract class StoreContract {
 
     @Test
     void event_numbering_continues_from_the_highest_stored_number_of_each_series() {
-        store.save(List.of(new StoredReading(reading("2016", "60"), "a", List.of(), List.of(event(1, AlertEventType.RAISED, "2016"))),
-                new StoredReading(reading("2017", "30"), "b", List.of(), List.of(event(2, AlertEventType.RESOLVED, "2017")))),
+        store.save(List.of(
+                new StoredReading(reading("2016", "60"), "a", List.of(), List.of(event(1, AlertEventType.RAISED, "2016")), List.of()),
+                new StoredReading(reading("2017", "30"), "b", List.of(), List.of(event(2, AlertEventType.RESOLVED, "2017")),
+                        List.of())),
                 EnumSet.of(Sink.TOPIC), "abc", NOW);
 
         assertEquals(Map.of(new SeriesKey("maidstone", "ksi-casualties", "maidstone"), 2L), store.eventSequences());
@@ -150,9 +199,9 @@ abstract class StoreContract {
         int first = store.addRuleSetVersion("c1", Map.of("targets.csv", "a,b\n"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
         int second = store.addRuleSetVersion("c2", Map.of("targets.csv", "a,c\n", "contacts.csv", "x"), RuleSetVersion.CANDIDATE,
                 "secretariat", "tighter KSI", null, NOW);
-        store.activate(first, List.of(), List.of(), EnumSet.noneOf(Sink.class), NOW);
+        store.activate(first, List.of(), List.of(), List.of(), NO_SINKS, NOW);
         store.activate(second, List.of(assessment("2017", "68", Rating.RED)),
-                List.of(event(1, AlertEventType.RAISED, "2017")), EnumSet.of(Sink.EMAIL), NOW.plusSeconds(5));
+                List.of(event(1, AlertEventType.RAISED, "2017")), List.of(), EnumSet.of(Sink.EMAIL), NOW.plusSeconds(5));
 
         assertEquals(List.of(2, 1), store.ruleSetVersions().stream().map(RuleSetVersion::version).toList());
         assertEquals(List.of(RuleSetVersion.ACTIVE, RuleSetVersion.RETIRED),
@@ -171,5 +220,139 @@ abstract class StoreContract {
         RuleSetVersion refused = store.ruleSetVersion(v).orElseThrow();
         assertEquals("secretariat", refused.createdBy());
         assertTrue(refused.errors().contains("forty"));
+    }
+
+    @Test
+    void an_alert_is_stored_whole_and_each_change_replaces_its_state() {
+        AlertState opened = openedAlert(ALERT, NOW);
+        store.saveAlertChanges(List.of(), List.of(opened), NO_SINKS, NOW);
+        assertEquals(Optional.of(opened), store.alert(ALERT));
+
+        AlertState closed = alertState(ALERT, NOW, NOW.plusSeconds(86_400 * 40).plusNanos(1));
+        store.saveAlertChanges(List.of(), List.of(closed), NO_SINKS, NOW.plusSeconds(86_400 * 40));
+
+        assertEquals(Optional.of(closed), store.alert(ALERT));
+        assertEquals(List.of(closed), store.alerts(false, 10));
+        assertEquals(Optional.empty(), store.alert("no-such-alert"));
+    }
+
+    @Test
+    void open_alerts_are_the_ones_not_closed_and_lists_show_the_newest_opened_first() {
+        AlertState oldest = openedAlert("a", NOW);
+        AlertState closed = alertState("b", NOW.plusSeconds(60), NOW.plusSeconds(120));
+        AlertState newest = alertState("c", NOW.plusSeconds(180), null);
+        store.saveAlertChanges(List.of(), List.of(newest, oldest, closed), NO_SINKS, NOW);
+
+        assertEquals(List.of(oldest, newest), store.openAlerts());
+        assertEquals(List.of("c", "a"), ids(store.alerts(true, 10)));
+        assertEquals(List.of("c", "b", "a"), ids(store.alerts(false, 10)));
+        assertEquals(List.of("c", "b"), ids(store.alerts(false, 2)));
+    }
+
+    @Test
+    void an_alerts_history_is_its_events_in_the_order_they_happened_with_who_acted_and_what_they_said() {
+        AlertEvent toLead = alertEvent(1, AlertEventType.RAISED, NOW, null, null, false);
+        AlertEvent toHead = alertEvent(2, AlertEventType.RAISED, NOW, null, null, false);
+        AlertEvent acknowledged = alertEvent(3, AlertEventType.ACKNOWLEDGED, NOW.plusSeconds(86_400), "j.smith",
+                "the A20 works end in June", false);
+        AlertEvent otherAlert = event(4, AlertEventType.RAISED, "2016");
+        store.saveAlertChanges(List.of(acknowledged, otherAlert, toHead), List.of(), BOTH_SINKS, NOW.plusSeconds(86_400));
+        store.saveAlertChanges(List.of(toLead), List.of(), BOTH_SINKS, NOW.plusSeconds(86_400));
+
+        List<AlertEvent> history = store.alertHistory(ALERT);
+
+        assertEquals(List.of(toLead, toHead, acknowledged), history);
+        assertEquals("j.smith", history.get(2).actor());
+        assertEquals("the A20 works end in June", history.get(2).comment());
+        assertTrue(store.alertHistory("no-such-alert").isEmpty());
+    }
+
+    @Test
+    void an_event_already_stored_is_skipped_with_its_deliveries() {
+        AlertEvent raised = alertEvent(1, AlertEventType.RAISED, NOW, null, null, false);
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(), List.of(raised), List.of())), BOTH_SINKS,
+                "abc", NOW);
+
+        store.saveAlertChanges(List.of(raised, raised), List.of(), BOTH_SINKS, NOW.plusSeconds(60));
+        store.save(List.of(new StoredReading(reading("2017", "69"), "b", List.of(), List.of(raised), List.of())), BOTH_SINKS,
+                "abc", NOW.plusSeconds(120));
+        int version = store.addRuleSetVersion("c1", Map.of("targets.csv", "a"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
+        store.activate(version, List.of(), List.of(raised), List.of(), BOTH_SINKS, NOW.plusSeconds(180));
+
+        assertEquals(2, store.readingCount());
+        assertEquals(new DeliveryCounts(2, 0, 0), store.deliveryCounts());
+        assertEquals(List.of(raised), store.alertHistory(ALERT));
+    }
+
+    @Test
+    void a_silenced_event_is_kept_in_the_history_and_delivered_to_nobody() {
+        AlertEvent silenced = alertEvent(1, AlertEventType.ESCALATED, NOW, null, null, true);
+        AlertEvent resolved = alertEvent(2, AlertEventType.RESOLVED, NOW.plusSeconds(60), null, null, false);
+
+        store.saveAlertChanges(List.of(silenced, resolved), List.of(), BOTH_SINKS, NOW);
+
+        assertEquals(new DeliveryCounts(2, 0, 0), store.deliveryCounts());
+        assertEquals(List.of(resolved), store.dueDeliveries(Sink.EMAIL, NOW, 10).stream().map(Delivery::event).toList());
+        assertEquals(List.of(silenced, resolved), store.alertHistory(ALERT));
+        assertTrue(store.alertHistory(ALERT).get(0).silenced());
+    }
+
+    @Test
+    void an_acknowledgement_token_works_once() {
+        assertTrue(store.useToken("token-1", ALERT, NOW));
+        assertFalse(store.useToken("token-1", ALERT, NOW.plusSeconds(60)));
+        assertFalse(store.useToken("token-1", "another-alert", NOW.plusSeconds(120)));
+
+        // a refused token leaves the store working
+        assertTrue(store.useToken("token-2", ALERT, NOW.plusSeconds(180)));
+        assertTrue(store.isHealthy());
+    }
+
+    @Test
+    void a_save_stores_the_alerts_its_readings_changed_or_none_of_them_when_it_fails() {
+        AlertState opened = openedAlert(ALERT, NOW);
+        AlertState acknowledged = alertState(ALERT, NOW, null);
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(), List.of(event(1, AlertEventType.RAISED, "2017")),
+                List.of(opened))), BOTH_SINKS, "abc", NOW);
+        assertEquals(List.of(opened), store.openAlerts());
+
+        // the last alert cannot be stored, after the others were: none of them, nor the readings, may be kept
+        assertThrows(StoreException.class, () -> store.save(List.of(
+                new StoredReading(reading("2018", "30"), "b", List.of(), List.of(event(2, AlertEventType.IMPROVED, "2018")),
+                        List.of(acknowledged, alertState("x", NOW, null))),
+                new StoredReading(reading("2016", "50"), "c", List.of(), List.of(), List.of(unstorable()))),
+                BOTH_SINKS, "abc", NOW.plusSeconds(60)));
+
+        assertEquals(1, store.readingCount());
+        assertEquals(List.of(opened), store.alerts(false, 10));
+        assertEquals(new DeliveryCounts(2, 0, 0), store.deliveryCounts());
+    }
+
+    @Test
+    void the_last_state_of_an_alert_changed_by_several_readings_of_one_save_is_stored() {
+        AlertState opened = openedAlert(ALERT, NOW);
+        AlertState acknowledged = alertState(ALERT, NOW, null);
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(), List.of(), List.of(opened)),
+                new StoredReading(reading("2018", "70"), "b", List.of(), List.of(), List.of(acknowledged))), NO_SINKS, "abc", NOW);
+
+        assertEquals(List.of(acknowledged), store.alerts(false, 10));
+    }
+
+    @Test
+    void activation_stores_the_alerts_the_rule_change_touched_or_none_when_it_fails() {
+        int version = store.addRuleSetVersion("c1", Map.of("targets.csv", "a"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
+        AlertState opened = openedAlert(ALERT, NOW);
+        store.activate(version, List.of(), List.of(alertEvent(1, AlertEventType.RAISED, NOW, null, "rule change", false)),
+                List.of(opened), EnumSet.of(Sink.EMAIL), NOW);
+
+        int next = store.addRuleSetVersion("c2", Map.of("targets.csv", "b"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
+        assertThrows(StoreException.class, () -> store.activate(next, List.of(),
+                List.of(alertEvent(2, AlertEventType.ESCALATED, NOW, null, null, false)),
+                List.of(alertState("x", NOW, null), unstorable()), EnumSet.of(Sink.EMAIL), NOW.plusSeconds(60)));
+
+        assertEquals(List.of(opened), store.alerts(false, 10));
+        assertEquals(new DeliveryCounts(1, 0, 0), store.deliveryCounts());
+        assertEquals(RuleSetVersion.ACTIVE, store.ruleSetVersion(version).orElseThrow().status());
+        assertEquals(RuleSetVersion.CANDIDATE, store.ruleSetVersion(next).orElseThrow().status());
     }
 }

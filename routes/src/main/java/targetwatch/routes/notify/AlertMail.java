@@ -1,6 +1,8 @@
 package targetwatch.routes.notify;
 
 import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
@@ -13,14 +15,24 @@ import targetwatch.engine.model.Target;
 public record AlertMail(String to, String toName, String subject, String text, String html) {
 
     public static AlertMail compose(AlertEvent e, Target target, Contact recipient) {
-        return compose(e, target, recipient, null);
+        return compose(e, target, recipient, null, null);
+    }
+
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note) {
+        return compose(e, target, recipient, note, null);
     }
 
     /**
+     * @param target the target that rates the event's indicator; null for a notice about no one target (a silence
+     *               about to end), which gets a plain mail with its reason
      * @param note the partner's note on the reading, or null; shown as text, escaped in the HTML, so a
      *             note written as a spreadsheet formula or markup stays inert
+     * @param ackUrl the recipient's acknowledgement link, or null when the event asks for none
      */
-    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note) {
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note, String ackUrl) {
+        if (target == null) {
+            return notice(e, recipient);
+        }
         String name = target.name();
         String subject = "[targetwatch] " + headline(e) + ": " + name + " (" + e.area() + ", " + e.period() + ")";
         String comparedWith = switch (target.kind()) {
@@ -33,11 +45,15 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 ? "Target: stay below " + target.comparatorArea()
                 : "Target: " + target.kind().code().replace('-', ' ') + " " + plain(target.target()) + " by " + target.targetDate();
         String ask = switch (e.type()) {
-            case RESOLVED -> "No action is needed: the indicator is back on track. This closes the alert you were sent.";
+            case RESOLVED -> "No action is needed: this closes the alert you were sent.";
             case IMPROVED -> "The indicator is improving but still off track: please keep the partnership informed.";
+            case ACKNOWLEDGED -> "Acknowledged by " + e.actor() + (e.comment() == null ? "." : ": " + e.comment());
+            case LATE_DATA -> "Please send the reading, or tell the partnership when it will come.";
             default -> "Please look into this reading with the partners who deliver it, and be ready to report to the "
                     + "Safer Maidstone Partnership on what is being done.";
         };
+        String why = e.reason() == null ? "" : "Why: " + e.reason() + "\n";
+        String ack = ackUrl == null ? "" : "\nAcknowledge it (it then stops escalating and reminding): " + ackUrl + "\n";
         String actual = e.actual() == null ? "-" : plain(e.actual());
         String expected = e.expected() == null ? "-" : plain(e.expected());
         String text = "Dear " + recipient.name() + ",\n\n"
@@ -49,7 +65,8 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + "Direction of travel: " + e.direction().code() + "\n"
                 + "Priority: " + target.priority() + "\n"
                 + (note == null ? "" : "Partner's note: " + note + "\n")
-                + "\n" + ask + "\n\n"
+                + why
+                + "\n" + ask + "\n" + ack + "\n"
                 + "You receive this as " + (recipient.role() == null ? "the contact" : recipient.role()) + ".\n"
                 + "Event id: " + e.id() + "\n";
         String html = "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\">"
@@ -64,9 +81,62 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + row("Direction of travel", e.direction().code())
                 + row("Priority", target.priority())
                 + (note == null ? "" : row("Partner's note", note))
+                + (e.reason() == null ? "" : row("Why", e.reason()))
                 + "</table><p>" + esc(ask) + "</p>"
+                + (ackUrl == null ? "" : "<p><a href=\"" + esc(ackUrl) + "\">Acknowledge this alert</a> (it then stops "
+                + "escalating and reminding)</p>")
                 + "<p style=\"color:#505a5f\">Event id " + esc(e.id()) + "</p></body></html>";
         return new AlertMail(recipient.email(), recipient.name(), subject, text, html);
+    }
+
+    /** A plain mail for an event about no one target, such as a silence about to end: its reason says it all. */
+    static AlertMail notice(AlertEvent e, Contact recipient) {
+        String subject = "[targetwatch] " + headline(e) + ": " + e.indicator();
+        String text = "Dear " + recipient.name() + ",\n\n" + (e.reason() == null ? headline(e) : e.reason()) + ".\n\n"
+                + "Event id: " + e.id() + "\n";
+        String html = "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\"><p>Dear " + esc(recipient.name())
+                + ",</p><p>" + esc(e.reason() == null ? headline(e) : e.reason()) + ".</p><p style=\"color:#505a5f\">Event id "
+                + esc(e.id()) + "</p></body></html>";
+        return new AlertMail(recipient.email(), recipient.name(), subject, text, html);
+    }
+
+    /**
+     * One mail for several events of a priority that reached the same recipient together: a line each, with its
+     * acknowledgement link, rather than a flood of mails.
+     *
+     * @param ackUrls the recipient's acknowledgement link of each event that asks for one, by event id
+     */
+    public static AlertMail digest(List<AlertEvent> events, java.util.function.Function<AlertEvent, Target> targets,
+                                   Contact recipient, Map<String, String> ackUrls) {
+        String priority = events.get(0).priority();
+        String subject = "[targetwatch] " + events.size() + " alerts for " + (priority == null ? "the partnership" : priority);
+        StringBuilder text = new StringBuilder("Dear " + recipient.name() + ",\n\n" + events.size() + " alerts of the "
+                + priority + " priority changed together:\n\n");
+        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\"><p>Dear "
+                + esc(recipient.name()) + ",</p><p>" + events.size() + " alerts of the " + esc(String.valueOf(priority))
+                + " priority changed together:</p><table>");
+        for (AlertEvent e : events) {
+            Target t = targets.apply(e);
+            String line = headline(e) + ": " + (t == null ? e.indicator() : t.name()) + " (" + e.area() + ", " + e.period()
+                    + ") actual " + (e.actual() == null ? "-" : plain(e.actual())) + ", expected "
+                    + (e.expected() == null ? "-" : plain(e.expected())) + (e.reason() == null ? "" : "; " + e.reason());
+            String url = ackUrls.get(e.id());
+            text.append("- ").append(line).append(url == null ? "" : "\n  Acknowledge: " + url).append("\n");
+            html.append("<tr><td>").append(esc(line)).append("</td><td>")
+                    .append(url == null ? "" : "<a href=\"" + esc(url) + "\">Acknowledge</a>").append("</td></tr>");
+        }
+        text.append("\nEvent ids: ").append(events.stream().map(AlertEvent::id).collect(java.util.stream.Collectors.joining(" ")))
+                .append("\n");
+        html.append("</table></body></html>");
+        return new AlertMail(recipient.email(), recipient.name(), subject, text.toString(), html.toString());
+    }
+
+    /** Whether an event asks its recipient to act, and so carries an acknowledgement link. */
+    public static boolean asksForAcknowledgement(AlertEvent e) {
+        return e.alertId() != null && switch (e.type()) {
+            case RAISED, WORSENED, ESCALATED, REMINDER, LATE_DATA -> true;
+            default -> false;
+        };
     }
 
     private static String headline(AlertEvent e) {

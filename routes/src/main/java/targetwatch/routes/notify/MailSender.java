@@ -50,6 +50,21 @@ public final class MailSender {
 
     /** Sends the mail and returns what the server or folder said, for the outbox record. */
     public String send(AlertMail mail, String eventId) throws Exception {
+        return send(mail, eventId, eventId);
+    }
+
+    /**
+     * Sends one mail for several events (a digest): its {@code X-Targetwatch-Event} header lists their ids,
+     * separated by spaces, and its Message-ID is made from them, so a resend of the same digest is recognised.
+     */
+    public String sendDigest(AlertMail mail, java.util.List<String> eventIds) throws Exception {
+        String joined = String.join(" ", eventIds);
+        String id = "digest-" + java.util.UUID.nameUUIDFromBytes(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return send(mail, id, joined);
+    }
+
+    private String send(AlertMail mail, String id, String eventHeader) throws Exception {
+        String eventId = id;
         String messageId = "<" + eventId + "." + Integer.toHexString(mail.to().hashCode()) + "@targetwatch>";
         MimeMessage m = new MimeMessage(session) {
             @Override
@@ -61,7 +76,7 @@ public final class MailSender {
         m.setFrom(new InternetAddress(from));
         m.setRecipient(Message.RecipientType.TO, new InternetAddress(mail.to(), mail.toName(), "UTF-8"));
         m.setSubject(mail.subject(), "UTF-8");
-        m.setHeader("X-Targetwatch-Event", eventId);
+        m.setHeader("X-Targetwatch-Event", eventHeader);
         MimeMultipart alternative = new MimeMultipart("alternative");
         MimeBodyPart text = new MimeBodyPart();
         text.setText(mail.text(), "UTF-8");

@@ -1,5 +1,10 @@
 package targetwatch.routes.notify;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -8,6 +13,7 @@ import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.Sink;
+import targetwatch.routes.security.AckLinks;
 import targetwatch.routes.service.IngestService;
 
 /**
@@ -32,11 +38,14 @@ public class NotifyRoutes extends RouteBuilder {
         from(OutboxRelay.DELIVER + "topic").routeId("notify-topic")
                 .process(exchange -> {
                     AlertEvent e = exchange.getIn().getMandatoryBody(AlertEvent.class);
-                    Target t = target(exchange, e);
                     exchange.getIn().setHeader("partnership", e.partnership());
                     exchange.getIn().setHeader("indicator", e.indicator());
                     exchange.getIn().setHeader("area", e.area());
-                    exchange.getIn().setHeader("priority", t.priority());
+                    exchange.getIn().setHeader("priority", e.priority() != null ? e.priority()
+                            : target(exchange, e).map(Target::priority).orElse(""));
+                    if (e.alertId() != null) {
+                        exchange.getIn().setHeader("alert", e.alertId());
+                    }
                     exchange.getIn().setHeader("severity", e.severity().name());
                     exchange.getIn().setHeader("event", e.type().name());
                     exchange.getIn().setHeader("level", e.level());
@@ -51,11 +60,29 @@ public class NotifyRoutes extends RouteBuilder {
                 .process(exchange -> {
                     AlertEvent e = exchange.getIn().getMandatoryBody(AlertEvent.class);
                     IngestService service = service(exchange);
-                    Contact to = service.ruleSet().contact(e.recipient()).orElseThrow(
-                            () -> new IllegalStateException("no contact " + e.recipient() + " in the rule set"));
+                    Contact to = contact(service, e.recipient());
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
                     String note = service.store().latestNote(e.series(), e.period()).orElse(null);
-                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e), to, note), e.id()));
+                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e).orElse(null), to, note,
+                            ackUrl(exchange, e)), e.id()));
+                });
+
+        from(OutboxRelay.DELIVER_DIGEST).routeId("notify-email-digest")
+                .process(exchange -> {
+                    @SuppressWarnings("unchecked")
+                    List<AlertEvent> events = exchange.getIn().getMandatoryBody(List.class);
+                    IngestService service = service(exchange);
+                    Contact to = contact(service, events.get(0).recipient());
+                    Map<String, String> links = new HashMap<>();
+                    events.forEach(e -> {
+                        String url = ackUrl(exchange, e);
+                        if (url != null) {
+                            links.put(e.id(), url);
+                        }
+                    });
+                    MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
+                    AlertMail mail = AlertMail.digest(events, e -> target(exchange, e).orElse(null), to, links);
+                    exchange.getIn().setBody(sender.sendDigest(mail, events.stream().map(AlertEvent::id).toList()));
                 });
 
         from(OutboxRelay.DELIVER + "webhook").routeId("notify-webhook")
@@ -79,7 +106,19 @@ public class NotifyRoutes extends RouteBuilder {
         return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
     }
 
-    private static Target target(org.apache.camel.Exchange exchange, AlertEvent e) {
-        return service(exchange).ruleSet().targetFor(e.partnership(), e.indicator()).orElseThrow();
+    /** The target that rates the event's indicator; none for an event about no one target (a silence ending). */
+    private static Optional<Target> target(org.apache.camel.Exchange exchange, AlertEvent e) {
+        return service(exchange).ruleSet().targetFor(e.partnership(), e.indicator());
+    }
+
+    private static Contact contact(IngestService service, String id) {
+        return service.ruleSet().contact(id).orElseThrow(() -> new IllegalStateException("no contact " + id + " in the rule set"));
+    }
+
+    /** The recipient's acknowledgement link, when the event asks them to act. */
+    private static String ackUrl(org.apache.camel.Exchange exchange, AlertEvent e) {
+        return AlertMail.asksForAcknowledgement(e)
+                ? exchange.getContext().getRegistry().findSingleByType(AckLinks.class).linkFor(e.alertId(), e.recipient())
+                : null;
     }
 }

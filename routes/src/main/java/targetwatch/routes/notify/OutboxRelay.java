@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.store.Delivery;
+import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 
@@ -28,6 +29,8 @@ import targetwatch.engine.store.Store;
 public final class OutboxRelay implements AutoCloseable {
 
     static final String DELIVER = "direct:deliver-";
+    /** Where several email deliveries to one recipient for one priority go as one mail. */
+    static final String DELIVER_DIGEST = "direct:deliver-email-digest";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
@@ -94,8 +97,18 @@ public final class OutboxRelay implements AutoCloseable {
             List<Delivery> due;
             do {
                 due = store.dueDeliveries(sink, clock.instant(), BATCH);
-                for (Delivery d : due) {
-                    deliver(d);
+                if (sink == Sink.EMAIL) {
+                    for (List<Delivery> group : byRecipientAndPriority(due)) {
+                        if (severalIndicators(group)) {
+                            deliverDigest(group);
+                        } else {
+                            group.forEach(this::deliver);
+                        }
+                    }
+                } else {
+                    for (Delivery d : due) {
+                        deliver(d);
+                    }
                 }
             } while (due.size() == BATCH);
         } finally {
@@ -103,8 +116,39 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /**
+     * Email deliveries due together, grouped by recipient and priority in the order they came, so that several
+     * indicators of a priority changing together reach a person as one digest rather than a flood.
+     */
+    static List<List<Delivery>> byRecipientAndPriority(List<Delivery> due) {
+        Map<String, List<Delivery>> groups = new java.util.LinkedHashMap<>();
+        for (Delivery d : due) {
+            groups.computeIfAbsent(d.event().recipient() + "|" + d.event().priority(), k -> new java.util.ArrayList<>()).add(d);
+        }
+        return List.copyOf(groups.values());
+    }
+
+    /**
+     * Whether a group is worth a digest: several indicators changed together. Many areas of one indicator keep a
+     * mail each, with the detail (the partner's note) a digest line leaves out.
+     */
+    static boolean severalIndicators(List<Delivery> group) {
+        return group.stream().map(d -> d.event().indicator()).distinct().count() > 1;
+    }
+
+    private void deliverDigest(List<Delivery> group) {
+        List<AlertEvent> events = group.stream().map(Delivery::event).toList();
+        Exchange result = producer.send(DELIVER_DIGEST, ex -> ex.getIn().setBody(events));
+        group.forEach(d -> settle(d, result));
+    }
+
     private void deliver(Delivery d) {
         Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> ex.getIn().setBody(d.event()));
+        settle(d, result);
+    }
+
+    /** Marks a delivery sent with the sink's answer, or failed: retried after a back-off, or parked. */
+    private void settle(Delivery d, Exchange result) {
         Instant now = clock.instant();
         if (result.getException() == null) {
             store.markSent(d.id(), result.getMessage().getBody(String.class), now);

@@ -1,6 +1,7 @@
 package targetwatch.routes.service;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,11 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.InvalidReadingException;
+import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSet;
@@ -37,6 +40,7 @@ public final class IngestService implements AutoCloseable {
     private final Store store;
     private final Set<Sink> sinks;
     private final Clock clock;
+    private final boolean clockRunning;
     private final AtomicLong taken = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -51,18 +55,31 @@ public final class IngestService implements AutoCloseable {
     public record Positioned(Reading reading, long position) {
     }
 
-    public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock) {
+    /**
+     * @param clockRunning whether the engine's clock follows {@code clock}, so that escalations after working days,
+     *                     reminders, late data and silences happen; when false it stays put and only readings and
+     *                     acknowledgements change alerts (for comparing runs of the same readings, as the crash test does)
+     */
+    public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock, boolean clockRunning) {
         this.rules = rules;
         this.store = store;
         this.sinks = Set.copyOf(sinks);
         this.clock = clock;
+        this.clockRunning = clockRunning;
         this.engine = recover();
     }
 
-    /** A new engine holding every stored reading, its alert numbering continued; nothing is sent again. */
+    public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock) {
+        this(rules, store, sinks, clock, true);
+    }
+
+    /**
+     * A new engine holding every stored reading and the alerts that were open, its alert numbering continued; then
+     * whatever fell due while the service was down happens (and is stored); nothing already sent is sent again.
+     */
     private RuleEngine recover() {
         long started = System.nanoTime();
-        RuleEngine fresh = new RuleEngine(rules);
+        RuleEngine fresh = RuleEngine.restoring(rules);
         List<Reading> chunk = new ArrayList<>(RECOVERY_CHUNK);
         long[] count = new long[1];
         store.forEachReading(r -> {
@@ -75,10 +92,59 @@ public final class IngestService implements AutoCloseable {
         });
         fresh.submitAll(chunk);
         fresh.restoreEventSequences(store.eventSequences());
+        List<AlertState> open = store.openAlerts();
+        Outcome resumed = fresh.resume(open, clockRunning ? clock.instant() : Instant.EPOCH);
+        if (!resumed.isEmpty()) {
+            store.saveAlertChanges(resumed.alertEvents(), resumed.alerts(), sinks, clock.instant());
+        }
         if (count[0] > 0) {
-            LOG.info("rebuilt rule state from {} stored readings in {} ms", count[0], (System.nanoTime() - started) / 1_000_000);
+            LOG.info("rebuilt rule state from {} stored readings and {} open alerts in {} ms ({} alert events on resuming)",
+                    count[0], open.size(), (System.nanoTime() - started) / 1_000_000, resumed.alertEvents().size());
         }
         return fresh;
+    }
+
+    /**
+     * Moves the engine's clock to now and stores what fell due (escalations, reminders, late data, silences), in one
+     * transaction. Called by the alert clock's timer, and before readings and acknowledgements are taken.
+     */
+    public synchronized List<AlertEvent> tick() {
+        if (!clockRunning) {
+            return List.of();
+        }
+        return guarded("the alert clock", () -> {
+            Outcome o = engine.advanceTo(clock.instant());
+            if (!o.isEmpty()) {
+                store.saveAlertChanges(o.alertEvents(), o.alerts(), sinks, clock.instant());
+            }
+            return o.alertEvents();
+        });
+    }
+
+    /**
+     * Someone acknowledges an open alert: stored with the ACKNOWLEDGED events it sends to everyone told.
+     *
+     * @throws NoSuchAlertException when no open alert has the id
+     */
+    public synchronized List<AlertEvent> acknowledge(String alertId, String by, String comment) throws NoSuchAlertException {
+        tick();
+        Outcome o = engine.acknowledge(alertId, by, comment);
+        return guarded("an acknowledgement", () -> {
+            store.saveAlertChanges(o.alertEvents(), o.alerts(), sinks, clock.instant());
+            return o.alertEvents();
+        });
+    }
+
+    /** Runs a change of the engine that is then stored; if the store fails, rule state is rebuilt from the store. */
+    private <T> T guarded(String what, java.util.function.Supplier<T> change) {
+        try {
+            return change.get();
+        } catch (RuntimeException e) {
+            LOG.warn("could not store {} ({}); rebuilding rule state from the store", what, e.getMessage());
+            engine.close();
+            engine = recover();
+            throw e;
+        }
     }
 
     /** Why the rule set cannot take this reading, or empty. Nothing is stored. */
@@ -93,6 +159,7 @@ public final class IngestService implements AutoCloseable {
      * so the caller's source can roll back and try again.
      */
     public synchronized Result ingest(String where, List<Positioned> readings) {
+        tick();
         List<Assessment> assessments = new ArrayList<>();
         List<AlertEvent> events = new ArrayList<>();
         List<RejectedReading> refused = new ArrayList<>();
@@ -105,7 +172,7 @@ public final class IngestService implements AutoCloseable {
                     accepted++;
                     if (o.recorded()) {
                         toStore.add(new StoredReading(p.reading(), where + (p.position() > 0 ? ":" + p.position() : ""),
-                                o.assessments(), o.alertEvents()));
+                                o.assessments(), o.alertEvents(), o.alerts()));
                         assessments.addAll(o.assessments());
                         events.addAll(o.alertEvents());
                     }
@@ -128,6 +195,11 @@ public final class IngestService implements AutoCloseable {
     /** Counts a message, file or request that went to the dead-letter place. */
     public void countDeadLettered() {
         deadLettered.incrementAndGet();
+    }
+
+    /** The open alerts as the engine holds them now. */
+    public synchronized List<AlertState> openAlerts() {
+        return engine.alertStates();
     }
 
     public synchronized List<Assessment> latest() {
@@ -161,7 +233,8 @@ public final class IngestService implements AutoCloseable {
     public synchronized RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
         RuleEngine.Rebuilt rebuilt = engine.rebuild(candidate);
         try {
-            store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), sinks, clock.instant());
+            store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), rebuilt.alertStates(), sinks,
+                    clock.instant());
         } catch (RuntimeException e) {
             rebuilt.close();
             throw e;

@@ -75,7 +75,7 @@ public final class RuleSetService {
         CompiledRules rules = compiler.load(folder);
         int version = store.addRuleSetVersion(RuleSetFiles.checksum(files), files, RuleSetVersion.CANDIDATE, "rules folder",
                 "the rule set the service first started with", null, clock.instant());
-        store.activate(version, List.of(), List.of(), java.util.Set.of(), clock.instant());
+        store.activate(version, List.of(), List.of(), List.of(), java.util.Set.of(), clock.instant());
         compiled.put(version, rules);
         return rules;
     }

@@ -149,6 +149,11 @@ public class ApiRoutes extends RouteBuilder {
         return data;
     }
 
+    /** Reads at most {@code max} bytes of a body that may be absent (an empty array then). */
+    static byte[] readLimitedOrEmpty(InputStream in, long max) throws IOException {
+        return in == null ? new byte[0] : readLimited(in, max);
+    }
+
     static void respond(Exchange exchange, int status, Object body) throws IOException {
         // the request's headers (and, for a form body, its fields) must not echo back as response headers
         exchange.getMessage().removeHeaders("*");

@@ -1,0 +1,51 @@
+package targetwatch.engine.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertEventType;
+import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.Direction;
+import targetwatch.engine.model.Period;
+import targetwatch.engine.model.Rating;
+
+/** The JSON an alert event or an alert's state is stored as, including what earlier versions stored. */
+class AlertCodecsTest {
+
+    @Test
+    void an_event_stored_before_alerts_had_ids_decodes_with_none_and_not_silenced() {
+        // as the first version wrote it, before priority, alertId, at, actor, comment and silenced
+        String stored = "{\"id\":\"e1\",\"sequence\":3,\"type\":\"WORSENED\",\"partnership\":\"maidstone\","
+                + "\"indicator\":\"ksi-casualties\",\"area\":\"maidstone\",\"period\":\"2017\",\"severity\":\"RED\","
+                + "\"previousSeverity\":\"AMBER\",\"actual\":\"68\",\"expected\":\"40.68\",\"direction\":\"WORSENING\","
+                + "\"level\":1,\"targetRow\":11,\"recipient\":\"lead-road-safety\",\"reason\":null}";
+
+        assertEquals(new AlertEvent("e1", 3, AlertEventType.WORSENED, "maidstone", "ksi-casualties", "maidstone",
+                Period.parse("2017"), Rating.RED, Rating.AMBER, new BigDecimal("68"), new BigDecimal("40.68"),
+                Direction.WORSENING, 1, 11, "lead-road-safety", null), AlertEventCodec.decode(stored));
+    }
+
+    @Test
+    void an_event_with_its_alert_time_actor_and_comment_round_trips() {
+        AlertEvent e = new AlertEvent("e2", 4, AlertEventType.ACKNOWLEDGED, "maidstone", "ksi-casualties", "maidstone",
+                Period.parse("2017/18"), Rating.RED, Rating.RED, null, null, Direction.NONE, 2, 11, "head-of-community-safety",
+                null, "roads", "a1", Instant.parse("2018-05-02T10:15:30.123456789Z"), "j.smith", "on it \"today\"", true);
+
+        assertEquals(e, AlertEventCodec.decode(AlertEventCodec.encode(e)));
+    }
+
+    @Test
+    void an_alert_with_every_field_set_or_unset_round_trips() {
+        Instant opened = Instant.parse("2018-05-01T09:00:00.000000001Z");
+        AlertState full = StoreContract.alertState("a1", opened, opened.plusSeconds(86_400));
+        AlertState bare = StoreContract.openedAlert("a2", opened);
+
+        assertEquals(full, AlertStateCodec.decode(AlertStateCodec.encode(full)));
+        assertEquals(bare, AlertStateCodec.decode(AlertStateCodec.encode(bare)));
+    }
+}

@@ -1,0 +1,107 @@
+package targetwatch.routes.alerts;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.camel.builder.RouteBuilder;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import targetwatch.engine.model.Slugs;
+import targetwatch.engine.rules.NoSuchAlertException;
+import targetwatch.routes.ingest.JmsReadingsRoute;
+import targetwatch.routes.notify.OutboxRelay;
+import targetwatch.routes.service.IngestService;
+
+/**
+ * Acknowledgements over JMS, for partners' and lead officers' own systems: {@code {"alert":"<id>","by":"<who>",
+ * "comment":"..."}} on the queue {@code targetwatch.acks}. Transacted: the message is taken only once the
+ * acknowledgement is stored; one that cannot be taken (not JSON, no alert named, the alert not open) goes in the
+ * same transaction to {@code targetwatch.acks.DLQ} with its reason in {@code TargetwatchReason}.
+ */
+public class JmsAcksRoute extends RouteBuilder {
+
+    private static final int MAX_BYTES = 16 * 1024;
+    private static final int MAX_COMMENT = 500;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4).build());
+    }
+
+    /** Why a message is not an acknowledgement that can be taken. */
+    static final class Refused extends Exception {
+        Refused(String reason) {
+            super(reason);
+        }
+    }
+
+    @Override
+    public void configure() {
+        from("jms:queue:{{targetwatch.queue.acks}}?transacted=true&cacheLevelName=CACHE_CONSUMER")
+                .routeId("acks-jms")
+                .doTry()
+                    .process(exchange -> {
+                        byte[] body = exchange.getIn().getBody(byte[].class);
+                        Ack ack = parse(body);
+                        IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                        try {
+                            service.acknowledge(ack.alert(), ack.by(), ack.comment());
+                        } catch (NoSuchAlertException e) {
+                            throw new Refused(e.getMessage() + " (never raised, or resolved since)");
+                        }
+                        exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
+                    })
+                .doCatch(Refused.class)
+                    .process(exchange -> {
+                        Exception e = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Exception.class);
+                        exchange.getIn().setHeader(JmsReadingsRoute.REASON, e.getMessage());
+                        byte[] body = exchange.getIn().getBody(byte[].class);
+                        exchange.getIn().setBody(body == null ? "" : new String(body, 0, Math.min(body.length, MAX_BYTES),
+                                StandardCharsets.UTF_8));
+                        exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
+                    })
+                    .log(org.apache.camel.LoggingLevel.WARN, "dead-lettered an acknowledgement: ${header.TargetwatchReason}")
+                    .to("jms:queue:{{targetwatch.queue.acks-dlq}}")
+                .end();
+    }
+
+    /** An acknowledgement as sent. */
+    record Ack(String alert, String by, String comment) {
+    }
+
+    static Ack parse(byte[] body) throws Refused {
+        if (body == null || body.length == 0) {
+            throw new Refused("empty message: send {\"alert\":\"<id>\",\"by\":\"<who>\",\"comment\":\"...\"}");
+        }
+        if (body.length > MAX_BYTES) {
+            throw new Refused("message of " + body.length + " bytes is larger than the limit of " + MAX_BYTES);
+        }
+        JsonNode n;
+        try {
+            n = JSON.readTree(body);
+        } catch (JsonParseException e) {
+            throw new Refused("not JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new Refused("not readable JSON: " + e.getMessage());
+        }
+        if (n == null || !n.isObject()) {
+            throw new Refused("not a JSON object: send {\"alert\":\"<id>\",\"by\":\"<who>\",\"comment\":\"...\"}");
+        }
+        String alert = n.path("alert").asText("");
+        String by = n.path("by").asText("");
+        String comment = n.path("comment").asText("");
+        if (alert.isBlank()) {
+            throw new Refused("no alert named: \"alert\" must hold the alert's id");
+        }
+        if (!Slugs.isSlug(by)) {
+            throw new Refused("\"by\" must name who acknowledges, as a contact or system id such as lead-asb");
+        }
+        if (comment.length() > MAX_COMMENT || comment.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+            throw new Refused("\"comment\" must be plain text of at most " + MAX_COMMENT + " characters");
+        }
+        return new Ack(Slugs.abbreviate(alert), by, comment.isBlank() ? null : comment);
+    }
+}
