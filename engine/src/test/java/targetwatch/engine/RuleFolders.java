@@ -83,9 +83,12 @@ public final class RuleFolders {
         return row;
     }
 
-    /** Adds a column, blank on every row, for a test to fill with {@link #editCell}. */
+    /** Adds a column, blank on every row, for a test to fill with {@link #editCell} (nothing if it is there). */
     public static void addColumn(Path csv, String column) throws IOException {
         Table table = Table.read(csv);
+        if (table.header.contains(column)) {
+            return;
+        }
         table.header.add(column);
         table.rows.forEach(r -> r.add(""));
         table.write(csv);

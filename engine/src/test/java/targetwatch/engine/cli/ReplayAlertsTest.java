@@ -167,8 +167,8 @@ class ReplayAlertsTest {
 
     @Test
     void as_of_leaves_out_later_readings_and_chases_a_quarter_that_never_came() throws Exception {
-        // given repeat-victim figures for 2014-Q1 and 2014-Q3 but none for 2014-Q2 (due 30 days after it ends, on
-        // Wednesday 2014-07-30); the Q3 figure arrives on 2014-10-01
+        // given repeat-victim figures for 2014-Q1 and 2014-Q3 but none for 2014-Q2 (due 45 days after it ends, as
+        // targets.csv says, on Thursday 2014-08-14); the Q3 figure arrives on 2014-10-01
         Path dv = file("dv-forum.csv",
                 "maidstone,da-repeat-victims,maidstone,2014-Q1,22.0,dv-forum,",
                 "maidstone,da-repeat-victims,maidstone,2014-Q3,22.0,dv-forum,");
@@ -186,8 +186,8 @@ class ReplayAlertsTest {
         assertEquals("LATE_DATA", late.path("event").asText(), describe(alerts));
         assertEquals("2014-Q2", late.path("period").asText());
         assertEquals("lead-domestic-abuse", late.path("recipient").asText());
-        assertEquals("no reading for 2014-Q2: it was due by 2014-07-30", late.path("reason").asText());
-        assertEquals(london("2014-07-30", 8, 0), at(late));
+        assertEquals("no reading for 2014-Q2: it was due by 2014-08-14", late.path("reason").asText());
+        assertEquals(london("2014-08-14", 8, 0), at(late));
         // and the clock ran on to 18:00 on the as-of day and no further
         assertTrue(alerts.size() > 1, describe(alerts));
         for (JsonNode a : alerts) {

@@ -252,7 +252,7 @@ class RuleSetLoaderTest {
 
     @Test
     void a_missing_column_is_refused_naming_it() throws Exception {
-        String text = Files.readString(targets).replaceFirst(",lead\n", ",leader\n");
+        String text = Files.readString(targets).replaceFirst(",lead,", ",leader,");
         Files.writeString(targets, text);
         assertRefusedBeforeCompiling(List.of(targetsError(1, "", "missing column lead")));
     }
