@@ -70,7 +70,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(service::close), true);
         OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), clock,
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
-                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook);
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))));
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),

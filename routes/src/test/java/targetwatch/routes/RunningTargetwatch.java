@@ -92,6 +92,7 @@ final class RunningTargetwatch implements AutoCloseable {
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.inbox.poll-ms", "100",
                 "targetwatch.delivery.initial-delay-ms", "100",
+                "targetwatch.email.group-wait-ms", "1000",
                 "targetwatch.public-url", "http://localhost:" + httpPort));
         smtpPort.ifPresent(port -> {
             settings.put("targetwatch.smtp.host", "localhost");

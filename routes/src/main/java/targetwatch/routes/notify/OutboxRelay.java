@@ -6,10 +6,13 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -25,6 +28,13 @@ import targetwatch.engine.store.Store;
  * Sends the outbox: each due delivery goes to its sink's route and is marked sent with the sink's answer,
  * or retried with exponential back-off, and parked after the last attempt (shown on /api/health, never
  * dropped silently). One relay run per sink at a time.
+ *
+ * <p>Email waits a little before it goes, as Alertmanager's {@code group_wait} does: the first new mail for a
+ * recipient and priority is held for the group wait, and whatever else arrived for them meanwhile goes with it,
+ * as one digest when several indicators changed together. Readings commit one by one, so without the wait the
+ * relay, nudged after the first, would mail it alone. The wait runs on the machine's monotonic time, not the
+ * application's clock (which a test or a replay may hold still), and starts again after a restart. Retries do
+ * not wait again.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -41,9 +51,13 @@ public final class OutboxRelay implements AutoCloseable {
     private final int maxAttempts;
     private final Duration initialDelay;
     private final boolean webhookConfigured;
+    private final Duration groupWait;
+    private final LongSupplier nanoTime;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
+    /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
+    private final Map<String, Long> held = new ConcurrentHashMap<>();
     /** Runs the relay at once after a commit, on its own thread, so intake never waits for a sink. */
-    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> {
+    private final ScheduledExecutorService nudges = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "outbox-nudge");
         t.setDaemon(true);
         return t;
@@ -51,7 +65,17 @@ public final class OutboxRelay implements AutoCloseable {
     private final AtomicBoolean nudgePending = new AtomicBoolean();
 
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
-                       boolean webhookConfigured) {
+                       boolean webhookConfigured, Duration groupWait) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime);
+    }
+
+    OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
+        if (groupWait.isNegative()) {
+            throw new IllegalArgumentException("the email group wait is negative: " + groupWait);
+        }
+        this.groupWait = groupWait;
+        this.nanoTime = nanoTime;
         this.store = store;
         this.producer = producer;
         this.clock = clock;
@@ -65,17 +89,24 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Asks for a run of every sink soon; many nudges while one waits make one run. */
     public void nudge() {
-        if (nudgePending.compareAndSet(false, true)) {
-            nudges.execute(() -> {
-                nudgePending.set(false);
-                for (Sink sink : Sink.values()) {
-                    try {
-                        run(sink);
-                    } catch (RuntimeException e) {
-                        LOG.warn("outbox relay for {} failed; the next poll tries again: {}", sink, e.getMessage());
-                    }
-                }
-            });
+        if (!nudgePending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            nudges.execute(this::runAll);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            nudgePending.set(false);
+        }
+    }
+
+    private void runAll() {
+        nudgePending.set(false);
+        for (Sink sink : Sink.values()) {
+            try {
+                run(sink);
+            } catch (RuntimeException e) {
+                LOG.warn("outbox relay for {} failed; the next poll tries again: {}", sink, e.getMessage());
+            }
         }
     }
 
@@ -95,25 +126,64 @@ public final class OutboxRelay implements AutoCloseable {
         }
         try {
             List<Delivery> due;
+            boolean sentAny;
             do {
                 due = store.dueDeliveries(sink, clock.instant(), BATCH);
+                sentAny = false;
                 if (sink == Sink.EMAIL) {
                     for (List<Delivery> group : byRecipientAndPriority(due)) {
+                        if (!waitedForGroup(group)) {
+                            continue;
+                        }
                         if (severalIndicators(group)) {
                             deliverDigest(group);
                         } else {
                             group.forEach(this::deliver);
                         }
+                        sentAny = true;
                     }
                 } else {
                     for (Delivery d : due) {
                         deliver(d);
                     }
+                    sentAny = !due.isEmpty();
                 }
-            } while (due.size() == BATCH);
+                // a full batch of held groups is sent when they have waited, not re-read here in a loop
+            } while (due.size() == BATCH && sentAny);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Whether an email group may go now: it has waited the group wait since the relay first saw it, or it is a
+     * retry. A group not yet due is held, and a nudge is set for when it will be.
+     */
+    private boolean waitedForGroup(List<Delivery> group) {
+        String key = groupKey(group.get(0));
+        if (groupWait.isZero() || group.stream().anyMatch(d -> d.attempts() > 0)) {
+            held.remove(key);
+            return true;
+        }
+        long now = nanoTime.getAsLong();
+        long first = held.computeIfAbsent(key, k -> now);
+        long left = groupWait.toNanos() - (now - first);
+        if (left <= 0) {
+            held.remove(key);
+            return true;
+        }
+        if (first == now) {
+            try {
+                nudges.schedule(this::nudge, left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down: the group goes after the restart
+            }
+        }
+        return false;
+    }
+
+    private static String groupKey(Delivery d) {
+        return d.event().recipient() + "|" + d.event().priority();
     }
 
     /**
@@ -123,7 +193,7 @@ public final class OutboxRelay implements AutoCloseable {
     static List<List<Delivery>> byRecipientAndPriority(List<Delivery> due) {
         Map<String, List<Delivery>> groups = new java.util.LinkedHashMap<>();
         for (Delivery d : due) {
-            groups.computeIfAbsent(d.event().recipient() + "|" + d.event().priority(), k -> new java.util.ArrayList<>()).add(d);
+            groups.computeIfAbsent(groupKey(d), k -> new java.util.ArrayList<>()).add(d);
         }
         return List.copyOf(groups.values());
     }
