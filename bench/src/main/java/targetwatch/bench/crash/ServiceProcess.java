@@ -72,6 +72,10 @@ final class ServiceProcess implements AutoCloseable {
         env.put("TARGETWATCH_SMTP_PORT", String.valueOf(smtpPort));
         env.put("TARGETWATCH_OUTBOX_POLL_MS", "500");
         env.put("TARGETWATCH_DELIVERY_INITIAL_DELAY_MS", "500");
+        // the alert clock stays still, as in the clean run it is compared with: readings alone make the events
+        env.put("TARGETWATCH_ALERTS_CLOCK", "frozen");
+        // a short group wait, so digests happen (and are counted by the ids they list) without slowing the test
+        env.put("TARGETWATCH_EMAIL_GROUP_WAIT_MS", "2000");
         extraEnv.forEach((k, v) -> env.put(k, v.replace("{data}", data.toAbsolutePath().toString())));
         logOffset = Files.exists(log) ? Files.size(log) : 0;
         pb.redirectErrorStream(true);
