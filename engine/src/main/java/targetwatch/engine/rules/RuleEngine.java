@@ -51,6 +51,10 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<PeriodKey, LinkedHashMap<String, Reading>> readings = new HashMap<>();
     private final Map<PeriodKey, FactHandle> observations = new HashMap<>();
     private final Map<PeriodKey, Assessment> current = new HashMap<>();
+    /** Periods by their span (a different notation of the same span kept apart). */
+    private static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
+    /** The same assessments by series and period, for a series' latest without a look through all of them. */
+    private final Map<SeriesKey, java.util.NavigableMap<Period, Assessment>> bySeries = new HashMap<>();
     /** What the rules inserted and deleted during the current firing. */
     private final List<Assessment> inserted = new ArrayList<>();
     private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -344,7 +348,17 @@ public final class RuleEngine implements AutoCloseable {
         after.forEach((key, a) -> {
             if (a == null) {
                 current.remove(key);
-            } else if (!a.equals(current.put(key, a))) {
+                java.util.NavigableMap<Period, Assessment> periods = bySeries.get(key.series());
+                if (periods != null) {
+                    periods.remove(key.period());
+                    if (periods.isEmpty()) {
+                        bySeries.remove(key.series());
+                    }
+                }
+                return;
+            }
+            bySeries.computeIfAbsent(key.series(), k -> new java.util.TreeMap<>(BY_SPAN)).put(key.period(), a);
+            if (!a.equals(current.put(key, a))) {
                 changed.add(a);
             }
         });
@@ -477,7 +491,8 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The assessment of the latest period of a series. */
     private Optional<Assessment> latestOf(SeriesKey series) {
-        return current.values().stream().filter(a -> a.series().equals(series)).max(Comparator.comparing(Assessment::period));
+        java.util.NavigableMap<Period, Assessment> periods = bySeries.get(series);
+        return periods == null ? Optional.empty() : Optional.of(periods.lastEntry().getValue());
     }
 
     /** The reason given on alert events that a rule set change caused. */
@@ -533,11 +548,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The latest assessed period of every series, ordered by partnership, indicator and area. */
     public synchronized List<Assessment> latest() {
-        Map<SeriesKey, Assessment> latest = new HashMap<>();
-        for (Assessment a : current.values()) {
-            latest.merge(a.series(), a, (x, y) -> x.period().compareTo(y.period()) >= 0 ? x : y);
-        }
-        return latest.values().stream()
+        return bySeries.values().stream().map(periods -> periods.lastEntry().getValue())
                 .sorted(Comparator.comparing(Assessment::partnership).thenComparing(Assessment::indicator)
                         .thenComparing(Assessment::area))
                 .toList();
