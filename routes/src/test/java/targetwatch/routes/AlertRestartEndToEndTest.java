@@ -1,0 +1,142 @@
+package targetwatch.routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static targetwatch.routes.RunningTargetwatch.PATIENCE;
+import static targetwatch.routes.RunningTargetwatch.json;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+
+import targetwatch.routes.service.IngestService;
+
+/**
+ * An open alert survives a restart of the service: it is rebuilt from the store at its level with whoever was told,
+ * what fell due while the service was down goes out after it starts, and nothing already sent goes again.
+ */
+class AlertRestartEndToEndTest {
+
+    @RegisterExtension
+    static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    private static final Map<String, String> SETTINGS = Map.of("targetwatch.alerts.tick-ms", "200");
+    /** Monday 1 June 2026, 10:00 in London. */
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T09:00:00Z"));
+    private RunningTargetwatch app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void an_alert_open_at_a_restart_escalates_on_schedule_afterwards_and_nothing_is_mailed_twice(@TempDir Path data)
+            throws Exception {
+        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
+        String alert = raiseRedQuarter();
+        awaitMails(Map.of("ian.park@example.org", 1));
+        app.close();
+
+        // three weeks pass while the service is down: 15 working days, past level 2's 10
+        clock.advance(Duration.ofDays(21));
+        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
+
+        JsonNode open = alert(alert);
+        assertEquals("open", open.get("status").asText());
+        // escalated once, to the chair, and the lead who was told hears that it went over their head
+        awaitMails(Map.of("ian.park@example.org", 2, "smp-chair@example.org", 1));
+        assertEquals(2, alert(alert).get("level").asInt());
+        assertEquals(List.of("ESCALATED lead-domestic-abuse", "ESCALATED smp-chair", "RAISED lead-domestic-abuse"),
+                events(alert).stream().sorted().toList());
+    }
+
+    @Test
+    void an_alert_raised_just_before_a_restart_is_not_raised_again_by_the_readings_rebuilt_after_it(@TempDir Path data)
+            throws Exception {
+        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
+        String alert = raiseRedQuarter();
+        awaitMails(Map.of("ian.park@example.org", 1));
+        app.close();
+
+        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
+        // a reading after the restart that keeps the quarter red changes nothing; one that turns it green resolves
+        // the alert that was open before the restart, and that resolution is the one mail more
+        HttpResponse<String> green = app.postReadings("lead", "{\"indicator\":\"da-repeat-victims\",\"area\":\"restart-ward\","
+                + "\"period\":\"2018-Q2\",\"value\":15,\"source\":\"dv-forum\"}");
+        assertEquals(202, green.statusCode(), green.body());
+        awaitMails(Map.of("ian.park@example.org", 2));
+        assertEquals("resolved", alert(alert).get("status").asText());
+        assertEquals(List.of("RAISED lead-domestic-abuse", "RESOLVED lead-domestic-abuse"), events(alert));
+    }
+
+    /** Posts a red quarter of repeat domestic-abuse victims and returns the id of the alert it raised. */
+    private String raiseRedQuarter() throws Exception {
+        HttpResponse<String> r = app.postReadings("lead", "{\"indicator\":\"da-repeat-victims\",\"area\":\"restart-ward\","
+                + "\"period\":\"2018-Q1\",\"value\":30,\"source\":\"dv-forum\"}");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode raised = json(r).get("alerts").get(0);
+        assertEquals("RAISED", raised.get("event").asText());
+        return raised.get("alert").asText();
+    }
+
+    private JsonNode alert(String id) throws Exception {
+        HttpResponse<String> r = app.send(app.request("/api/alerts/" + id).header("Authorization", app.basicAuth("viewer"))
+                .GET().build());
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode body = json(r);
+        return body.has("alert") ? body.get("alert") : body;
+    }
+
+    private List<String> events(String id) throws Exception {
+        HttpResponse<String> r = app.send(app.request("/api/alerts/" + id + "/history")
+                .header("Authorization", app.basicAuth("viewer")).GET().build());
+        assertEquals(200, r.statusCode(), r.body());
+        List<String> out = new ArrayList<>();
+        json(r).get("events").forEach(e -> out.add(e.get("event").asText() + " " + e.get("recipient").asText()));
+        return out;
+    }
+
+    /**
+     * Waits until the mailbox holds exactly these numbers of mails per address, then for the outbox to be empty,
+     * and checks that no further mail came meanwhile.
+     */
+    private void awaitMails(Map<String, Integer> expected) {
+        await("mails " + expected).atMost(PATIENCE).until(() -> mailsByAddress().equals(expected));
+        await("an empty outbox").atMost(PATIENCE).until(() -> app.bean(IngestService.class).store().deliveryCounts().pending() == 0);
+        assertEquals(expected, mailsByAddress(), "mails after the outbox emptied");
+    }
+
+    private static Map<String, Integer> mailsByAddress() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (MimeMessage m : MAIL.getReceivedMessages()) {
+            try {
+                Arrays.stream(m.getAllRecipients()).forEach(a ->
+                        counts.merge(((jakarta.mail.internet.InternetAddress) a).getAddress(), 1, Integer::sum));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return counts;
+    }
+}
