@@ -100,7 +100,7 @@ public final class Application {
                 "             JMS queue  " + s.get("targetwatch.queue.readings") + " on " + broker.description(),
                 "             HTTP POST  " + api + "/readings",
                 "  sinks      JMS topic  " + s.get("targetwatch.topic.alerts"),
-                "             email      " + mail.description(),
+                "             email      " + mail.description() + inDoubt(service),
                 "             webhook    " + (webhook.isBlank() ? "none (set targetwatch.webhook.url)" : webhook),
                 "             acks       JMS queue " + s.get("targetwatch.queue.acks") + ", POST " + api
                         + "/alerts/{id}/ack, links in mails",
@@ -109,5 +109,11 @@ public final class Application {
                 "  users      " + s.path("targetwatch.users.file") + " (demo passwords in "
                         + s.path("targetwatch.users.file").resolveSibling("demo-credentials.txt") + ")",
                 "");
+    }
+
+    /** A warning on the email line when mails were handed to the server and never answered. */
+    private static String inDoubt(IngestService service) {
+        long n = service.store().deliveryCounts().inDoubt();
+        return n == 0 ? "" : "   (" + n + " in doubt: handed over, never answered; see /api/health)";
     }
 }

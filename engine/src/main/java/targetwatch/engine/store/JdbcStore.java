@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -580,6 +581,21 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void markHandedOver(List<Long> deliveryIds, Instant at) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        String marks = String.join(", ", Collections.nCopies(deliveryIds.size(), "?"));
+        update("UPDATE deliveries SET status = 'INDOUBT', last_error = ? WHERE status = 'PENDING' AND id IN (" + marks + ")",
+                s -> {
+                    s.setString(1, "handed to the sink at " + at + " without an answer yet");
+                    for (int i = 0; i < deliveryIds.size(); i++) {
+                        s.setLong(i + 2, deliveryIds.get(i));
+                    }
+                });
+    }
+
+    @Override
     public void markFailed(long deliveryId, String error, Instant nextAttempt, boolean park) {
         update("UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
                 s -> {
@@ -592,17 +608,18 @@ public final class JdbcStore implements Store {
 
     @Override
     public DeliveryCounts deliveryCounts() {
-        long[] counts = new long[3];
+        long[] counts = new long[4];
         query("SELECT status, COUNT(*) FROM deliveries GROUP BY status", rs -> {
             switch (rs.getString(1)) {
                 case "PENDING" -> counts[0] = rs.getLong(2);
                 case "SENT" -> counts[1] = rs.getLong(2);
                 case "PARKED" -> counts[2] = rs.getLong(2);
+                case "INDOUBT" -> counts[3] = rs.getLong(2);
                 default -> {
                 }
             }
         });
-        return new DeliveryCounts(counts[0], counts[1], counts[2]);
+        return new DeliveryCounts(counts[0], counts[1], counts[2], counts[3]);
     }
 
     @Override

@@ -63,6 +63,12 @@ public interface Store extends AutoCloseable {
 
     void markSent(long deliveryId, String answer, Instant at);
 
+    /**
+     * Records that deliveries are being handed to their sink at a point of no return (the mail server about to
+     * take the end of a message): until their answer is recorded they are in doubt, never picked up again as due.
+     */
+    void markHandedOver(List<Long> deliveryIds, Instant at);
+
     /** Records a failed attempt: retried at {@code nextAttempt}, or parked for good when {@code park}. */
     void markFailed(long deliveryId, String error, Instant nextAttempt, boolean park);
 

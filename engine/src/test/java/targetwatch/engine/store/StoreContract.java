@@ -179,6 +179,34 @@ abstract class StoreContract {
     }
 
     @Test
+    void a_delivery_handed_over_is_in_doubt_and_never_due_again_until_its_answer_is_recorded() {
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
+                List.of(event(1, AlertEventType.RAISED, "2017"), event(2, AlertEventType.ESCALATED, "2017")), List.of())),
+                EnumSet.of(Sink.EMAIL), "abc", NOW);
+        List<Delivery> due = store.dueDeliveries(Sink.EMAIL, NOW, 10);
+
+        store.markHandedOver(due.stream().map(Delivery::id).toList(), NOW);
+
+        assertTrue(store.dueDeliveries(Sink.EMAIL, NOW.plusSeconds(86_400), 10).isEmpty(), "in doubt is not due");
+        assertEquals(new DeliveryCounts(0, 0, 0, 2), store.deliveryCounts());
+        store.markSent(due.get(0).id(), "250 OK", NOW);
+        store.markFailed(due.get(1).id(), "554 rejected", NOW, false);
+        assertEquals(new DeliveryCounts(1, 1, 0, 0), store.deliveryCounts(), "an answer settles it either way");
+    }
+
+    @Test
+    void only_a_waiting_delivery_can_be_handed_over() {
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
+                List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.EMAIL), "abc", NOW);
+        Delivery email = store.dueDeliveries(Sink.EMAIL, NOW, 10).get(0);
+        store.markSent(email.id(), "250 OK", NOW);
+
+        store.markHandedOver(List.of(email.id()), NOW);
+
+        assertEquals(new DeliveryCounts(0, 1, 0, 0), store.deliveryCounts());
+    }
+
+    @Test
     void event_numbering_continues_from_the_highest_stored_number_of_each_series() {
         store.save(List.of(
                 new StoredReading(reading("2016", "60"), "a", List.of(), List.of(event(1, AlertEventType.RAISED, "2016")), List.of()),

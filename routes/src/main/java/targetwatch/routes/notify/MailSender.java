@@ -8,15 +8,24 @@ import java.util.Properties;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
-import jakarta.mail.Transport;
+import jakarta.mail.URLName;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 
+import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
+
 /**
  * Sends alert mails: to an SMTP server when one is configured, otherwise as {@code .eml} files in the
  * mail folder (one per message, named by event and recipient, so a retry overwrites rather than doubles).
+ *
+ * <p>An SMTP server takes a message when it has its last line; a process that dies between the server's
+ * "250 OK" and the outbox recording it would send the mail again after a restart. So the caller's hand-over
+ * is run (the outbox marks the deliveries in doubt) just before that last line goes: a death before it sends
+ * nothing and leaves the deliveries in doubt, shown on /api/health; a death after it sends once. A clear
+ * refusal of the message still lets the delivery be retried; no answer at all leaves it in doubt.
  */
 public final class MailSender {
 
@@ -50,20 +59,30 @@ public final class MailSender {
 
     /** Sends the mail and returns what the server or folder said, for the outbox record. */
     public String send(AlertMail mail, String eventId) throws Exception {
-        return send(mail, eventId, eventId);
+        return send(mail, eventId, eventId, () -> { });
+    }
+
+    /**
+     * Sends the mail as {@link #send(AlertMail, String)} does, running {@code handOver} just before the server
+     * takes it.
+     *
+     * @throws MailInDoubtException when the server may have the mail but never said so
+     */
+    public String send(AlertMail mail, String eventId, Runnable handOver) throws Exception {
+        return send(mail, eventId, eventId, handOver);
     }
 
     /**
      * Sends one mail for several events (a digest): its {@code X-Targetwatch-Event} header lists their ids,
      * separated by spaces, and its Message-ID is made from them, so a resend of the same digest is recognised.
      */
-    public String sendDigest(AlertMail mail, java.util.List<String> eventIds) throws Exception {
+    public String sendDigest(AlertMail mail, java.util.List<String> eventIds, Runnable handOver) throws Exception {
         String joined = String.join(" ", eventIds);
         String id = "digest-" + java.util.UUID.nameUUIDFromBytes(joined.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return send(mail, id, joined);
+        return send(mail, id, joined, handOver);
     }
 
-    private String send(AlertMail mail, String id, String eventHeader) throws Exception {
+    private String send(AlertMail mail, String id, String eventHeader, Runnable handOver) throws Exception {
         String eventId = id;
         String messageId = "<" + eventId + "." + Integer.toHexString(mail.to().hashCode()) + "@targetwatch>";
         MimeMessage m = new MimeMessage(session) {
@@ -87,8 +106,7 @@ public final class MailSender {
         m.setContent(alternative);
         m.saveChanges();
         if (usesSmtp()) {
-            Transport.send(m);
-            return "accepted by " + description();
+            return sendBySmtp(m, handOver);
         }
         Files.createDirectories(mailDir);
         String name = eventId + "-" + mail.to().replaceAll("[^A-Za-z0-9.@_-]", "_") + ".eml";
@@ -102,5 +120,57 @@ public final class MailSender {
         Files.move(tmp, mailDir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         return "written to " + mailDir.resolve(name);
+    }
+
+    private String sendBySmtp(MimeMessage m, Runnable handOver) throws MessagingException {
+        HandOverTransport transport = new HandOverTransport(session, handOver);
+        try {
+            transport.connect();
+            transport.sendMessage(m, m.getAllRecipients());
+            return "accepted by " + description() + ": " + transport.getLastServerResponse().strip();
+        } catch (MessagingException e) {
+            if (transport.handedOver && !refused(e)) {
+                throw new MailInDoubtException("the mail server was given the message but did not answer: " + e.getMessage(), e);
+            }
+            throw e;
+        } finally {
+            try {
+                transport.close();
+            } catch (MessagingException quitFailed) {
+                // the message is settled by now; a failed goodbye changes nothing
+            }
+        }
+    }
+
+    /** Whether the server answered that it does not take the message (a 4xx or 5xx reply, not a broken connection). */
+    private static boolean refused(MessagingException e) {
+        return e instanceof SMTPSendFailedException failed && failed.getReturnCode() >= 400;
+    }
+
+    /** The SMTP transport, running the hand-over just before the line that ends a message's data. */
+    private static final class HandOverTransport extends SMTPTransport {
+
+        private final Runnable handOver;
+        private boolean handedOver;
+
+        HandOverTransport(Session session, Runnable handOver) {
+            super(session, new URLName("smtp", null, -1, null, null, null));
+            this.handOver = handOver;
+        }
+
+        @Override
+        protected void finishData() throws java.io.IOException, MessagingException {
+            handOver.run();
+            handedOver = true;
+            super.finishData();
+        }
+    }
+
+    /** The mail server may have a message or not: it was handed over, and no answer came. */
+    public static final class MailInDoubtException extends MessagingException {
+
+        MailInDoubtException(String message, Exception cause) {
+            super(message, cause);
+        }
     }
 }

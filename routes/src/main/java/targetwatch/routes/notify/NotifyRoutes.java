@@ -64,7 +64,7 @@ public class NotifyRoutes extends RouteBuilder {
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
                     String note = service.store().latestNote(e.series(), e.period()).orElse(null);
                     exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e).orElse(null), to, note,
-                            ackUrl(exchange, e)), e.id()));
+                            ackUrl(exchange, e)), e.id(), handOver(exchange)));
                 });
 
         from(OutboxRelay.DELIVER_DIGEST).routeId("notify-email-digest")
@@ -82,7 +82,7 @@ public class NotifyRoutes extends RouteBuilder {
                     });
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
                     AlertMail mail = AlertMail.digest(events, e -> target(exchange, e).orElse(null), to, links);
-                    exchange.getIn().setBody(sender.sendDigest(mail, events.stream().map(AlertEvent::id).toList()));
+                    exchange.getIn().setBody(sender.sendDigest(mail, events.stream().map(AlertEvent::id).toList(), handOver(exchange)));
                 });
 
         from(OutboxRelay.DELIVER + "webhook").routeId("notify-webhook")
@@ -100,6 +100,12 @@ public class NotifyRoutes extends RouteBuilder {
 
     private static OutboxRelay relay(org.apache.camel.Exchange exchange) {
         return exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class);
+    }
+
+    /** What the relay asks to run when a mail is handed to the server (nothing when sent otherwise). */
+    private static Runnable handOver(org.apache.camel.Exchange exchange) {
+        Runnable r = exchange.getProperty(OutboxRelay.HAND_OVER, Runnable.class);
+        return r != null ? r : () -> { };
     }
 
     private static IngestService service(org.apache.camel.Exchange exchange) {

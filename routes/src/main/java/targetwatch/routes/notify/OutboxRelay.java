@@ -41,6 +41,8 @@ public final class OutboxRelay implements AutoCloseable {
     static final String DELIVER = "direct:deliver-";
     /** Where several email deliveries to one recipient for one priority go as one mail. */
     static final String DELIVER_DIGEST = "direct:deliver-email-digest";
+    /** The exchange property with what a sink runs at its point of no return: the deliveries are marked in doubt. */
+    static final String HAND_OVER = "targetwatch.handOver";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
@@ -208,13 +210,29 @@ public final class OutboxRelay implements AutoCloseable {
 
     private void deliverDigest(List<Delivery> group) {
         List<AlertEvent> events = group.stream().map(Delivery::event).toList();
-        Exchange result = producer.send(DELIVER_DIGEST, ex -> ex.getIn().setBody(events));
+        List<Long> ids = group.stream().map(Delivery::id).toList();
+        Exchange result = producer.send(DELIVER_DIGEST, ex -> {
+            ex.getIn().setBody(events);
+            ex.setProperty(HAND_OVER, (Runnable) () -> store.markHandedOver(ids, clock.instant()));
+        });
         group.forEach(d -> settle(d, result));
     }
 
     private void deliver(Delivery d) {
-        Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> ex.getIn().setBody(d.event()));
+        Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> {
+            ex.getIn().setBody(d.event());
+            ex.setProperty(HAND_OVER, (Runnable) () -> store.markHandedOver(List.of(d.id()), clock.instant()));
+        });
         settle(d, result);
+    }
+
+    private static boolean inDoubt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MailSender.MailInDoubtException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Marks a delivery sent with the sink's answer, or failed: retried after a back-off, or parked. */
@@ -222,6 +240,11 @@ public final class OutboxRelay implements AutoCloseable {
         Instant now = clock.instant();
         if (result.getException() == null) {
             store.markSent(d.id(), result.getMessage().getBody(String.class), now);
+            return;
+        }
+        if (inDoubt(result.getException())) {
+            // handed over with no answer: sending again could mail it twice, so it stays in doubt for someone to check
+            LOG.error("{} delivery of event {} is in doubt: {}", d.sink(), d.event().id(), result.getException().getMessage());
             return;
         }
         int attempt = d.attempts() + 1;

@@ -105,8 +105,9 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("status", brokerUp && dbUp ? "UP" : "DOWN");
                     body.put("broker", Map.of("status", brokerUp ? "UP" : "DOWN", "url", broker.description()));
                     body.put("database", Map.of("status", dbUp ? "UP" : "DOWN", "url", service.store().description()));
-                    DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1);
-                    body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked()));
+                    DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1, -1);
+                    body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked(),
+                            "inDoubt", d.inDoubt()));
                     body.put("ruleSet", Map.of("checksum", service.ruleSet().checksum(),
                             "targets", service.ruleSet().targets().size(), "rules", service.ruleCount()));
                     body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,

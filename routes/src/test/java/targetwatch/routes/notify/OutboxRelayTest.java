@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,6 +28,7 @@ import targetwatch.engine.model.Direction;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.SeriesKey;
+import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.engine.store.JdbcStore;
 import targetwatch.engine.store.Sink;
 
@@ -43,6 +45,7 @@ class OutboxRelayTest {
     private final List<Object> singles = new CopyOnWriteArrayList<>();
     private final List<List<?>> digests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failuresLeft = new AtomicInteger();
+    private final AtomicBoolean unanswered = new AtomicBoolean();
     private JdbcStore store;
     private CamelContext camel;
     private OutboxRelay relay;
@@ -56,6 +59,11 @@ class OutboxRelayTest {
             @Override
             public void configure() {
                 from(OutboxRelay.DELIVER + "email").process(ex -> {
+                    ex.getProperty(OutboxRelay.HAND_OVER, Runnable.class).run();
+                    if (unanswered.getAndSet(false)) {
+                        throw new MailSender.MailInDoubtException("the server hung up after the message",
+                                new java.io.EOFException());
+                    }
                     if (failuresLeft.getAndDecrement() > 0) {
                         throw new IllegalStateException("the SMTP server is down");
                     }
@@ -124,7 +132,7 @@ class OutboxRelayTest {
     }
 
     @Test
-    void a_retry_goes_when_due_without_waiting_again() {
+    void a_failure_the_sink_stated_after_the_hand_over_is_retried_when_due_without_waiting_again() {
         failuresLeft.set(1);
         save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
         relay.run(Sink.EMAIL);
@@ -134,6 +142,19 @@ class OutboxRelayTest {
         relay.run(Sink.EMAIL);
         assertEquals(1, singles.size(), "the retry did not wait for another group wait");
         assertEquals(0, store.deliveryCounts().pending(), "nothing left in the outbox");
+    }
+
+    @Test
+    void a_mail_the_server_never_answered_stays_in_doubt_and_is_not_sent_again() {
+        unanswered.set(true);
+        save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
+        relay.run(Sink.EMAIL);
+        pass(WAIT);
+        relay.run(Sink.EMAIL);
+        pass(WAIT.multipliedBy(10));
+        relay.run(Sink.EMAIL);
+        assertEquals(0, singles.size(), "sent again after the hand-over");
+        assertEquals(new DeliveryCounts(0, 0, 0, 1), store.deliveryCounts());
     }
 
     private void pass(Duration d) {
