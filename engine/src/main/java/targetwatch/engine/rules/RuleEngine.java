@@ -3,17 +3,19 @@ package targetwatch.engine.rules;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.Set;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import org.kie.api.KieServices;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
@@ -54,7 +56,7 @@ public final class RuleEngine implements AutoCloseable {
     /** Periods by their span (a different notation of the same span kept apart). */
     private static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
     /** The same assessments by series and period, for a series' latest without a look through all of them. */
-    private final Map<SeriesKey, java.util.NavigableMap<Period, Assessment>> bySeries = new HashMap<>();
+    private final Map<SeriesKey, NavigableMap<Period, Assessment>> bySeries = new HashMap<>();
     /** What the rules inserted and deleted during the current firing. */
     private final List<Assessment> inserted = new ArrayList<>();
     private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -348,7 +350,7 @@ public final class RuleEngine implements AutoCloseable {
         after.forEach((key, a) -> {
             if (a == null) {
                 current.remove(key);
-                java.util.NavigableMap<Period, Assessment> periods = bySeries.get(key.series());
+                NavigableMap<Period, Assessment> periods = bySeries.get(key.series());
                 if (periods != null) {
                     periods.remove(key.period());
                     if (periods.isEmpty()) {
@@ -357,7 +359,7 @@ public final class RuleEngine implements AutoCloseable {
                 }
                 return;
             }
-            bySeries.computeIfAbsent(key.series(), k -> new java.util.TreeMap<>(BY_SPAN)).put(key.period(), a);
+            bySeries.computeIfAbsent(key.series(), k -> new TreeMap<>(BY_SPAN)).put(key.period(), a);
             if (!a.equals(current.put(key, a))) {
                 changed.add(a);
             }
@@ -491,7 +493,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The assessment of the latest period of a series. */
     private Optional<Assessment> latestOf(SeriesKey series) {
-        java.util.NavigableMap<Period, Assessment> periods = bySeries.get(series);
+        NavigableMap<Period, Assessment> periods = bySeries.get(series);
         return periods == null ? Optional.empty() : Optional.of(periods.lastEntry().getValue());
     }
 
@@ -533,7 +535,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The rating alerts open now, by series, with their severity. */
     public synchronized Map<SeriesKey, Rating> openAlerts() {
-        Map<SeriesKey, Rating> open = new java.util.TreeMap<>(Comparator.comparing(SeriesKey::toString));
+        Map<SeriesKey, Rating> open = new TreeMap<>(Comparator.comparing(SeriesKey::toString));
         for (Object o : session.getObjects(x -> x instanceof Alert a && a.getKind() == AlertKind.RATING)) {
             Alert alert = (Alert) o;
             open.put(alert.getSeries(), alert.getSeverity());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -96,7 +97,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
         try {
             nudges.execute(this::runAll);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             nudgePending.set(false);
         }
     }
@@ -177,7 +178,7 @@ public final class OutboxRelay implements AutoCloseable {
         if (first == now) {
             try {
                 nudges.schedule(this::nudge, left, TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException closing) {
+            } catch (RejectedExecutionException closing) {
                 // shutting down: the group goes after the restart
             }
         }
