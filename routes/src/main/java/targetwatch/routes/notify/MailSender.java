@@ -57,14 +57,9 @@ public final class MailSender {
         return usesSmtp() ? "smtp://" + smtpHost + ":" + smtpPort : mailDir.toString() + "/*.eml";
     }
 
-    /** Sends the mail and returns what the server or folder said, for the outbox record. */
-    public String send(AlertMail mail, String eventId) throws Exception {
-        return send(mail, eventId, eventId, () -> { });
-    }
-
     /**
-     * Sends the mail as {@link #send(AlertMail, String)} does, running {@code handOver} just before the server
-     * takes it.
+     * Sends the mail and returns what the server or folder said, for the outbox record, running {@code handOver}
+     * just before the server can take it.
      *
      * @throws MailInDoubtException when the server may have the mail but never said so
      */
