@@ -261,7 +261,7 @@ class OutageEndToEndTest {
                 .untilAsserted(() -> {
                     DeliveryCounts now = service.store().deliveryCounts();
                     long stored = service.store().readingCount() - before.readings();
-                    assertTrue(stored == readings && now.pending() == 0, stored + " readings stored, deliveries " + now);
+                    assertTrue(stored == readings && now.unanswered() == 0, stored + " readings stored, deliveries " + now);
                 });
         DeliveryCounts counts = service.store().deliveryCounts();
         assertAll(

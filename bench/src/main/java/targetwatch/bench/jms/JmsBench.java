@@ -393,7 +393,7 @@ public final class JmsBench {
     private static boolean awaitOutbox(IngestService service, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            if (service.store().deliveryCounts().pending() == 0) {
+            if (service.store().deliveryCounts().unanswered() == 0) {
                 return true;
             }
             LockSupport.parkNanos(20_000_000);

@@ -11,4 +11,9 @@ public record DeliveryCounts(long pending, long sent, long parked, long inDoubt)
     public DeliveryCounts(long pending, long sent, long parked) {
         this(pending, sent, parked, 0);
     }
+
+    /** Deliveries without an answer from their sink yet: waiting, or in doubt (a mail being handed over is too). */
+    public long unanswered() {
+        return pending + inDoubt;
+    }
 }
