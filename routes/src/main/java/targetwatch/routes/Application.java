@@ -45,6 +45,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new targetwatch.routes.alerts.AlertClockRoute());
         main.configure().addRoutesBuilder(new targetwatch.routes.alerts.JmsAcksRoute());
         main.configure().addRoutesBuilder(new targetwatch.routes.web.AlertApiRoutes());
+        main.configure().addRoutesBuilder(new targetwatch.routes.web.DeliveryApiRoutes());
         environmentOverrides().forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         return main;
@@ -114,6 +115,6 @@ public final class Application {
     /** A warning on the email line when mails were handed to the server and never answered. */
     private static String inDoubt(IngestService service) {
         long n = service.store().deliveryCounts().inDoubt();
-        return n == 0 ? "" : "   (" + n + " in doubt: handed over, never answered; see /api/health)";
+        return n == 0 ? "" : "   (" + n + " in doubt: handed over, never answered; see /api/deliveries/in-doubt)";
     }
 }

@@ -550,13 +550,23 @@ public final class JdbcStore implements Store {
 
     @Override
     public List<Delivery> dueDeliveries(Sink sink, Instant now, int limit) {
+        return deliveries("d.sink = ? AND d.status = 'PENDING' AND d.next_attempt_at <= ?", s -> {
+            s.setString(1, sink.name());
+            s.setTimestamp(2, Timestamp.from(now));
+        }, limit);
+    }
+
+    @Override
+    public List<Delivery> inDoubtDeliveries(int limit) {
+        return deliveries("d.status = 'INDOUBT'", s -> { }, limit);
+    }
+
+    private List<Delivery> deliveries(String where, Binder binder, int limit) {
         List<Delivery> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload FROM deliveries d"
-                     + " JOIN alert_events e ON e.id = d.event_id WHERE d.sink = ? AND d.status = 'PENDING' AND d.next_attempt_at <= ?"
-                     + " ORDER BY d.id")) {
-            s.setString(1, sink.name());
-            s.setTimestamp(2, Timestamp.from(now));
+                     + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
+            binder.bind(s);
             s.setMaxRows(limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -568,6 +578,22 @@ public final class JdbcStore implements Store {
             throw new StoreException("could not read the outbox: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    @Override
+    public boolean settleInDoubt(long deliveryId, boolean resend, String by, Instant at) {
+        String sql = resend
+                ? "UPDATE deliveries SET status = 'PENDING', next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'INDOUBT'"
+                : "UPDATE deliveries SET status = 'SENT', sent_at = ?, answer = ? WHERE id = ? AND status = 'INDOUBT'";
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setTimestamp(1, Timestamp.from(at));
+            s.setString(2, cut((resend ? "in doubt; released to be sent again by " : "in doubt; confirmed as made by ") + by,
+                    MAX_ERROR));
+            s.setLong(3, deliveryId);
+            return s.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new StoreException("could not settle delivery " + deliveryId + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

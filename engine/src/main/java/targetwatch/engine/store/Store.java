@@ -69,6 +69,15 @@ public interface Store extends AutoCloseable {
      */
     void markHandedOver(List<Long> deliveryIds, Instant at);
 
+    /** Deliveries in doubt (handed over, never answered), oldest first. */
+    List<Delivery> inDoubtDeliveries(int limit);
+
+    /**
+     * Settles an in-doubt delivery on someone's word, after a look at the sink's own records: sent again (due at
+     * {@code at}) or confirmed as made. Returns false when the delivery is not in doubt.
+     */
+    boolean settleInDoubt(long deliveryId, boolean resend, String by, Instant at);
+
     /** Records a failed attempt: retried at {@code nextAttempt}, or parked for good when {@code park}. */
     void markFailed(long deliveryId, String error, Instant nextAttempt, boolean park);
 

@@ -195,6 +195,27 @@ abstract class StoreContract {
     }
 
     @Test
+    void a_delivery_in_doubt_is_listed_and_settled_on_someones_word_once() {
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
+                List.of(event(1, AlertEventType.RAISED, "2017"), event(2, AlertEventType.ESCALATED, "2017")), List.of())),
+                EnumSet.of(Sink.EMAIL), "abc", NOW);
+        List<Delivery> due = store.dueDeliveries(Sink.EMAIL, NOW, 10);
+        store.markHandedOver(due.stream().map(Delivery::id).toList(), NOW);
+
+        List<Delivery> inDoubt = store.inDoubtDeliveries(10);
+        assertEquals(due.stream().map(Delivery::id).toList(), inDoubt.stream().map(Delivery::id).toList());
+        assertEquals(due.get(0).event(), inDoubt.get(0).event());
+
+        assertTrue(store.settleInDoubt(due.get(0).id(), true, "admin", NOW.plusSeconds(60)));
+        assertTrue(store.settleInDoubt(due.get(1).id(), false, "admin", NOW.plusSeconds(60)));
+        assertFalse(store.settleInDoubt(due.get(1).id(), true, "admin", NOW.plusSeconds(60)), "settled twice");
+        assertTrue(store.dueDeliveries(Sink.EMAIL, NOW.plusSeconds(59), 10).isEmpty(), "due before its time");
+        assertEquals(List.of(due.get(0).id()),
+                store.dueDeliveries(Sink.EMAIL, NOW.plusSeconds(60), 10).stream().map(Delivery::id).toList());
+        assertEquals(new DeliveryCounts(1, 1, 0, 0), store.deliveryCounts());
+    }
+
+    @Test
     void only_a_waiting_delivery_can_be_handed_over() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
                 List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.EMAIL), "abc", NOW);

@@ -105,6 +105,11 @@ public final class IngestService implements AutoCloseable {
         return fresh;
     }
 
+    /** The service's clock: what it stores as the time of what happens. */
+    public Clock clock() {
+        return clock;
+    }
+
     /** How far the engine's clock may lag behind when readings come: alert times are this precise. */
     static final Duration INGEST_CLOCK_STEP = Duration.ofSeconds(1);
 

@@ -5,14 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -84,79 +76,6 @@ class MailHandOverTest {
             Exception e = assertThrows(Exception.class, () -> sender.send(MESSAGE, "event-4", handOvers::incrementAndGet));
             assertFalse(e instanceof MailSender.MailInDoubtException, e.toString());
             assertEquals(0, handOvers.get());
-        }
-    }
-
-    /**
-     * An SMTP server for one conversation whose answer to the end of the message is given (null: it hangs up
-     * instead), and optionally its answer to the recipient.
-     */
-    private static final class OneShotSmtpServer implements AutoCloseable {
-
-        private final ServerSocket socket = new ServerSocket(0);
-        private final Thread thread;
-
-        OneShotSmtpServer(String endOfDataAnswer) throws IOException {
-            this(endOfDataAnswer, "250 OK");
-        }
-
-        OneShotSmtpServer(String endOfDataAnswer, String rcptAnswer) throws IOException {
-            thread = new Thread(() -> converse(endOfDataAnswer, rcptAnswer), "one-shot-smtp");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        private void converse(String endOfDataAnswer, String rcptAnswer) {
-            try (Socket client = socket.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
-                OutputStream out = client.getOutputStream();
-                say(out, "220 one-shot ESMTP");
-                boolean inData = false;
-                for (String line; (line = in.readLine()) != null; ) {
-                    if (inData) {
-                        if (line.equals(".")) {
-                            if (endOfDataAnswer == null) {
-                                return;
-                            }
-                            say(out, endOfDataAnswer);
-                            inData = false;
-                        }
-                        continue;
-                    }
-                    String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
-                    switch (verb) {
-                        case "EHLO", "HELO" -> say(out, "250 one-shot");
-                        case "RCPT" -> say(out, rcptAnswer);
-                        case "DATA" -> {
-                            say(out, "354 go ahead");
-                            inData = true;
-                        }
-                        case "QUIT" -> {
-                            say(out, "221 bye");
-                            return;
-                        }
-                        default -> say(out, "250 OK");
-                    }
-                }
-            } catch (IOException e) {
-                if (!socket.isClosed()) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-
-        private static void say(OutputStream out, String line) throws IOException {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }
