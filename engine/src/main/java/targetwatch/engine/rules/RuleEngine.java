@@ -52,11 +52,8 @@ public final class RuleEngine implements AutoCloseable {
     /** What a period of a series is worth: the readings from each source, the latest last. */
     private final Map<PeriodKey, LinkedHashMap<String, Reading>> readings = new HashMap<>();
     private final Map<PeriodKey, FactHandle> observations = new HashMap<>();
-    private final Map<PeriodKey, Assessment> current = new HashMap<>();
-    /** Periods by their span (a different notation of the same span kept apart). */
-    private static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
-    /** The same assessments by series and period, for a series' latest without a look through all of them. */
-    private final Map<SeriesKey, NavigableMap<Period, Assessment>> bySeries = new HashMap<>();
+    /** The assessments held, by series and period, so that a series' latest is its last entry. */
+    private final Map<SeriesKey, NavigableMap<Period, Assessment>> current = new HashMap<>();
     /** What the rules inserted and deleted during the current firing. */
     private final List<Assessment> inserted = new ArrayList<>();
     private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -349,18 +346,14 @@ public final class RuleEngine implements AutoCloseable {
         List<Assessment> changed = new ArrayList<>();
         after.forEach((key, a) -> {
             if (a == null) {
-                current.remove(key);
-                NavigableMap<Period, Assessment> periods = bySeries.get(key.series());
+                NavigableMap<Period, Assessment> periods = current.get(key.series());
                 if (periods != null) {
                     periods.remove(key.period());
                     if (periods.isEmpty()) {
-                        bySeries.remove(key.series());
+                        current.remove(key.series());
                     }
                 }
-                return;
-            }
-            bySeries.computeIfAbsent(key.series(), k -> new TreeMap<>(BY_SPAN)).put(key.period(), a);
-            if (!a.equals(current.put(key, a))) {
+            } else if (!a.equals(current.computeIfAbsent(key.series(), k -> new TreeMap<>(BY_SPAN)).put(key.period(), a))) {
                 changed.add(a);
             }
         });
@@ -463,11 +456,11 @@ public final class RuleEngine implements AutoCloseable {
         List<RatingChange> ratings = new ArrayList<>();
         java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
                 .thenComparing(k -> k.series().toString()));
-        keys.addAll(current.keySet());
-        keys.addAll(next.current.keySet());
+        held().forEach(a -> keys.add(PeriodKey.of(a)));
+        next.held().forEach(a -> keys.add(PeriodKey.of(a)));
         for (PeriodKey k : keys) {
-            Assessment before = current.get(k);
-            Assessment after = next.current.get(k);
+            Assessment before = held(k.series(), k.period());
+            Assessment after = next.held(k.series(), k.period());
             if (before == null || after == null || before.rating() != after.rating()
                     || !java.util.Objects.equals(before.expected(), after.expected())) {
                 ratings.add(new RatingChange(k.series(), k.period(), before, after));
@@ -491,9 +484,21 @@ public final class RuleEngine implements AutoCloseable {
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
     }
 
+    /** Periods by their span (a different notation of the same span kept apart). */
+    private static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
+
+    private Assessment held(SeriesKey series, Period period) {
+        NavigableMap<Period, Assessment> periods = current.get(series);
+        return periods == null ? null : periods.get(period);
+    }
+
+    private java.util.stream.Stream<Assessment> held() {
+        return current.values().stream().flatMap(periods -> periods.values().stream());
+    }
+
     /** The assessment of the latest period of a series. */
     private Optional<Assessment> latestOf(SeriesKey series) {
-        NavigableMap<Period, Assessment> periods = bySeries.get(series);
+        NavigableMap<Period, Assessment> periods = current.get(series);
         return periods == null ? Optional.empty() : Optional.of(periods.lastEntry().getValue());
     }
 
@@ -545,12 +550,12 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The assessment of one period of a series, if it has one. */
     public synchronized Optional<Assessment> assessment(SeriesKey series, Period period) {
-        return Optional.ofNullable(current.get(new PeriodKey(series, period)));
+        return Optional.ofNullable(held(series, period));
     }
 
     /** The latest assessed period of every series, ordered by partnership, indicator and area. */
     public synchronized List<Assessment> latest() {
-        return bySeries.values().stream().map(periods -> periods.lastEntry().getValue())
+        return current.values().stream().map(periods -> periods.lastEntry().getValue())
                 .sorted(Comparator.comparing(Assessment::partnership).thenComparing(Assessment::indicator)
                         .thenComparing(Assessment::area))
                 .toList();
@@ -558,7 +563,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Every assessment held, in period order: for history and previews. */
     public synchronized List<Assessment> assessments() {
-        return current.values().stream()
+        return held()
                 .sorted(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString())).toList();
     }
 

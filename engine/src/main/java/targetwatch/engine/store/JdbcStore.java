@@ -585,15 +585,12 @@ public final class JdbcStore implements Store {
         String sql = resend
                 ? "UPDATE deliveries SET status = 'PENDING', next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'INDOUBT'"
                 : "UPDATE deliveries SET status = 'SENT', sent_at = ?, answer = ? WHERE id = ? AND status = 'INDOUBT'";
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+        String note = (resend ? "in doubt; released to be sent again by " : "in doubt; confirmed as made by ") + by;
+        return update(sql, s -> {
             s.setTimestamp(1, Timestamp.from(at));
-            s.setString(2, cut((resend ? "in doubt; released to be sent again by " : "in doubt; confirmed as made by ") + by,
-                    MAX_ERROR));
+            s.setString(2, cut(note, MAX_ERROR));
             s.setLong(3, deliveryId);
-            return s.executeUpdate() == 1;
-        } catch (SQLException e) {
-            throw new StoreException("could not settle delivery " + deliveryId + ": " + e.getMessage(), e);
-        }
+        }) == 1;
     }
 
     @Override
@@ -694,10 +691,11 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private void update(String sql, Binder binder) {
+    /** Runs one statement; returns how many rows it changed. */
+    private int update(String sql, Binder binder) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             binder.bind(s);
-            s.executeUpdate();
+            return s.executeUpdate();
         } catch (SQLException e) {
             throw new StoreException("update failed: " + e.getMessage(), e);
         }

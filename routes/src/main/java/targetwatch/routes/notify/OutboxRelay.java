@@ -211,10 +211,9 @@ public final class OutboxRelay implements AutoCloseable {
 
     private void deliverDigest(List<Delivery> group) {
         List<AlertEvent> events = group.stream().map(Delivery::event).toList();
-        List<Long> ids = group.stream().map(Delivery::id).toList();
         Exchange result = producer.send(DELIVER_DIGEST, ex -> {
             ex.getIn().setBody(events);
-            ex.setProperty(HAND_OVER, (Runnable) () -> store.markHandedOver(ids, clock.instant()));
+            ex.setProperty(HAND_OVER, handOver(group));
         });
         group.forEach(d -> settle(d, result));
     }
@@ -222,9 +221,15 @@ public final class OutboxRelay implements AutoCloseable {
     private void deliver(Delivery d) {
         Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> {
             ex.getIn().setBody(d.event());
-            ex.setProperty(HAND_OVER, (Runnable) () -> store.markHandedOver(List.of(d.id()), clock.instant()));
+            ex.setProperty(HAND_OVER, handOver(List.of(d)));
         });
         settle(d, result);
+    }
+
+    /** What a sink runs at its point of no return: the deliveries are in doubt until their answer is recorded. */
+    private Runnable handOver(List<Delivery> deliveries) {
+        List<Long> ids = deliveries.stream().map(Delivery::id).toList();
+        return () -> store.markHandedOver(ids, clock.instant());
     }
 
     private static boolean inDoubt(Throwable e) {
