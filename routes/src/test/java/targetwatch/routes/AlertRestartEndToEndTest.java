@@ -3,13 +3,11 @@ package targetwatch.routes;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static targetwatch.routes.RunningTargetwatch.PATIENCE;
-import static targetwatch.routes.RunningTargetwatch.json;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -53,10 +51,7 @@ class AlertRestartEndToEndTest {
     @Test
     void an_alert_open_at_a_restart_escalates_on_schedule_afterwards_and_nothing_is_mailed_twice(@TempDir Path data)
             throws Exception {
-        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
-        String alert = raiseRedQuarter();
-        awaitMails(Map.of("ian.park@example.org", 1));
-        app.close();
+        String alert = raiseThenStop(data);
 
         // three weeks pass while the service is down: 15 working days, past level 2's 10
         clock.advance(Duration.ofDays(21));
@@ -68,53 +63,36 @@ class AlertRestartEndToEndTest {
         awaitMails(Map.of("ian.park@example.org", 2, "smp-chair@example.org", 1));
         assertEquals(2, alert(alert).get("level").asInt());
         assertEquals(List.of("ESCALATED lead-domestic-abuse", "ESCALATED smp-chair", "RAISED lead-domestic-abuse"),
-                events(alert).stream().sorted().toList());
+                app.alertEvents(alert).stream().sorted().toList());
     }
 
     @Test
     void an_alert_raised_just_before_a_restart_is_not_raised_again_by_the_readings_rebuilt_after_it(@TempDir Path data)
             throws Exception {
-        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
-        String alert = raiseRedQuarter();
-        awaitMails(Map.of("ian.park@example.org", 1));
-        app.close();
+        String alert = raiseThenStop(data);
 
         app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
-        // a reading after the restart that keeps the quarter red changes nothing; one that turns it green resolves
-        // the alert that was open before the restart, and that resolution is the one mail more
+        // a reading after the restart that turns the series green resolves the alert open before it: one mail more,
+        // and no second RAISED from the readings rebuilt at the start
         HttpResponse<String> green = app.postReadings("lead", "{\"indicator\":\"da-repeat-victims\",\"area\":\"restart-ward\","
                 + "\"period\":\"2018-Q2\",\"value\":15,\"source\":\"dv-forum\"}");
         assertEquals(202, green.statusCode(), green.body());
         awaitMails(Map.of("ian.park@example.org", 2));
         assertEquals("resolved", alert(alert).get("status").asText());
-        assertEquals(List.of("RAISED lead-domestic-abuse", "RESOLVED lead-domestic-abuse"), events(alert));
+        assertEquals(List.of("RAISED lead-domestic-abuse", "RESOLVED lead-domestic-abuse"), app.alertEvents(alert));
     }
 
-    /** Posts a red quarter of repeat domestic-abuse victims and returns the id of the alert it raised. */
-    private String raiseRedQuarter() throws Exception {
-        HttpResponse<String> r = app.postReadings("lead", "{\"indicator\":\"da-repeat-victims\",\"area\":\"restart-ward\","
-                + "\"period\":\"2018-Q1\",\"value\":30,\"source\":\"dv-forum\"}");
-        assertEquals(202, r.statusCode(), r.body());
-        JsonNode raised = json(r).get("alerts").get(0);
-        assertEquals("RAISED", raised.get("event").asText());
-        return raised.get("alert").asText();
+    /** Starts the service, raises an alert, waits for its mail to the lead, and stops the service. */
+    private String raiseThenStop(Path data) throws Exception {
+        app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()), SETTINGS, clock);
+        String alert = app.raiseRepeatVictimsAlert("restart-ward");
+        awaitMails(Map.of("ian.park@example.org", 1));
+        app.close();
+        return alert;
     }
 
     private JsonNode alert(String id) throws Exception {
-        HttpResponse<String> r = app.send(app.request("/api/alerts/" + id).header("Authorization", app.basicAuth("viewer"))
-                .GET().build());
-        assertEquals(200, r.statusCode(), r.body());
-        JsonNode body = json(r);
-        return body.has("alert") ? body.get("alert") : body;
-    }
-
-    private List<String> events(String id) throws Exception {
-        HttpResponse<String> r = app.send(app.request("/api/alerts/" + id + "/history")
-                .header("Authorization", app.basicAuth("viewer")).GET().build());
-        assertEquals(200, r.statusCode(), r.body());
-        List<String> out = new ArrayList<>();
-        json(r).get("events").forEach(e -> out.add(e.get("event").asText() + " " + e.get("recipient").asText()));
-        return out;
+        return app.alertHistory(id).get("alert");
     }
 
     /**

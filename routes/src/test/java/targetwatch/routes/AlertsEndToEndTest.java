@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,6 @@ class AlertsEndToEndTest {
     static final GreenMailExtension MAIL = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
-    private static final String DA = "da-repeat-victims";
     private static final String LEAD_MAIL = "ian.park@example.org";
     /** Monday 1 June 2026, 10:00 in London. */
     private final MovableClock clock = new MovableClock(Instant.parse("2026-06-01T09:00:00Z"));
@@ -74,29 +72,6 @@ class AlertsEndToEndTest {
         if (app != null) {
             app.close();
         }
-    }
-
-    /** Posts a RED quarter for an area and returns the id of the alert it raised. */
-    private String raise(String area) throws Exception {
-        HttpResponse<String> r = app.postReadings("lead", "{\"indicator\":\"" + DA + "\",\"area\":\"" + area
-                + "\",\"period\":\"2018-Q1\",\"value\":30,\"source\":\"dv-forum\"}");
-        assertEquals(202, r.statusCode(), r.body());
-        JsonNode raised = json(r).get("alerts").get(0);
-        assertEquals("RAISED", raised.get("event").asText());
-        return raised.get("alert").asText();
-    }
-
-    private JsonNode history(String alertId) throws Exception {
-        HttpResponse<String> r = app.send(app.request("/api/alerts/" + alertId + "/history")
-                .header("Authorization", app.basicAuth("viewer")).GET().build());
-        assertEquals(200, r.statusCode(), r.body());
-        return json(r);
-    }
-
-    private List<String> events(String alertId) throws Exception {
-        List<String> out = new ArrayList<>();
-        history(alertId).get("events").forEach(e -> out.add(e.get("event").asText() + " " + e.get("recipient").asText()));
-        return out;
     }
 
     /** Moves the clock three weeks on (15 working days: past level 2's 10) and lets the alert clock tick. */
@@ -141,8 +116,8 @@ class AlertsEndToEndTest {
     @Test
     void an_acknowledgement_through_the_api_stops_escalation_while_an_unacknowledged_alert_goes_to_the_chair()
             throws Exception {
-        String acked = raise("api-acked");
-        String ignored = raise("api-ignored");
+        String acked = app.raiseRepeatVictimsAlert("api-acked");
+        String ignored = app.raiseRepeatVictimsAlert("api-ignored");
 
         HttpResponse<String> ack = app.send(app.request("/api/alerts/" + acked + "/ack").header("Authorization", app.basicAuth("lead"))
                 .header("Content-Type", "application/json")
@@ -150,12 +125,12 @@ class AlertsEndToEndTest {
         assertEquals(200, ack.statusCode(), ack.body());
 
         threeWeeksPass();
-        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), events(acked));
-        assertTrue(events(ignored).contains("ESCALATED smp-chair"), events(ignored).toString());
-        JsonNode ackEvent = history(acked).get("events").get(1);
+        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), app.alertEvents(acked));
+        assertTrue(app.alertEvents(ignored).contains("ESCALATED smp-chair"), app.alertEvents(ignored).toString());
+        JsonNode ackEvent = app.alertHistory(acked).get("events").get(1);
         assertEquals("lead", ackEvent.get("actor").asText());
         assertEquals("MARAC review booked", ackEvent.get("comment").asText());
-        assertEquals("lead", history(acked).get("alert").get("acknowledgedBy").asText());
+        assertEquals("lead", app.alertHistory(acked).get("alert").get("acknowledgedBy").asText());
     }
 
     @Test
@@ -167,14 +142,14 @@ class AlertsEndToEndTest {
 
     @Test
     void the_link_in_the_mail_shows_the_alert_acknowledges_it_once_and_stops_escalation() throws Exception {
-        String alert = raise("link-acked");
+        String alert = app.raiseRepeatVictimsAlert("link-acked");
         String link = linkInMailAbout("link-acked");
 
         // a GET (a mail scanner following the link) changes nothing
         HttpResponse<String> page = app.send(HttpRequest.newBuilder(URI.create(link)).GET().build());
         assertEquals(200, page.statusCode(), page.body());
         assertTrue(page.body().contains("link-acked"));
-        assertEquals(List.of("RAISED lead-domestic-abuse"), events(alert));
+        assertEquals(List.of("RAISED lead-domestic-abuse"), app.alertEvents(alert));
 
         HttpResponse<String> confirmed = postLink(link, "on it <b>now</b>");
         assertEquals(200, confirmed.statusCode(), confirmed.body());
@@ -182,13 +157,13 @@ class AlertsEndToEndTest {
         assertEquals(409, again.statusCode(), "a link works once: " + again.body());
 
         threeWeeksPass();
-        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), events(alert));
-        assertEquals("on it <b>now</b>", history(alert).get("events").get(1).get("comment").asText());
+        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), app.alertEvents(alert));
+        assertEquals("on it <b>now</b>", app.alertHistory(alert).get("events").get(1).get("comment").asText());
     }
 
     @Test
     void a_forged_or_altered_link_is_refused_and_acknowledges_nothing() throws Exception {
-        String alert = raise("link-forged");
+        String alert = app.raiseRepeatVictimsAlert("link-forged");
         String link = linkInMailAbout("link-forged");
         String token = link.substring(link.lastIndexOf('/') + 1);
         char[] altered = token.toCharArray();
@@ -198,23 +173,23 @@ class AlertsEndToEndTest {
             HttpResponse<String> r = postLink(link.substring(0, link.lastIndexOf('/') + 1) + forged, "");
             assertEquals(403, r.statusCode(), forged + ": " + r.body());
         }
-        assertEquals(List.of("RAISED lead-domestic-abuse"), events(alert));
+        assertEquals(List.of("RAISED lead-domestic-abuse"), app.alertEvents(alert));
     }
 
     @Test
     void an_expired_link_is_refused() throws Exception {
-        String alert = raise("link-expired");
+        String alert = app.raiseRepeatVictimsAlert("link-expired");
         String link = linkInMailAbout("link-expired");
         clock.advance(Duration.ofDays(15));
         HttpResponse<String> r = postLink(link, "too late");
         assertEquals(410, r.statusCode(), r.body());
-        assertFalse(events(alert).contains("ACKNOWLEDGED lead-domestic-abuse"));
+        assertFalse(app.alertEvents(alert).contains("ACKNOWLEDGED lead-domestic-abuse"));
     }
 
     @Test
     void an_acknowledgement_on_the_jms_queue_stops_escalation_and_a_bad_one_is_dead_lettered_with_its_reason()
             throws Exception {
-        String acked = raise("jms-acked");
+        String acked = app.raiseRepeatVictimsAlert("jms-acked");
         try (Connection c = app.partnerClient().createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createQueue("targetwatch.acks"));
@@ -223,14 +198,14 @@ class AlertsEndToEndTest {
             producer.send(session.createTextMessage("{\"alert\":\"no-such-alert\",\"by\":\"lead-domestic-abuse\"}"));
         }
         await("the JMS acknowledgement").atMost(PATIENCE)
-                .until(() -> events(acked).contains("ACKNOWLEDGED lead-domestic-abuse"));
+                .until(() -> app.alertEvents(acked).contains("ACKNOWLEDGED lead-domestic-abuse"));
         String reason = await("the bad acknowledgement dead-lettered").atMost(PATIENCE)
                 .until(() -> app.deadLetterReason("targetwatch.acks.DLQ", "{\"alert\":\"no-such-alert\",\"by\":\"lead-domestic-abuse\"}"),
                         Optional::isPresent).orElseThrow();
         assertTrue(reason.contains("no open alert"), reason);
 
         threeWeeksPass();
-        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), events(acked));
+        assertEquals(List.of("RAISED lead-domestic-abuse", "ACKNOWLEDGED lead-domestic-abuse"), app.alertEvents(acked));
     }
 
     @Test
@@ -254,7 +229,7 @@ class AlertsEndToEndTest {
 
     @Test
     void the_alert_list_shows_open_alerts_with_their_level_and_who_was_told() throws Exception {
-        String alert = raise("listed");
+        String alert = app.raiseRepeatVictimsAlert("listed");
         HttpResponse<String> r = app.send(app.request("/api/alerts").header("Authorization", app.basicAuth("viewer")).GET().build());
         assertEquals(200, r.statusCode(), r.body());
         JsonNode listed = null;

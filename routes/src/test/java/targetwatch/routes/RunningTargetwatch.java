@@ -1,6 +1,7 @@
 package targetwatch.routes;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,8 +16,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.StreamSupport;
@@ -221,6 +224,31 @@ final class RunningTargetwatch implements AutoCloseable {
     /** Sends a request whose answer is binary, such as a workbook. */
     HttpResponse<byte[]> sendForBytes(HttpRequest request) throws IOException, InterruptedException {
         return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Posts a red quarter of repeat domestic-abuse victims (30% against 21%) for an area; returns the alert it raised. */
+    String raiseRepeatVictimsAlert(String area) throws Exception {
+        HttpResponse<String> r = postReadings("lead", "{\"indicator\":\"da-repeat-victims\",\"area\":\"" + area
+                + "\",\"period\":\"2018-Q1\",\"value\":30,\"source\":\"dv-forum\"}");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode raised = json(r).get("alerts").get(0);
+        assertEquals("RAISED", raised.get("event").asText());
+        return raised.get("alert").asText();
+    }
+
+    /** GET /api/alerts/{id}/history as a viewer: the alert and its events. */
+    JsonNode alertHistory(String alertId) throws Exception {
+        HttpResponse<String> r = send(request("/api/alerts/" + alertId + "/history")
+                .header("Authorization", basicAuth("viewer")).GET().build());
+        assertEquals(200, r.statusCode(), r.body());
+        return json(r);
+    }
+
+    /** An alert's events as "EVENT recipient", in the order they happened. */
+    List<String> alertEvents(String alertId) throws Exception {
+        List<String> out = new ArrayList<>();
+        alertHistory(alertId).get("events").forEach(e -> out.add(e.get("event").asText() + " " + e.get("recipient").asText()));
+        return out;
     }
 
     /** POST /api/readings as the given user with a JSON body. */
