@@ -26,6 +26,8 @@ public final class Main {
         switch (command) {
             case "run" -> Application.run();
             case "send" -> System.exit(send(Arrays.copyOfRange(args, 1, args.length)));
+            case "users" -> System.exit(new UsersCommand(System.out, System.err)
+                    .run(Arrays.asList(args).subList(1, args.length)));
             case "rules" -> {
                 if (args.length == 3 && (args[1].equals("activate") || args[1].equals("diff"))) {
                     System.exit(new RulesCommand(System.out, System.err).run(args[1], Path.of(args[2])));
@@ -37,6 +39,7 @@ public final class Main {
             default -> {
                 System.err.println("usage: targetwatch run");
                 System.err.println("       targetwatch send FILE...");
+                System.err.println("       targetwatch users list|add NAME --role ROLE [--contact ID]...|disable NAME|reset NAME");
                 System.err.println("       targetwatch replay FILE... [--rules DIR] [--json] [--as-of yyyy-mm-dd]");
                 System.err.println("       targetwatch rules validate DIR");
                 System.err.println("       targetwatch rules diff DIR      (what the running service would change)");

@@ -46,6 +46,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new targetwatch.routes.alerts.JmsAcksRoute());
         main.configure().addRoutesBuilder(new targetwatch.routes.web.AlertApiRoutes());
         main.configure().addRoutesBuilder(new targetwatch.routes.web.DeliveryApiRoutes());
+        main.configure().addRoutesBuilder(new targetwatch.routes.pages.PageRoutes());
         environmentOverrides().forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         return main;
@@ -105,6 +106,7 @@ public final class Application {
                 "             webhook    " + (webhook.isBlank() ? "none (set targetwatch.webhook.url)" : webhook),
                 "             acks       JMS queue " + s.get("targetwatch.queue.acks") + ", POST " + api
                         + "/alerts/{id}/ack, links in mails",
+                "  pages      " + s.get("targetwatch.public-url") + "/ (sign in with a user below)",
                 "  alerts     " + api + "/alerts (clock: " + s.get("targetwatch.alerts.clock") + ")",
                 "  API        " + api + "/status, " + api + "/health",
                 "  users      " + s.path("targetwatch.users.file") + " (demo passwords in "

@@ -119,9 +119,16 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("targetwatch.smtp.port")), settings.get("targetwatch.mail.from"),
                 settings.path("targetwatch.mail.dir")));
 
+        context.getRegistry().bind("sessions", new targetwatch.routes.pages.Sessions(
+                Duration.ofMinutes(Long.parseLong(settings.get("targetwatch.pages.session-idle-minutes"))),
+                Duration.ofHours(Long.parseLong(settings.get("targetwatch.pages.session-max-hours"))), Clock.systemUTC()));
+        context.getRegistry().bind("signInThrottle", new targetwatch.routes.pages.SignInThrottle(Clock.systemUTC()));
+
         Path usersFile = settings.path("targetwatch.users.file");
+        // the demo lead answers for every target's lead, so the pages show it each alert and let it acknowledge
         context.getRegistry().bind("users", Users.loadOrCreateDemo(usersFile,
-                usersFile.resolveSibling("demo-credentials.txt")));
+                usersFile.resolveSibling("demo-credentials.txt"),
+                service.ruleSet().targets().stream().map(targetwatch.engine.model.Target::lead).distinct().sorted().toList()));
     }
 
     /** A service that only closes something when the context stops (after the routes have). */

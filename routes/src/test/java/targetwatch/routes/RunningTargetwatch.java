@@ -213,6 +213,11 @@ final class RunningTargetwatch implements AutoCloseable {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password(user)).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Where the service answers HTTP: the pages and the API. */
+    String baseUrl() {
+        return "http://localhost:" + httpPort;
+    }
+
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).timeout(Duration.ofSeconds(30));
     }

@@ -218,6 +218,17 @@ public final class IngestService implements AutoCloseable {
         return engine.latest();
     }
 
+    /** Every assessment the engine holds for one series, oldest period first: what the pages chart. */
+    public synchronized List<Assessment> history(targetwatch.engine.model.SeriesKey series) {
+        return engine.assessments().stream().filter(a -> a.series().equals(series))
+                .sorted(java.util.Comparator.comparing(Assessment::period)).toList();
+    }
+
+    /** Every assessment the engine holds, in period order: what the report reads. */
+    public synchronized List<Assessment> assessments() {
+        return engine.assessments();
+    }
+
     public synchronized RuleSet ruleSet() {
         return rules.ruleSet();
     }

@@ -2,8 +2,6 @@ package targetwatch.routes.web;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +16,13 @@ import targetwatch.engine.cli.EventJson;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.routes.notify.OutboxRelay;
-import targetwatch.routes.security.AckLinks;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.service.IngestService;
 
 /**
  * Alerts over HTTP: {@code GET /api/alerts} (open ones, or {@code ?status=all}), {@code GET /api/alerts/{id}} and
- * {@code /history}, {@code POST /api/alerts/{id}/ack} with a comment; and the acknowledgement links of alert mails,
- * {@code /ack/{token}}: a GET shows what would be acknowledged (mail scanners follow links, so a GET changes
- * nothing), the form's POST acknowledges it, once.
+ * {@code /history}, {@code POST /api/alerts/{id}/ack} with a comment. The acknowledgement links of alert mails land on
+ * the alert's page ({@code targetwatch.routes.pages.PageRoutes}).
  */
 public class AlertApiRoutes extends RouteBuilder {
 
@@ -43,9 +39,6 @@ public class AlertApiRoutes extends RouteBuilder {
                 .get("/{id}").routeId("api-alert").to("direct:api-alert")
                 .get("/{id}/history").routeId("api-alert-history").to("direct:api-alert-history")
                 .post("/{id}/ack").routeId("api-alert-ack").to("direct:api-alert-ack");
-        rest("/ack")
-                .get("/{token}").routeId("ack-link-page").to("direct:ack-link-page")
-                .post("/{token}").routeId("ack-link-confirm").to("direct:ack-link-confirm");
 
         from("direct:api-alerts").routeId("api-alerts-view")
                 .process(ApiAuth.require(Role.VIEWER))
@@ -91,52 +84,6 @@ public class AlertApiRoutes extends RouteBuilder {
                         throw new ApiException(404, e.getMessage() + ": it was never raised, or has resolved since");
                     }
                 });
-
-        from("direct:ack-link-page").routeId("ack-link-page-view")
-                .process(exchange -> {
-                    String token = exchange.getIn().getHeader("token", String.class);
-                    try {
-                        AckLinks.Verified link = links(exchange).verify(token);
-                        AlertState alert = service(exchange).store().alert(link.alertId())
-                                .filter(AlertState::isOpen).orElse(null);
-                        if (alert == null) {
-                            page(exchange, 404, "Alert already closed", "<p class=\"govuk-body\">This alert has resolved"
-                                    + " since the mail was sent: there is nothing to acknowledge.</p>");
-                            return;
-                        }
-                        page(exchange, 200, "Acknowledge an alert", "<p class=\"govuk-body\">" + esc(describe(alert))
-                                + "</p><form method=\"post\"><div class=\"govuk-form-group\"><label class=\"govuk-label\" "
-                                + "for=\"comment\">What is being done (optional)</label><textarea class=\"govuk-textarea\" "
-                                + "id=\"comment\" name=\"comment\" rows=\"4\" maxlength=\"" + MAX_COMMENT + "\"></textarea></div>"
-                                + "<button type=\"submit\" class=\"govuk-button\">Acknowledge as " + esc(link.recipient())
-                                + "</button></form>");
-                    } catch (AckLinks.Refused e) {
-                        refused(exchange, e);
-                    }
-                });
-
-        from("direct:ack-link-confirm").routeId("ack-link-confirm-take")
-                .process(exchange -> {
-                    String token = exchange.getIn().getHeader("token", String.class);
-                    String comment = commentFromForm(exchange);
-                    IngestService service = service(exchange);
-                    try {
-                        AckLinks.Verified link = links(exchange).verify(token);
-                        if (!service.store().useToken(link.tokenId(), link.alertId(), java.time.Instant.now())) {
-                            throw new AckLinks.Refused(AckLinks.Refused.Why.USED);
-                        }
-                        service.acknowledge(link.alertId(), link.recipient(), comment);
-                        relay(exchange).nudge();
-                        page(exchange, 200, "Alert acknowledged", "<p class=\"govuk-body\">Thank you. It will not be "
-                                + "escalated or reminded while your acknowledgement holds, and everyone told of it has been "
-                                + "told you acknowledged it.</p>");
-                    } catch (AckLinks.Refused e) {
-                        refused(exchange, e);
-                    } catch (NoSuchAlertException e) {
-                        page(exchange, 404, "Alert already closed", "<p class=\"govuk-body\">This alert has resolved"
-                                + " since the mail was sent: there is nothing to acknowledge.</p>");
-                    }
-                });
     }
 
     private static IngestService service(Exchange exchange) {
@@ -145,10 +92,6 @@ public class AlertApiRoutes extends RouteBuilder {
 
     private static OutboxRelay relay(Exchange exchange) {
         return exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class);
-    }
-
-    private static AckLinks links(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(AckLinks.class);
     }
 
     private static AlertState alert(Exchange exchange) {
@@ -187,21 +130,6 @@ public class AlertApiRoutes extends RouteBuilder {
         return checkComment(n == null ? "" : n.path("comment").asText(""));
     }
 
-    private static String commentFromForm(Exchange exchange) throws IOException {
-        // the HTTP server may already have read a form's fields into headers
-        String field = exchange.getIn().getHeader("comment", String.class);
-        if (field != null) {
-            return checkComment(field);
-        }
-        byte[] body = ApiRoutes.readLimitedOrEmpty(exchange.getIn().getBody(InputStream.class), 16 * 1024);
-        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
-            if (pair.startsWith("comment=")) {
-                return checkComment(URLDecoder.decode(pair.substring("comment=".length()), StandardCharsets.UTF_8));
-            }
-        }
-        return null;
-    }
-
     private static String checkComment(String comment) {
         String c = comment.strip();
         if (c.length() > MAX_COMMENT || c.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\r')) {
@@ -231,37 +159,5 @@ public class AlertApiRoutes extends RouteBuilder {
         m.put("silence", a.silence());
         m.put("resolvedAt", a.closedAt() == null ? null : a.closedAt().toString());
         return m;
-    }
-
-    private static String describe(AlertState a) {
-        return (a.kind().code().equals("late-data") ? "Late data: no reading for " + a.period() + " of " : a.severity()
-                + " alert on ") + a.indicator() + " in " + a.area() + " (" + a.partnership() + "), level " + a.level()
-                + ", opened " + a.openedAt() + ".";
-    }
-
-    private static void refused(Exchange exchange, AckLinks.Refused e) {
-        int status = switch (e.why()) {
-            case FORGED -> 403;
-            case EXPIRED -> 410;
-            case USED -> 409;
-        };
-        page(exchange, status, "Link not accepted", "<p class=\"govuk-body\">" + esc(e.getMessage()) + "</p>");
-    }
-
-    /** A page in the GOV.UK Frontend's markup; everything from outside is escaped. */
-    private static void page(Exchange exchange, int status, String title, String body) {
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        exchange.getMessage().setHeader("Cache-Control", "no-store");
-        exchange.getMessage().setHeader("Referrer-Policy", "no-referrer");
-        exchange.getMessage().setBody("<!DOCTYPE html><html lang=\"en\" class=\"govuk-template\"><head><meta charset=\"utf-8\">"
-                + "<title>" + esc(title) + " - targetwatch</title></head><body class=\"govuk-template__body\">"
-                + "<main class=\"govuk-main-wrapper\"><h1 class=\"govuk-heading-l\">" + esc(title) + "</h1>" + body
-                + "</main></body></html>");
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
     }
 }

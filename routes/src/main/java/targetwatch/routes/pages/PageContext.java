@@ -1,0 +1,45 @@
+package targetwatch.routes.pages;
+
+import java.util.List;
+
+import targetwatch.routes.security.Role;
+import targetwatch.routes.security.Users;
+
+/**
+ * What every page's layout needs: its title, who is signed in (null for nobody), the session's CSRF token for its
+ * forms, which section of the navigation it belongs to, and the errors to sum up at the top (GOV.UK error summary).
+ */
+public record PageContext(String title, Users.Principal user, String csrf, String section, List<FieldError> errors) {
+
+    public PageContext {
+        errors = List.copyOf(errors);
+    }
+
+    /** An error to show in the summary, linking to the field it is about ({@code #id}), or to nothing. */
+    public record FieldError(String field, String message) {
+    }
+
+    public boolean signedIn() {
+        return user != null;
+    }
+
+    /** Whether the user signed in may do what the role allows (shows or hides links and forms; routes check again). */
+    public boolean may(String role) {
+        return user != null && user.may(Role.parse(role));
+    }
+
+    /** The same page with errors to sum up, and "Error: " before its title as GOV.UK pages do. */
+    public PageContext withErrors(List<FieldError> more) {
+        return new PageContext(more.isEmpty() || title.startsWith("Error: ") ? title : "Error: " + title, user, csrf, section,
+                more);
+    }
+
+    /** The message for one field, or null. */
+    public String errorFor(String field) {
+        return errors.stream().filter(e -> field.equals(e.field())).map(FieldError::message).findFirst().orElse(null);
+    }
+
+    public String roleName() {
+        return user == null ? "" : user.role().name().toLowerCase();
+    }
+}
