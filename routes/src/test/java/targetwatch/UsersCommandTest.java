@@ -30,8 +30,10 @@ class UsersCommandTest {
     }
 
     private String password() {
-        String text = out.toString(StandardCharsets.UTF_8);
-        return text.substring(text.indexOf("password: ") + 10).split("\\s")[0];
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("password(?: for \\S+)?: (\\S+)")
+                .matcher(out.toString(StandardCharsets.UTF_8));
+        assertTrue(m.find(), out.toString(StandardCharsets.UTF_8));
+        return m.group(1);
     }
 
     @Test
