@@ -8,7 +8,7 @@ import gg.jte.output.StringOutput;
 
 /**
  * The templates under {@code src/main/jte}, compiled to Java at build time by the jte plugin and escaped by context
- * (text, attribute, URL, script): the pages and the alert mails render through them, never by string concatenation.
+ * (text, attribute, URL, script): the pages render through them, never by string concatenation.
  */
 public final class Templates {
 
