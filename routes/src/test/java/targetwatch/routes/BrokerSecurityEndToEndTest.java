@@ -2,10 +2,14 @@ package targetwatch.routes;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static targetwatch.routes.RunningTargetwatch.PATIENCE;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +56,9 @@ class BrokerSecurityEndToEndTest {
     void startTargetwatchServingTwoPartnerships(@TempDir Path data) throws Exception {
         app = RunningTargetwatch.start(data, Optional.empty(), Map.of(
                 "targetwatch.broker.partnerships", "maidstone,swale",
-                "targetwatch.max-message-bytes", "65536"));
+                "targetwatch.max-message-bytes", "65536",
+                // room on the queue for a message far over the service's own limit, so that the service refuses it
+                "targetwatch.broker.intake-max-bytes", String.valueOf(1L << 30)));
     }
 
     @AfterAll
@@ -206,6 +212,59 @@ class BrokerSecurityEndToEndTest {
                 .orElseThrow();
         assertTrue(reason.contains("message of 65537 bytes is larger than the limit of 65536"), reason);
         app.awaitAssessment("ksi-casualties", "at-the-size-limit", "2017");
+    }
+
+    @Test
+    void a_message_far_over_the_size_limit_is_refused_without_its_body_ever_being_in_the_heap() throws Exception {
+        long size = 256L << 20;
+        // a body of that size read into memory is one array in the old generation (too big for the young one): its
+        // peak use must stay well below the body's size while the service refuses the message
+        List<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && (p.getName().contains("Old") || p.getName().contains("Tenured")))
+                .toList();
+        assertFalse(old.isEmpty(), "no old generation to measure in " + ManagementFactory.getMemoryPoolMXBeans());
+        old.forEach(MemoryPoolMXBean::resetPeakUsage);
+        long before = old.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
+        try (Connection c = app.partnerClient().createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            BytesMessage huge = session.createBytesMessage();
+            // streamed from a source that makes the bytes as they are sent, so the sender never holds them either
+            huge.setObjectProperty("JMS_AMQ_InputStream", new Spaces(size));
+            huge.setStringProperty("test", "far-over");
+            session.createProducer(session.createQueue("targetwatch.readings")).send(huge);
+        }
+        String reason = await("the huge message dead-lettered").atMost(PATIENCE)
+                .until(() -> app.deadLetterReasonWhere("targetwatch.readings.DLQ", "test = 'far-over'"), Optional::isPresent)
+                .orElseThrow();
+        assertTrue(reason.contains("message of " + size + " bytes is larger than the limit of 65536"), reason);
+        long peak = old.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        assertTrue(peak - before < size / 4, "the old generation grew by " + (peak - before) + " bytes while a message of "
+                + size + " bytes was refused");
+    }
+
+    /** So many spaces, made as they are read. */
+    private static final class Spaces extends java.io.InputStream {
+        private long left;
+
+        Spaces(long size) {
+            left = size;
+        }
+
+        @Override
+        public int read() {
+            return left-- > 0 ? ' ' : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = (int) Math.min(len, left);
+            java.util.Arrays.fill(b, off, off + n, (byte) ' ');
+            left -= n;
+            return n;
+        }
     }
 
     @Test
