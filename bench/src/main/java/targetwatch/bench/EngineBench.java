@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import targetwatch.engine.generated.GeneratedRuleSet;
+import targetwatch.engine.generated.ReadingFeed;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.ReadingSink;
