@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,36 +33,40 @@ import targetwatch.engine.model.Target;
  * the engine before it (kept under src/test as {@link ReferenceEngine}, with the old templates and streak rule): over
  * the benchmark's generated feed and a seeded fuzz corpus, on a clock that runs through the years with acknowledgements
  * along the way, every step gives identical assessments, identical alert events (ids included) and identical alert
- * states, and both hold the same at the end.
+ * states (the events of different series in one step compared in the order of their series), and both hold the same
+ * at the end.
  */
 class EngineDifferentialTest {
 
     /** Big enough that every kind is rated thousands of times and alerts are raised, escalated, reminded and resolved. */
-    private static final int FEED_READINGS = 8_000;
-    private static final int FUZZ_READINGS = 3_000;
+    private static final int FEED_READINGS = 4_000;
+    private static final int FUZZ_READINGS = 2_000;
+
+    private static CompiledRules real;
+    private static CompiledRules everyKind;
+
+    @BeforeAll
+    static void compile(@TempDir Path dir) throws Exception {
+        real = new RuleCompiler().load(RuleFolders.real());
+        everyKind = new RuleCompiler().load(GeneratedRuleSet.write(RuleFolders.real(), dir.resolve("generated"), 20));
+        assertEquals(Kind.values().length, everyKind.ruleSet().targets().stream().map(Target::kind).distinct().count());
+    }
 
     @Test
     void the_generated_feed_over_the_real_rule_set_gives_the_same_assessments_and_alert_events() throws Exception {
-        CompiledRules rules = new RuleCompiler().load(RuleFolders.real());
-        List<Reading> feed = ReadingFeed.generate(rules.ruleSet().targets(), FEED_READINGS, 2012, 2018).readings();
-        compare(rules, feed);
+        compare(real, ReadingFeed.generate(real.ruleSet().targets(), FEED_READINGS, 2012, 2018).readings());
     }
 
     @Test
-    void the_generated_feed_over_every_kind_gives_the_same_assessments_and_alert_events(@TempDir Path dir) throws Exception {
-        CompiledRules rules = new RuleCompiler().load(GeneratedRuleSet.write(RuleFolders.real(), dir.resolve("generated"), 20));
-        assertTrue(rules.ruleSet().targets().stream().map(Target::kind).distinct().count() == Kind.values().length);
-        List<Reading> feed = ReadingFeed.generate(rules.ruleSet().targets(), FEED_READINGS, 2012, 2018).readings();
-        compare(rules, feed);
+    void the_generated_feed_over_every_kind_gives_the_same_assessments_and_alert_events() throws Exception {
+        compare(everyKind, ReadingFeed.generate(everyKind.ruleSet().targets(), FEED_READINGS, 2012, 2018).readings());
     }
 
     @Test
-    void a_fuzz_corpus_of_revisions_repeats_gaps_late_periods_and_boundary_values_gives_the_same_outcomes(@TempDir Path dir)
+    void a_fuzz_corpus_of_revisions_repeats_gaps_late_periods_and_boundary_values_gives_the_same_outcomes()
             throws Exception {
-        CompiledRules real = new RuleCompiler().load(RuleFolders.real());
         compare(real, fuzz(real.ruleSet().targets(), 13));
-        CompiledRules generated = new RuleCompiler().load(GeneratedRuleSet.write(RuleFolders.real(), dir.resolve("g"), 10));
-        compare(generated, fuzz(generated.ruleSet().targets(), 31));
+        compare(everyKind, fuzz(everyKind.ruleSet().targets(), 31));
     }
 
     /**
@@ -111,6 +117,16 @@ class EngineDifferentialTest {
         assertTrue(events > 100, "the comparison saw alert events (" + events + ")");
     }
 
+    /**
+     * A step's events in the order of their series, and within a series in the order they happened: the order in
+     * which the rules reach different series in one firing is Drools' agenda order, not part of the meaning (and
+     * not the same in the two engines), while each series' own order is.
+     */
+    private static List<AlertEvent> bySeries(List<AlertEvent> events) {
+        return events.stream().sorted(Comparator.comparing((AlertEvent e) -> e.series().toString())
+                .thenComparingLong(AlertEvent::sequence)).toList();
+    }
+
     /** Twice a day, at 09:00 and 15:00 London time: late data, escalations and reminders fall due on their days. */
     private static Instant nextStep(Instant from) {
         var t = from.atZone(Now.ZONE);
@@ -128,7 +144,7 @@ class EngineDifferentialTest {
     private static long same(String step, Outcome before, Outcome after, ReferenceEngine old, RuleEngine engine)
             throws Exception {
         assertEquals(before.assessments(), after.assessments(), step + ": assessments");
-        assertEquals(before.alertEvents(), after.alertEvents(), step + ": alert events");
+        assertEquals(bySeries(before.alertEvents()), bySeries(after.alertEvents()), step + ": alert events");
         assertEquals(before.alerts(), after.alerts(), step + ": alert states");
         assertEquals(before.recorded(), after.recorded(), step + ": recorded");
         long events = after.alertEvents().size();
