@@ -295,8 +295,8 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
-     * Keeps the reading and, when it changes the value in force, updates its period's observation and puts up for
-     * rating every period whose rating can depend on it; false when nothing changed.
+     * Keeps the reading and, when it changes the value in force, puts up for rating every period whose rating can
+     * depend on it; false when nothing changed. Readings and values stay out of working memory.
      */
     private boolean record(Reading r) {
         SeriesHistory h = history(r.series());
@@ -313,13 +313,6 @@ public final class RuleEngine implements AutoCloseable {
             return false;
         }
         h.values.put(r.period(), r.value());
-        Observation observation = new Observation(r.partnership(), r.indicator(), r.area(), r.period(), r.value());
-        FactHandle handle = h.observations.get(r.period());
-        if (handle == null) {
-            h.observations.put(r.period(), session.insert(observation));
-        } else {
-            session.update(handle, observation);
-        }
         dependants(h, r.period());
         return true;
     }
@@ -369,7 +362,7 @@ public final class RuleEngine implements AutoCloseable {
         h.streak.assessed(a);
     }
 
-    /** Expects the series' readings from its earliest period on. */
+    /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
     private void watch(Reading r) {
         Optional<Target> target = targetFor(r.partnership(), r.indicator());
         FactHandle handle = watches.get(r.series());
@@ -378,8 +371,13 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (handle == null) {
             watches.put(r.series(), session.insert(new Watch(r.series(), r.period(), target.get())));
-        } else if (((Watch) session.getObject(handle)).getFirst().compareTo(r.period()) > 0) {
-            session.update(handle, new Watch(r.series(), r.period(), target.get()));
+            return;
+        }
+        Watch watch = (Watch) session.getObject(handle);
+        if (watch.getFirst().compareTo(r.period()) > 0) {
+            session.update(handle, watch.from(r.period()));
+        } else if (watch.received(r.period())) {
+            session.update(handle, watch);
         }
     }
 
@@ -445,6 +443,10 @@ public final class RuleEngine implements AutoCloseable {
         String reason = signal.getReason() != null ? signal.getReason() : silenced ? alert.getSilence() : null;
         if (silenced && signal.getReason() != null && alert.getSilence() != null) {
             reason = signal.getReason() + "; " + alert.getSilence();
+        }
+        if (alert.getMissing() != null && type != AlertEventType.LATE_DATA && type != AlertEventType.RESOLVED) {
+            // a reminder or an escalation of late data says what is missing now
+            reason = reason == null ? alert.getMissing().describe() : reason + "; " + alert.getMissing().describe();
         }
         List<AlertEvent> events = new ArrayList<>();
         for (String recipient : recipients) {

@@ -33,8 +33,6 @@ final class SeriesHistory {
     /** The value in force in each period: its latest reading's. */
     final NavigableMap<Period, BigDecimal> values = new TreeMap<>(BY_SPAN);
     final NavigableMap<Period, Assessment> assessments = new TreeMap<>(BY_SPAN);
-    /** The Observation fact of each period. */
-    final Map<Period, FactHandle> observations = new HashMap<>();
     final Streak streak;
     FactHandle streakHandle;
 

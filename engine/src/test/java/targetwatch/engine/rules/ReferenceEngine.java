@@ -288,8 +288,13 @@ final class ReferenceEngine implements AutoCloseable {
         }
         if (handle == null) {
             watches.put(r.series(), session.insert(new Watch(r.series(), r.period(), target.get())));
-        } else if (((Watch) session.getObject(handle)).getFirst().compareTo(r.period()) > 0) {
-            session.update(handle, new Watch(r.series(), r.period(), target.get()));
+            return;
+        }
+        Watch watch = (Watch) session.getObject(handle);
+        if (watch.getFirst().compareTo(r.period()) > 0) {
+            session.update(handle, watch.from(r.period()));
+        } else if (watch.received(r.period())) {
+            session.update(handle, watch);
         }
     }
 
@@ -369,6 +374,9 @@ final class ReferenceEngine implements AutoCloseable {
         String reason = signal.getReason() != null ? signal.getReason() : silenced ? alert.getSilence() : null;
         if (silenced && signal.getReason() != null && alert.getSilence() != null) {
             reason = signal.getReason() + "; " + alert.getSilence();
+        }
+        if (alert.getMissing() != null && type != AlertEventType.LATE_DATA && type != AlertEventType.RESOLVED) {
+            reason = reason == null ? alert.getMissing().describe() : reason + "; " + alert.getMissing().describe();
         }
         List<AlertEvent> events = new ArrayList<>();
         for (String recipient : recipients) {

@@ -8,8 +8,8 @@ import targetwatch.engine.model.Frequency;
 import targetwatch.engine.model.Period;
 
 /**
- * The value in force for one series in one period (the latest reading among its sources), as a fact: what the
- * late-data rules look for. One per (partnership, indicator, area, period) in working memory.
+ * The reference engine's fact for the value in force for one series in one period (the latest reading among its
+ * sources): one per (partnership, indicator, area, period) in working memory, what the old target rules matched.
  */
 public final class Observation {
 
