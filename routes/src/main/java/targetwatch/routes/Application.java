@@ -10,6 +10,7 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 
+import targetwatch.routes.broker.BrokerAccounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.ingest.FileDropRoute;
 import targetwatch.routes.ingest.IngestRoute;
@@ -100,7 +101,8 @@ public final class Application {
                 "  sources    file drop  " + s.path("targetwatch.inbox") + "   (or ./targetwatch send FILE...)",
                 "             JMS queue  " + s.get("targetwatch.queue.readings") + " on " + broker.description(),
                 "             HTTP POST  " + api + "/readings",
-                "  sinks      JMS topic  " + s.get("targetwatch.topic.alerts"),
+                "  sinks      JMS topic  " + s.get("targetwatch.topic.alerts") + " (each partnership's on "
+                        + s.get("targetwatch.topic.alerts") + ".<partnership>)",
                 "             email      " + mail.description() + inDoubt(service),
                 "             webhook    " + (webhook.isBlank() ? "none (set targetwatch.webhook.url)" : webhook),
                 "             acks       JMS queue " + s.get("targetwatch.queue.acks") + ", POST " + api
@@ -109,7 +111,18 @@ public final class Application {
                 "  API        " + api + "/status, " + api + "/health",
                 "  users      " + s.path("targetwatch.users.file") + " (demo passwords in "
                         + s.path("targetwatch.users.file").resolveSibling("demo-credentials.txt") + ")",
+                brokerAccounts(context),
                 "");
+    }
+
+    /** The embedded broker's accounts (their passwords are beside the users' when they are the demo ones). */
+    private static String brokerAccounts(CamelContext context) {
+        BrokerAccounts accounts = context.getRegistry().lookupByNameAndType("brokerAccounts", BrokerAccounts.class);
+        if (accounts == null) {
+            return "  broker     accounts kept by the external broker";
+        }
+        return "  broker     accounts " + String.join(", ", accounts.names()) + " in " + accounts.usersFile()
+                + "\n             (every client signs in; partners read targetwatch.alerts.<partnership>)";
     }
 
     /** A warning on the email line when mails were handed to the server and never answered. */

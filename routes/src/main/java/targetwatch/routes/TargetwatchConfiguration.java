@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.nio.file.Path;
 
 import jakarta.jms.Connection;
@@ -19,6 +21,8 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import targetwatch.engine.store.JdbcStore;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
+import targetwatch.engine.model.Reading;
+import targetwatch.routes.broker.BrokerAccounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.notify.MailSender;
@@ -46,6 +50,9 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         Clock clock = java.util.Optional.ofNullable(context.getRegistry().lookupByNameAndType(CLOCK, Clock.class))
                 .orElse(Clock.systemUTC());
         Path data = Files.createDirectories(settings.path("targetwatch.data"));
+        Path usersFile = settings.path("targetwatch.users.file");
+        Path demoCredentials = usersFile.resolveSibling("demo-credentials.txt");
+        context.getRegistry().bind("users", Users.loadOrCreateDemo(usersFile, demoCredentials));
 
         String dbUrl = settings.get("targetwatch.db.url");
         if (dbUrl.isBlank()) {
@@ -83,12 +90,20 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         BrokerStatus status;
         ActiveMQConnectionFactory factory;
         if (url.isBlank()) {
+            BrokerAccounts accounts = new BrokerAccounts(settings.path("targetwatch.broker.users-file"),
+                    settings.path("targetwatch.broker.roles-file"));
+            accounts.createDemo(demoCredentials, Reading.DEFAULT_PARTNERSHIP);
+            context.getRegistry().bind("brokerAccounts", accounts);
+            Set<String> partnerships = new TreeSet<>(List.of(settings.get("targetwatch.broker.partnerships").split("\\s*,\\s*")));
+            partnerships.remove("");
             EmbeddedBroker broker = new EmbeddedBroker(data.resolve("broker"), settings.get("targetwatch.broker.host"),
-                    Integer.parseInt(settings.get("targetwatch.broker.port")));
+                    Integer.parseInt(settings.get("targetwatch.broker.port")), accounts, partnerships,
+                    Long.parseLong(settings.get("targetwatch.broker.intake-max-bytes")));
             broker.start();
             context.addService(closing(broker::close), true);
             clientUrl = EmbeddedBroker.IN_VM_URL;
-            factory = new ActiveMQConnectionFactory(clientUrl);
+            // the service signs in as itself, like any other client
+            factory = new ActiveMQConnectionFactory(clientUrl, EmbeddedBroker.SERVICE_USER, broker.servicePassword());
             status = new BrokerStatus("embedded, " + broker.tcpUrl(), broker::isActive);
             context.getRegistry().bind("embeddedBroker", broker);
         } else {
@@ -119,9 +134,6 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("targetwatch.smtp.port")), settings.get("targetwatch.mail.from"),
                 settings.path("targetwatch.mail.dir")));
 
-        Path usersFile = settings.path("targetwatch.users.file");
-        context.getRegistry().bind("users", Users.loadOrCreateDemo(usersFile,
-                usersFile.resolveSibling("demo-credentials.txt")));
     }
 
     /** A service that only closes something when the context stops (after the routes have). */

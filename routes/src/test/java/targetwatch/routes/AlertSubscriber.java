@@ -44,12 +44,17 @@ final class AlertSubscriber implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Exception> failures = new CopyOnWriteArrayList<>();
 
-    /** Subscribes now, so that every event published from here on reaches it. */
+    /** Subscribes now to every partnership's alerts, so that every event published from here on reaches it. */
     AlertSubscriber(ConnectionFactory factory, String selector) throws JMSException {
+        this(factory, "targetwatch.alerts", selector);
+    }
+
+    /** Subscribes now to one alert topic ({@code targetwatch.alerts.maidstone} for one partnership's). */
+    AlertSubscriber(ConnectionFactory factory, String topic, String selector) throws JMSException {
         connection = factory.createConnection();
         try {
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = session.createConsumer(session.createTopic("targetwatch.alerts"), selector);
+            MessageConsumer consumer = session.createConsumer(session.createTopic(topic), selector);
             consumer.setMessageListener(this::keep);
             connection.start();
         } catch (JMSException e) {

@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -190,10 +191,13 @@ class AlertsEndToEndTest {
     void an_acknowledgement_on_the_jms_queue_stops_escalation_and_a_bad_one_is_dead_lettered_with_its_reason()
             throws Exception {
         String acked = app.raiseRepeatVictimsAlert("jms-acked");
-        try (Connection c = app.partnerClient().createConnection()) {
+        // the DV forum's case system acknowledges as the domestic abuse lead: its broker account says so
+        ConnectionFactory dvForum = app.addBrokerAccount("dv-forum-cases", "partner", "partnership.maidstone",
+                "contact.lead-domestic-abuse");
+        try (Connection c = dvForum.createConnection()) {
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(session.createQueue("targetwatch.acks"));
-            producer.send(session.createTextMessage("{\"alert\":\"" + acked + "\",\"by\":\"lead-domestic-abuse\","
+            producer.send(session.createTextMessage("{\"alert\":\"" + acked + "\","
                     + "\"comment\":\"from the DV forum's case system\"}"));
             producer.send(session.createTextMessage("{\"alert\":\"no-such-alert\",\"by\":\"lead-domestic-abuse\"}"));
         }

@@ -160,9 +160,35 @@ final class RunningTargetwatch implements AutoCloseable {
 
     // ---- the broker, as a partner's own JMS client sees it
 
-    /** A plain Artemis JMS client over TCP, as a partner would use. */
+    /** A plain Artemis JMS client over TCP, as a partner would use, signed in as the demo partner account. */
     ConnectionFactory partnerClient() {
-        return new ActiveMQConnectionFactory(brokerUrl);
+        return brokerClient("partner");
+    }
+
+    /** An Artemis JMS client over TCP signed in as the demo broker administrator (who reads the dead-letter queues). */
+    ConnectionFactory adminClient() {
+        return brokerClient("broker-admin");
+    }
+
+    /** An Artemis JMS client over TCP signed in as one of the demo broker accounts. */
+    ConnectionFactory brokerClient(String account) {
+        try {
+            return new ActiveMQConnectionFactory(brokerUrl, account, password(account));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The URL of the embedded broker's TCP acceptor. */
+    String brokerUrl() {
+        return brokerUrl;
+    }
+
+    /** Adds a broker account with these roles and a new password, and returns a client signed in as it. */
+    ConnectionFactory addBrokerAccount(String name, String... roles) throws IOException {
+        String password = targetwatch.routes.security.PasswordHash.randomPassword();
+        bean(targetwatch.routes.broker.BrokerAccounts.class).add(name, password, List.of(roles));
+        return new ActiveMQConnectionFactory(brokerUrl, name, password);
     }
 
     /** Sends one text message to the readings queue, over TCP. */
@@ -186,7 +212,7 @@ final class RunningTargetwatch implements AutoCloseable {
 
     /** The reason of the message with exactly this body on a dead-letter queue, if it is there. */
     Optional<String> deadLetterReason(String queue, String body) throws JMSException {
-        try (Connection c = partnerClient().createConnection()) {
+        try (Connection c = adminClient().createConnection()) {
             c.start();
             Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             QueueBrowser browser = session.createBrowser(session.createQueue(queue));
@@ -199,9 +225,22 @@ final class RunningTargetwatch implements AutoCloseable {
         }
     }
 
+    /** The reason of the first message on a dead-letter queue that the JMS selector picks, if there is one. */
+    Optional<String> deadLetterReasonWhere(String queue, String selector) throws JMSException {
+        try (Connection c = adminClient().createConnection()) {
+            c.start();
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            QueueBrowser browser = session.createBrowser(session.createQueue(queue), selector);
+            for (Object m : Collections.list(browser.getEnumeration())) {
+                return Optional.ofNullable(((jakarta.jms.Message) m).getStringProperty("TargetwatchReason"));
+            }
+            return Optional.empty();
+        }
+    }
+
     // ---- the HTTP API
 
-    /** The password of a demo user, from demo-credentials.txt beside the users file. */
+    /** The password of a demo user or broker account, from demo-credentials.txt beside the users file. */
     String password(String user) throws IOException {
         return Files.readAllLines(data.resolve("demo-credentials.txt"), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.startsWith(user + ": "))

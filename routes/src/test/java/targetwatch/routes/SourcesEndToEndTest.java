@@ -73,7 +73,7 @@ class SourcesEndToEndTest {
     @Test
     void a_red_reading_in_a_csv_file_dropped_in_the_inbox_is_assessed_published_and_mailed_to_the_lead() throws Exception {
         String area = "file-drop-ward";
-        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), null)) {
+        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), "targetwatch.alerts.maidstone", null)) {
             // given a reading file with one KSI count well above the trajectory
             // when it is dropped into the inbox
             app.drop("kfrs-ksi.csv", Readings.csv(Readings.csvRow(KSI, area, "2017", "70")));
@@ -89,7 +89,7 @@ class SourcesEndToEndTest {
     void a_red_reading_sent_to_the_queue_by_a_partners_jms_client_is_assessed_published_and_mailed_to_the_lead()
             throws Exception {
         String area = "jms-ward";
-        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), null)) {
+        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), "targetwatch.alerts.maidstone", null)) {
             // given a partner's own Artemis client over TCP
             // when it sends a KSI count well above the trajectory to the readings queue
             app.sendToReadingsQueue(Readings.json(KSI, area, "2017", "70"));
@@ -102,7 +102,7 @@ class SourcesEndToEndTest {
     @Test
     void a_red_reading_posted_over_http_by_a_lead_is_assessed_published_and_mailed_to_the_lead() throws Exception {
         String area = "http-ward";
-        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), null)) {
+        try (AlertSubscriber partner = new AlertSubscriber(app.partnerClient(), "targetwatch.alerts.maidstone", null)) {
             // given the lead's demo credentials
             // when a KSI count well above the trajectory is posted
             HttpResponse<String> response = app.postReadings("lead", Readings.json(KSI, area, "2017", "70"));
@@ -117,8 +117,8 @@ class SourcesEndToEndTest {
     void a_subscriber_selecting_on_priority_gets_the_road_safety_alert_but_not_the_domestic_abuse_one() throws Exception {
         String area = "selector-ward";
         // given one partner that selects road-safety alerts, and one that takes every alert for the area
-        try (AlertSubscriber roadSafety = new AlertSubscriber(app.partnerClient(), "priority = 'road-safety'");
-             AlertSubscriber everything = new AlertSubscriber(app.partnerClient(), "area = '" + area + "'")) {
+        try (AlertSubscriber roadSafety = new AlertSubscriber(app.partnerClient(), "targetwatch.alerts.maidstone", "priority = 'road-safety'");
+             AlertSubscriber everything = new AlertSubscriber(app.partnerClient(), "targetwatch.alerts.maidstone", "area = '" + area + "'")) {
             // when a red domestic-abuse reading and then a red road-safety reading come in
             assertEquals(202, app.postReadings("lead", Readings.json("da-repeat-victims", area, "2017-Q4", "40")).statusCode());
             assertEquals(202, app.postReadings("lead", Readings.json(KSI, area, "2017", "70")).statusCode());

@@ -41,8 +41,9 @@ final class AlertListener implements Runnable {
     private volatile boolean stopped;
     private volatile String lastError = "";
 
-    AlertListener(String brokerUrl, String topic) {
-        this.factory = new ActiveMQConnectionFactory(brokerUrl);
+    /** Listens on {@code topic} with a client signed in as an account that may read it. */
+    AlertListener(ActiveMQConnectionFactory factory, String topic) {
+        this.factory = factory;
         this.topic = topic;
     }
 

@@ -41,6 +41,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import targetwatch.bench.DemoAccounts;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.Reading;
@@ -248,7 +249,7 @@ public final class CrashTest {
 
             String url = "tcp://localhost:" + service.brokerPort()
                     + "?reconnectAttempts=-1&retryInterval=200&retryIntervalMultiplier=1&callTimeout=30000";
-            listener = new AlertListener(url, TOPIC);
+            listener = new AlertListener(DemoAccounts.client(url, data, "broker-admin"), TOPIC);
             Thread listening = new Thread(listener, "alerts-listener");
             listening.setDaemon(true);
             listening.start();
@@ -314,7 +315,8 @@ public final class CrashTest {
             killer.start();
 
             long t1 = System.nanoTime();
-            long failedSends = stream(feed, url, sent, midBatch, progress, killerFailed);
+            long failedSends = stream(feed, DemoAccounts.client(url, data, "partner"), sent, midBatch, progress,
+                    killerFailed);
             double streamSeconds = seconds(t1);
             say("all %,d readings sent in %.1f s (%.0f/s); %,d batches failed and were sent again", size, streamSeconds,
                     size / streamSeconds, failedSends);
@@ -425,9 +427,9 @@ public final class CrashTest {
      * twice, right after itself: each reading in the second copy is an exact repeat of the latest value for its
      * key, which the service takes as nothing new. Returns how many batches were sent again.
      */
-    private long stream(List<Reading> feed, String url, AtomicInteger sent, AtomicReference<MidBatch> midBatch,
-                        Progress progress, AtomicReference<Exception> killerFailed) throws Exception {
-        ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(url);
+    private long stream(List<Reading> feed, ActiveMQConnectionFactory factory, AtomicInteger sent,
+                        AtomicReference<MidBatch> midBatch, Progress progress, AtomicReference<Exception> killerFailed)
+            throws Exception {
         long failed = 0;
         Connection connection = null;
         Session session = null;

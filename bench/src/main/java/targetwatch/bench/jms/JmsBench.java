@@ -34,9 +34,11 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
+import targetwatch.bench.DemoAccounts;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.Application;
+import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.service.IngestService;
 
 /**
@@ -67,7 +69,8 @@ import targetwatch.routes.service.IngestService;
 public final class JmsBench {
 
     static final String READINGS = "targetwatch.readings";
-    static final String ALERTS = "targetwatch.alerts";
+    /** The partner reads its own partnership's alerts. */
+    static final String ALERTS = "targetwatch.alerts.maidstone";
     static final String RAW = "bench.raw";
     static final String ROUTE_ID = "ingest-jms";
 
@@ -184,13 +187,18 @@ public final class JmsBench {
             List<String> feed = JmsFeed.realistic(targets, options.readings(), "ward", true, 2012, 2018, 20131);
             int n = feed.size();
 
-            ConnectionFactory partner = new ActiveMQConnectionFactory("tcp://localhost:" + brokerPort);
-            // the route consumes in-VM (the service's own connection factory); the plain consumer does the same
-            ConnectionFactory inVm = new ActiveMQConnectionFactory("vm://0");
+            String tcp = "tcp://localhost:" + brokerPort;
+            ConnectionFactory partner = DemoAccounts.client(tcp, data, "partner");
+            // the route consumes in-VM as the service; the plain consumer does the same, as the broker's administrator
+            // on a queue of the benchmark's own (and as the service to empty the readings queue)
+            DemoAccounts.declareQueue(tcp, data, RAW);
+            ConnectionFactory inVm = DemoAccounts.client("vm://0", data, "broker-admin");
+            ConnectionFactory asService = new ActiveMQConnectionFactory("vm://0", EmbeddedBroker.SERVICE_USER,
+                    context.getRegistry().findSingleByType(EmbeddedBroker.class).servicePassword());
 
             double sendRate = rate(n, send(partner, READINGS, feed, options.sendBatch()));
             progress("%,d readings queued for the route at %,.0f msgs/s", n, sendRate);
-            RawQueue raw = new RawQueue(partner, feed, options.sendBatch());
+            RawQueue raw = new RawQueue(inVm, feed, options.sendBatch());
             raw.topUp(n);
 
             LongSupplier done = () -> service.readingsTaken() + service.readingsRejected() + service.deadLettered();
@@ -242,7 +250,7 @@ public final class JmsBench {
             long events = (counts.pending() + counts.sent() + counts.parked()) / 2; // topic + email per event
             if (routeTaken < n) {
                 // the rest of the backlog would only delay the latency phases
-                purge(inVm, READINGS);
+                purge(asService, READINGS);
             }
             context.getRouteController().startRoute(ROUTE_ID);
 

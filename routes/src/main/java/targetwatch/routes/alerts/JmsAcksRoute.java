@@ -9,15 +9,21 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.apache.camel.component.jms.JmsMessage;
+
+import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Slugs;
 import targetwatch.engine.rules.NoSuchAlertException;
+import targetwatch.routes.broker.BrokerAccounts;
+import targetwatch.routes.broker.Sender;
 import targetwatch.routes.ingest.JmsReadingsRoute;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
 
 /**
- * Acknowledgements over JMS, for partners' and lead officers' own systems: {@code {"alert":"<id>","by":"<who>",
- * "comment":"..."}} on the queue {@code targetwatch.acks}. Transacted: the message is taken only once the
+ * Acknowledgements over JMS, for partners' and lead officers' own systems: {@code {"alert":"<id>","comment":"..."}} on
+ * the queue {@code targetwatch.acks}, by the contact the sending broker account names ({@link Sender}; a {@code "by"}
+ * naming anyone else is refused), who must have been told of the alert. Transacted: the message is taken only once the
  * acknowledgement is stored; one that cannot be taken (not JSON, no alert named, the alert not open) goes in the
  * same transaction to {@code targetwatch.acks.DLQ} with its reason in {@code TargetwatchReason}.
  */
@@ -47,8 +53,18 @@ public class JmsAcksRoute extends RouteBuilder {
                         byte[] body = exchange.getIn().getBody(byte[].class);
                         Ack ack = parse(body);
                         IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                        Sender sender = Sender.of(exchange.getIn() instanceof JmsMessage m ? m.getJmsMessage() : null,
+                                exchange.getContext().getRegistry().lookupByNameAndType("brokerAccounts", BrokerAccounts.class));
+                        AlertState alert = service.openAlerts().stream().filter(a -> a.id().equals(ack.alert())).findFirst()
+                                .orElseThrow(() -> new Refused("no open alert " + ack.alert() + " (never raised, or resolved since)"));
+                        String actor;
                         try {
-                            service.acknowledge(ack.alert(), ack.by(), ack.comment());
+                            actor = sender.acknowledger(ack.by(), alert);
+                        } catch (IllegalArgumentException e) {
+                            throw new Refused(e.getMessage());
+                        }
+                        try {
+                            service.acknowledge(ack.alert(), actor, ack.comment());
                         } catch (NoSuchAlertException e) {
                             throw new Refused(e.getMessage() + " (never raised, or resolved since)");
                         }
@@ -96,8 +112,8 @@ public class JmsAcksRoute extends RouteBuilder {
         if (alert.isBlank()) {
             throw new Refused("no alert named: \"alert\" must hold the alert's id");
         }
-        if (!Slugs.isSlug(by)) {
-            throw new Refused("\"by\" must name who acknowledges, as a contact or system id such as lead-asb");
+        if (!by.isEmpty() && !Slugs.isSlug(by)) {
+            throw new Refused("\"by\", when given, must name who acknowledges, as a contact id such as lead-asb");
         }
         if (comment.length() > MAX_COMMENT || comment.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
             throw new Refused("\"comment\" must be plain text of at most " + MAX_COMMENT + " characters");

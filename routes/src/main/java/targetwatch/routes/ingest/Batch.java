@@ -2,6 +2,7 @@ package targetwatch.routes.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingSink;
@@ -15,16 +16,30 @@ import targetwatch.routes.service.IngestService.Positioned;
 public final class Batch implements ReadingSink {
 
     private final String where;
+    private final UnaryOperator<Reading> admit;
     private final List<Positioned> readings = new ArrayList<>();
     private final List<RejectedReading> rejected = new ArrayList<>();
 
     public Batch(String where) {
+        this(where, UnaryOperator.identity());
+    }
+
+    /**
+     * @param admit each parsed reading as its sender may send it, or an {@link IllegalArgumentException} naming why the
+     *              sender may not: the row is then rejected with that reason
+     */
+    public Batch(String where, UnaryOperator<Reading> admit) {
         this.where = where;
+        this.admit = admit;
     }
 
     @Override
     public void accept(Reading reading, String file, long row) {
-        readings.add(new Positioned(reading, row));
+        try {
+            readings.add(new Positioned(admit.apply(reading), row));
+        } catch (IllegalArgumentException e) {
+            rejected.add(new RejectedReading(file, row, e.getMessage()));
+        }
     }
 
     @Override

@@ -12,6 +12,9 @@ import org.apache.camel.component.jms.JmsMessage;
 
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.RejectedReading;
+import targetwatch.routes.broker.BrokerAccounts;
+import targetwatch.routes.broker.MessageSize;
+import targetwatch.routes.broker.Sender;
 import targetwatch.routes.service.IngestService;
 
 /**
@@ -33,10 +36,18 @@ public class JmsReadingsRoute extends RouteBuilder {
                 .streamCache("false")
                 .process(exchange -> {
                     String id = exchange.getIn().getHeader("JMSMessageID", String.class);
-                    Batch batch = new Batch("jms " + id);
-                    byte[] body = null;
                     jakarta.jms.Message jms = exchange.getIn() instanceof JmsMessage m ? m.getJmsMessage() : null;
-                    if (jms == null || jms instanceof TextMessage || jms instanceof BytesMessage) {
+                    // each reading as its sender's broker account may send it (its partnership, its source)
+                    Batch batch = new Batch("jms " + id, Sender.of(jms, exchange.getContext().getRegistry()
+                            .lookupByNameAndType("brokerAccounts", BrokerAccounts.class))::reading);
+                    byte[] body = null;
+                    long max = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}")
+                            .transform(Long::parseLong);
+                    if (MessageSize.declared(jms) > max) {
+                        // refused on its declared size: the body stays on the broker, never read into memory
+                        batch.reject(new RejectedReading(batch.where(), 0, "message of " + MessageSize.declared(jms)
+                                + " bytes is larger than the limit of " + max));
+                    } else if (jms == null || jms instanceof TextMessage || jms instanceof BytesMessage) {
                         body = exchange.getIn().getBody(byte[].class);
                     } else {
                         // a map, stream, object (never deserialized) or bodiless message: refused with its reason
@@ -44,8 +55,6 @@ public class JmsReadingsRoute extends RouteBuilder {
                         batch.reject(new RejectedReading(batch.where(), 0, "a " + jms.getClass().getSimpleName()
                                 .replaceFirst("^ActiveMQ", "") + ": send a reading as JSON in a text or bytes message"));
                     }
-                    long max = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}")
-                            .transform(Long::parseLong);
                     if (!batch.rejected().isEmpty()) {
                         // nothing more to read
                     } else if (body == null || body.length == 0) {

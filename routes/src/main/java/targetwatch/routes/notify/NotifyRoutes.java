@@ -18,8 +18,8 @@ import targetwatch.routes.service.IngestService;
 
 /**
  * Sinks, fed by the outbox relay: every alert event goes to the Artemis topic {@code targetwatch.alerts}
- * (JSON, with JMS properties for selectors, and the event id as Artemis' duplicate id so that a resend
- * is dropped by the broker), by email to its recipient, and to a webhook when one is configured. Each
+ * (JSON, with JMS properties for selectors, and a keyed hash of the event id as Artemis' duplicate id so that a
+ * resend is dropped by the broker and a guessed id published ahead is not), by email to its recipient, and to a webhook when one is configured. Each
  * sink has its own relay, so a failing sink never holds up the others or intake.
  */
 public class NotifyRoutes extends RouteBuilder {
@@ -50,7 +50,10 @@ public class NotifyRoutes extends RouteBuilder {
                     exchange.getIn().setHeader("event", e.type().name());
                     exchange.getIn().setHeader("level", e.level());
                     exchange.getIn().setHeader("eventId", e.id());
-                    exchange.getIn().setHeader(DUPLICATE_ID, e.id());
+                    // a keyed hash of the id, not the id: event ids can be worked out from the readings, and a client
+                    // that published them first would have the broker drop the real alerts as repeats
+                    exchange.getIn().setHeader(DUPLICATE_ID, exchange.getContext().getRegistry()
+                            .findSingleByType(AckLinks.class).keyedHash(e.id()));
                     exchange.getIn().setBody(EventJson.line(e));
                 })
                 .to(ExchangePattern.InOnly, "jms:topic:{{targetwatch.topic.alerts}}")

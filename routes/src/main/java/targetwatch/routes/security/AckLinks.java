@@ -115,6 +115,23 @@ public final class AckLinks {
         return new Verified(fields[3], fields[0], fields[1], expires);
     }
 
+    /**
+     * A value nobody without this service's key can work out from {@code value}: HMAC-SHA256 under a key derived from
+     * the link key for this use alone. The alert topic's duplicate id is this of the event id, so that a client that
+     * guesses the next event ids cannot publish them first and have the broker drop the real alerts as repeats.
+     */
+    public String keyedHash(String value) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] derived = mac.doFinal("targetwatch duplicate id".getBytes(StandardCharsets.UTF_8));
+            mac.init(new SecretKeySpec(derived, "HmacSHA256"));
+            return B64.encodeToString(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
     private byte[] sign(String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
