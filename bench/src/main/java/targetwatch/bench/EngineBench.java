@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
+import targetwatch.engine.generated.GeneratedRuleSet;
+import targetwatch.engine.generated.ReadingFeed;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.ReadingSink;
@@ -109,10 +111,12 @@ public final class EngineBench {
             feed.writeCsv(csv);
             progress("wrote %,d readings (%,d bytes) to %s", feed.readings().size(), Files.size(csv), csv);
             String throughput = throughput(compiled, feed, csv);
+            String memory = heldInMemory();
 
             header(started, loadBefore);
             buildTable(real, large);
             table.append(throughput);
+            table.append(memory);
             table.append(String.format(Locale.ROOT, "%nrun took %s%n",
                     Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(Locale.ROOT)));
             System.out.print(table);
@@ -171,6 +175,35 @@ public final class EngineBench {
         }
         String[] parts = out.substring(out.lastIndexOf('\n') + 1).split(" ");
         return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+    }
+
+    // ---- memory ----
+
+    /** The heap a JVM allowed 512 MB needs to hold 13 partnerships x 30 indicators x 10 years of monthly readings. */
+    private String heldInMemory() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(HeldInMemory.class.getName());
+        command.add(options.rules().toString());
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int exit = p.waitFor();
+        if (exit != 0) {
+            return String.format(Locale.ROOT, "%nHeld in memory: FAILED in a 512 MB heap (exit code %d): %s%n", exit, out);
+        }
+        String[] parts = out.substring(out.lastIndexOf('\n') + 1).split(" ");
+        long readings = Long.parseLong(parts[0]);
+        long used = Long.parseLong(parts[1]);
+        long max = Long.parseLong(parts[2]);
+        progress("held in memory: %,d readings, %,d MB used of %,d MB", readings, used >> 20, max >> 20);
+        return String.format(Locale.ROOT, "%nHeld in memory: %d partnerships x %d indicators x %d years of monthly readings in one session,"
+                        + " in a JVM of its own with -Xmx512m%n  %,d readings held; heap used after a full collection %,d MB of %,d MB"
+                        + " (ratio %.2f); %s s to load%n", HeldInMemory.PARTNERSHIPS, HeldInMemory.INDICATORS, HeldInMemory.YEARS,
+                readings, used >> 20, max >> 20, (double) used / max, parts[3]);
     }
 
     // ---- reading throughput ----

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import targetwatch.bench.GeneratedRuleSet;
-import targetwatch.bench.ReadingFeed;
+import targetwatch.engine.generated.GeneratedRuleSet;
+import targetwatch.engine.generated.ReadingFeed;
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Reading;

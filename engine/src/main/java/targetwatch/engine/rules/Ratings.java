@@ -5,7 +5,6 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
-import java.util.Collection;
 
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Direction;
@@ -13,6 +12,7 @@ import targetwatch.engine.model.Numbers;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Polarity;
 import targetwatch.engine.model.Rating;
+import targetwatch.engine.model.Target;
 
 /**
  * The arithmetic of DESIGN.md's target semantics, called from the rules that the kind templates
@@ -103,81 +103,48 @@ public final class Ratings {
         return annualTarget.multiply(BigDecimal.valueOf(elapsed)).divide(BigDecimal.valueOf(days), MC);
     }
 
-    // The methods below are what the generated rules call.
+    // The methods below are what the generated rules call, with the target row's numbers as the loader parsed them.
 
     /** Rates a reduce-to target: lower is better than its trajectory. */
-    public static Assessment reduceTo(int row, String polarity, Observation o, Collection<Observation> earlier,
-                                      String baseline, String baselineDate, String target, String targetDate,
-                                      String tolerancePct) {
-        return trajectory(false, row, polarity, o, earlier, baseline, baselineDate, target, targetDate, tolerancePct);
+    public static Assessment reduceTo(Target t, PeriodToRate o) {
+        BigDecimal expected = expected(t.baseline(), t.baselineDate(), t.target(), t.targetDate(), o.getPeriod().end());
+        return assessment(t, o, o.getValue(), expected, lowerIsBetter(o.getValue(), expected, tolerance(t)));
     }
 
     /** Rates an increase-to target: higher is better than its trajectory. */
-    public static Assessment increaseTo(int row, String polarity, Observation o, Collection<Observation> earlier,
-                                        String baseline, String baselineDate, String target, String targetDate,
-                                        String tolerancePct) {
-        return trajectory(true, row, polarity, o, earlier, baseline, baselineDate, target, targetDate, tolerancePct);
+    public static Assessment increaseTo(Target t, PeriodToRate o) {
+        BigDecimal expected = expected(t.baseline(), t.baselineDate(), t.target(), t.targetDate(), o.getPeriod().end());
+        return assessment(t, o, o.getValue(), expected, higherIsBetter(o.getValue(), expected, tolerance(t)));
     }
 
-    private static Assessment trajectory(boolean higherIsBetter, int row, String polarity, Observation o,
-                                         Collection<Observation> earlier, String baseline, String baselineDate,
-                                         String target, String targetDate, String tolerancePct) {
-        BigDecimal expected = expected(new BigDecimal(baseline), LocalDate.parse(baselineDate), new BigDecimal(target),
-                LocalDate.parse(targetDate), o.getPeriod().end());
-        BigDecimal tol = new BigDecimal(tolerancePct).movePointLeft(2);
-        Rating rating = higherIsBetter ? higherIsBetter(o.getValue(), expected, tol) : lowerIsBetter(o.getValue(), expected, tol);
-        return assessment(row, Polarity.fromCode(polarity), o, o.getValue(), expected, rating, earlier);
-    }
-
-    /** Rates a below-comparator target: GREY while the comparator area has no reading for the period. */
-    public static Assessment comparator(int row, String polarity, Observation o, Collection<Observation> comparators,
-                                        Collection<Observation> earlier, String tolerancePct) {
-        Polarity p = Polarity.fromCode(polarity);
-        if (comparators.isEmpty()) {
-            return assessment(row, p, o, o.getValue(), null, Rating.GREY, earlier);
+    /** Rates a below-comparator target against the comparator's reading: GREY while there is none (null). */
+    public static Assessment comparator(Target t, PeriodToRate o, BigDecimal comparator) {
+        if (comparator == null) {
+            return assessment(t, o, o.getValue(), null, Rating.GREY);
         }
-        BigDecimal comparator = comparators.iterator().next().getValue();
-        Rating rating = belowComparator(o.getValue(), comparator, new BigDecimal(tolerancePct).movePointLeft(2));
-        return assessment(row, p, o, o.getValue(), comparator, rating, earlier);
+        return assessment(t, o, o.getValue(), comparator, belowComparator(o.getValue(), comparator, tolerance(t)));
     }
 
     /** Rates a maintain target against its baseline. */
-    public static Assessment maintained(int row, String polarity, Observation o, Collection<Observation> earlier,
-                                        String baseline, String tolerancePct) {
-        Polarity p = Polarity.fromCode(polarity);
-        BigDecimal base = new BigDecimal(baseline);
-        Rating rating = maintain(o.getValue(), base, p, new BigDecimal(tolerancePct).movePointLeft(2));
-        return assessment(row, p, o, o.getValue(), base, rating, earlier);
+    public static Assessment maintained(Target t, PeriodToRate o) {
+        return assessment(t, o, o.getValue(), t.baseline(), maintain(o.getValue(), t.baseline(), t.polarity(), tolerance(t)));
     }
 
     /** Rates a deliver-annually target: the financial year to date against the target pro rata. */
-    public static Assessment annualDelivery(int row, String polarity, Observation o, Collection<Observation> yearToDate,
-                                            Collection<Observation> earlier, String annualTarget, String tolerancePct) {
-        Polarity p = Polarity.fromCode(polarity);
-        BigDecimal sum = BigDecimal.ZERO;
-        for (Observation each : yearToDate) {
-            sum = sum.add(each.getValue());
-        }
-        BigDecimal due = proRata(new BigDecimal(annualTarget), o.getPeriod());
-        Rating rating = higherIsBetter(sum, due, new BigDecimal(tolerancePct).movePointLeft(2));
-        return assessment(row, p, o, sum, due, rating, earlier);
+    public static Assessment annualDelivery(Target t, PeriodToRate o, BigDecimal yearToDate) {
+        BigDecimal due = proRata(t.target(), o.getPeriod());
+        return assessment(t, o, yearToDate, due, higherIsBetter(yearToDate, due, tolerance(t)));
     }
 
-    private static Assessment assessment(int row, Polarity polarity, Observation o, BigDecimal actual, BigDecimal expected,
-                                         Rating rating, Collection<Observation> earlier) {
-        BigDecimal previous = null;
-        BigDecimal yearBefore = null;
-        for (Observation e : earlier) {
-            if (e.getPeriod().equals(o.getPeriod().previous())) {
-                previous = e.getValue();
-            }
-            if (e.getPeriod().equals(o.getPeriod().yearBefore())) {
-                yearBefore = e.getValue();
-            }
-        }
+    /** The amber tolerance as a fraction (5% is 0.05). */
+    private static BigDecimal tolerance(Target t) {
+        return t.tolerancePct().movePointLeft(2);
+    }
+
+    private static Assessment assessment(Target t, PeriodToRate o, BigDecimal actual, BigDecimal expected, Rating rating) {
         return new Assessment(o.getPartnership(), o.getIndicator(), o.getArea(), o.getPeriod(), Numbers.tidy(actual),
                 expected == null ? null : Numbers.tidy(expected.setScale(EXPECTED_SCALE, RoundingMode.HALF_UP)),
-                rating, Direction.between(previous, o.getValue(), polarity),
-                Direction.between(yearBefore, o.getValue(), polarity), row);
+                rating, Direction.between(o.previousValue(), o.getValue(), t.polarity()),
+                Direction.between(o.yearBeforeValue(), o.getValue(), t.polarity()), t.row());
     }
 }

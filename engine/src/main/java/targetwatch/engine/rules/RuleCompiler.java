@@ -90,10 +90,10 @@ public final class RuleCompiler {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("row", t.row());
         row.put("indicator", t.indicator());
-        row.put("partnership", t.partnership() == null ? Observation.ALL : t.partnership());
+        row.put("partnership", t.partnership() == null ? PeriodToRate.ALL : t.partnership());
         String except = ruleSet.targetsFor(t.indicator()).stream().map(Target::partnership).filter(p -> p != null)
                 .collect(Collectors.joining(","));
-        row.put("except_partnerships", t.partnership() != null || except.isEmpty() ? Observation.NONE : except);
+        row.put("except_partnerships", t.partnership() != null || except.isEmpty() ? PeriodToRate.NONE : except);
         row.put("polarity", t.polarity().code());
         row.put("baseline", t.baseline().toPlainString());
         row.put("baseline_date", t.baselineDate().toString());

@@ -2,19 +2,16 @@ package targetwatch.engine.rules;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 
 import org.kie.api.KieServices;
@@ -33,6 +30,7 @@ import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Direction;
+import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Rating;
@@ -49,14 +47,16 @@ import targetwatch.engine.ruleset.RuleSet;
  */
 public final class RuleEngine implements AutoCloseable {
 
-    /** What a period of a series is worth: the readings from each source, the latest last. */
-    private final Map<PeriodKey, LinkedHashMap<String, Reading>> readings = new HashMap<>();
-    private final Map<PeriodKey, FactHandle> observations = new HashMap<>();
-    /** The assessments held, by series and period, so that a series' latest is its last entry. */
-    private final Map<SeriesKey, NavigableMap<Period, Assessment>> current = new HashMap<>();
-    /** What the rules inserted and deleted during the current firing. */
-    private final List<Assessment> inserted = new ArrayList<>();
-    private final Set<Assessment> deleted = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Every series' readings, values and assessments, held here rather than in working memory. */
+    private final Map<SeriesKey, SeriesHistory> series = new HashMap<>();
+    /** The series of each partnership and indicator, by area: where a comparator's reading is found. */
+    private final Map<List<String>, Map<String, SeriesHistory>> areas = new HashMap<>();
+    /** The target rating each partnership's indicator (empty: none), looked up once. */
+    private final Map<List<String>, Optional<Target>> targets = new HashMap<>();
+    /** The periods to put up for rating at the next firing. */
+    private final Map<PeriodKey, SeriesHistory> toRate = new LinkedHashMap<>();
+    /** The assessments of the periods the rules rated during the current firing, as they were before it. */
+    private final Map<PeriodKey, Assessment> before = new LinkedHashMap<>();
     private final List<FactHandle> signals = new ArrayList<>();
     /** How many alert events each series has had: part of each event's stable id. */
     private final Map<SeriesKey, Long> eventSequences = new HashMap<>();
@@ -106,7 +106,7 @@ public final class RuleEngine implements AutoCloseable {
             public void objectInserted(ObjectInsertedEvent event) {
                 Object o = event.getObject();
                 if (o instanceof Assessment a) {
-                    inserted.add(a);
+                    assessed(a);
                 } else if (o instanceof AlertSignal) {
                     signals.add(event.getFactHandle());
                 } else if (o instanceof Alert alert) {
@@ -125,9 +125,7 @@ public final class RuleEngine implements AutoCloseable {
 
             @Override
             public void objectDeleted(ObjectDeletedEvent event) {
-                if (event.getOldObject() instanceof Assessment a) {
-                    deleted.add(a);
-                } else if (event.getOldObject() instanceof Alert alert) {
+                if (event.getOldObject() instanceof Alert alert) {
                     touchedAlerts.put(alert, true);
                 }
             }
@@ -231,7 +229,7 @@ public final class RuleEngine implements AutoCloseable {
     /** Why the active rule set cannot take this reading; empty when it can. */
     public synchronized List<String> problemsWith(Reading r) {
         List<String> problems = new ArrayList<>();
-        Optional<Target> target = rules.ruleSet().targetFor(r.partnership(), r.indicator());
+        Optional<Target> target = targetFor(r.partnership(), r.indicator());
         if (target.isEmpty()) {
             problems.add(rules.ruleSet().targetsFor(r.indicator()).isEmpty()
                     ? "unknown indicator \"" + r.indicator() + "\": the rule set has no target for it"
@@ -277,33 +275,96 @@ public final class RuleEngine implements AutoCloseable {
         return changed ? fire() : Outcome.NOTHING;
     }
 
-    /** Keeps the reading and updates the observation it feeds; false when nothing changed. */
+    /** The target that rates a partnership's indicator, looked up once per rule set. */
+    private Optional<Target> targetFor(String partnership, String indicator) {
+        return targets.computeIfAbsent(List.of(partnership, indicator), k -> rules.ruleSet().targetFor(partnership, indicator));
+    }
+
+    /** The series' history, started (with its streak in working memory) when the series is first read. */
+    private SeriesHistory history(SeriesKey key) {
+        SeriesHistory h = series.get(key);
+        if (h == null) {
+            Map<String, SeriesHistory> sameIndicator = areas.computeIfAbsent(List.of(key.partnership(), key.indicator()),
+                    k -> new HashMap<>());
+            h = new SeriesHistory(key, sameIndicator);
+            sameIndicator.put(key.area(), h);
+            series.put(key, h);
+            h.streakHandle = session.insert(h.streak);
+        }
+        return h;
+    }
+
+    /**
+     * Keeps the reading and, when it changes the value in force, puts up for rating every period whose rating can
+     * depend on it; false when nothing changed. Readings and values stay out of working memory.
+     */
     private boolean record(Reading r) {
-        PeriodKey key = new PeriodKey(r.series(), r.period());
-        LinkedHashMap<String, Reading> bySource = readings.computeIfAbsent(key, k -> new LinkedHashMap<>());
-        Reading before = bySource.get(r.source());
-        if (before != null && before.value().compareTo(r.value()) == 0) {
+        SeriesHistory h = history(r.series());
+        LinkedHashMap<String, Reading> bySource = h.readings.computeIfAbsent(r.period(), k -> new LinkedHashMap<>());
+        Reading previous = bySource.get(r.source());
+        if (previous != null && previous.value().compareTo(r.value()) == 0) {
             return false;
         }
         bySource.remove(r.source());
         bySource.put(r.source(), r);
-        Observation observation = new Observation(r.partnership(), r.indicator(), r.area(), r.period(), r.value());
         watch(r);
-        FactHandle handle = observations.get(key);
-        if (handle == null) {
-            observations.put(key, session.insert(observation));
-            return true;
-        }
-        if (observation.equals(session.getObject(handle))) {
+        BigDecimal held = h.values.get(r.period());
+        if (held != null && held.compareTo(r.value()) == 0) {
             return false;
         }
-        session.update(handle, observation);
+        h.values.put(r.period(), r.value());
+        dependants(h, r.period());
         return true;
+    }
+
+    /**
+     * Puts up for rating the periods a change to {@code p} of a series can move: itself, the next period and the
+     * same period a year later (their directions of travel), the later periods of its financial year for a target
+     * that sums the year to date, and the same period in the other areas when the series is their comparator.
+     */
+    private void dependants(SeriesHistory h, Period p) {
+        rate(h, p);
+        rate(h, p.next());
+        rate(h, new Period(p.frequency(), p.year() + 1, p.index()));
+        Target target = targetFor(h.key.partnership(), h.key.indicator()).orElseThrow();
+        if (target.kind() == Kind.DELIVER_ANNUALLY) {
+            Period fy = p.financialYear();
+            for (Period later : h.values.tailMap(p, false).keySet()) {
+                if (later.start().isAfter(fy.end())) {
+                    break;
+                }
+                if (later.frequency() == p.frequency() && later.financialYear().equals(fy)) {
+                    rate(h, later);
+                }
+            }
+        }
+        if (h.key.area().equals(target.comparatorArea())) {
+            for (SeriesHistory other : h.areas.values()) {
+                if (other != h) {
+                    rate(other, p);
+                }
+            }
+        }
+    }
+
+    /** Puts a period of a series up for rating when the series has a value for it. */
+    private void rate(SeriesHistory h, Period p) {
+        if (h.values.containsKey(p)) {
+            toRate.putIfAbsent(new PeriodKey(h.key, p), h);
+        }
+    }
+
+    /** An assessment the rules just made: the series holds it, and its streak hears of it before the streak rule runs. */
+    private void assessed(Assessment a) {
+        SeriesHistory h = series.get(a.series());
+        Assessment was = h.assessments.put(a.period(), a);
+        before.putIfAbsent(new PeriodKey(a.series(), a.period()), was);
+        h.streak.assessed(a);
     }
 
     /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
     private void watch(Reading r) {
-        Optional<Target> target = rules.ruleSet().targetFor(r.partnership(), r.indicator());
+        Optional<Target> target = targetFor(r.partnership(), r.indicator());
         FactHandle handle = watches.get(r.series());
         if (target.isEmpty()) {
             return;
@@ -320,14 +381,17 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    /** Fires the rules and compares what they now hold with what they held before. */
+    /** Fires the rules on the periods put up for rating and says what changed. */
     private Outcome fire() {
-        inserted.clear();
-        deleted.clear();
         signals.clear();
         touchedAlerts.clear();
         silenceReminders.clear();
+        before.clear();
+        List<FactHandle> rating = new ArrayList<>(toRate.size());
+        toRate.forEach((key, h) -> rating.add(session.insert(new PeriodToRate(h, key.period()))));
+        toRate.clear();
         session.fireAllRules();
+        rating.forEach(session::delete);
         List<AlertEvent> events = new ArrayList<>();
         for (FactHandle h : signals) {
             events.addAll(alertEvents((AlertSignal) session.getObject(h)));
@@ -339,31 +403,14 @@ public final class RuleEngine implements AutoCloseable {
         List<AlertState> alerts = new ArrayList<>();
         touchedAlerts.forEach((alert, gone) -> alerts.add(alert.state(gone ? now.getInstant() : null)));
         touchedAlerts.clear();
-        Map<PeriodKey, Assessment> after = new LinkedHashMap<>();
-        for (Assessment a : deleted) {
-            after.putIfAbsent(PeriodKey.of(a), null);
-        }
-        for (Assessment a : inserted) {
-            if (!deleted.contains(a)) {
-                after.put(PeriodKey.of(a), a);
-            }
-        }
         List<Assessment> changed = new ArrayList<>();
-        after.forEach((key, a) -> {
-            if (a == null) {
-                NavigableMap<Period, Assessment> periods = current.get(key.series());
-                if (periods != null) {
-                    periods.remove(key.period());
-                    if (periods.isEmpty()) {
-                        current.remove(key.series());
-                    }
-                }
-            } else if (!a.equals(current.computeIfAbsent(key.series(), k -> new TreeMap<>(BY_SPAN)).put(key.period(), a))) {
+        before.forEach((key, was) -> {
+            Assessment a = held(key.series(), key.period());
+            if (!a.equals(was)) {
                 changed.add(a);
             }
         });
-        inserted.clear();
-        deleted.clear();
+        before.clear();
         changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
         return new Outcome(true, changed, events, alerts);
     }
@@ -457,7 +504,7 @@ public final class RuleEngine implements AutoCloseable {
     public synchronized Rebuilt rebuild(CompiledRules candidate) {
         RuleEngine next = RuleEngine.restoring(candidate);
         List<Reading> held = new ArrayList<>();
-        readings.values().forEach(bySource -> held.addAll(bySource.values()));
+        series.values().forEach(h -> h.readings.values().forEach(bySource -> held.addAll(bySource.values())));
         next.submitAll(held);
         next.eventSequences.putAll(eventSequences);
         Outcome reconciled = next.resume(alertStates(), now.getInstant());
@@ -493,22 +540,19 @@ public final class RuleEngine implements AutoCloseable {
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
     }
 
-    /** Periods by their span (a different notation of the same span kept apart). */
-    private static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
-
-    private Assessment held(SeriesKey series, Period period) {
-        NavigableMap<Period, Assessment> periods = current.get(series);
-        return periods == null ? null : periods.get(period);
+    private Assessment held(SeriesKey key, Period period) {
+        SeriesHistory h = series.get(key);
+        return h == null ? null : h.assessments.get(period);
     }
 
     private java.util.stream.Stream<Assessment> held() {
-        return current.values().stream().flatMap(periods -> periods.values().stream());
+        return series.values().stream().flatMap(h -> h.assessments.values().stream());
     }
 
     /** The assessment of the latest period of a series. */
-    private Optional<Assessment> latestOf(SeriesKey series) {
-        NavigableMap<Period, Assessment> periods = current.get(series);
-        return periods == null ? Optional.empty() : Optional.of(periods.lastEntry().getValue());
+    private Optional<Assessment> latestOf(SeriesKey key) {
+        SeriesHistory h = series.get(key);
+        return h == null || h.assessments.isEmpty() ? Optional.empty() : Optional.of(h.assessments.lastEntry().getValue());
     }
 
     /** The reason given on alert events that a rule set change caused. */
@@ -564,7 +608,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The latest assessed period of every series, ordered by partnership, indicator and area. */
     public synchronized List<Assessment> latest() {
-        return current.values().stream().map(periods -> periods.lastEntry().getValue())
+        return series.values().stream().filter(h -> !h.assessments.isEmpty()).map(h -> h.assessments.lastEntry().getValue())
                 .sorted(Comparator.comparing(Assessment::partnership).thenComparing(Assessment::indicator)
                         .thenComparing(Assessment::area))
                 .toList();
@@ -578,7 +622,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** How many readings (one per series, period and source) the engine holds. */
     public synchronized int readingCount() {
-        return readings.values().stream().mapToInt(Map::size).sum();
+        return series.values().stream().flatMap(h -> h.readings.values().stream()).mapToInt(Map::size).sum();
     }
 
     @Override

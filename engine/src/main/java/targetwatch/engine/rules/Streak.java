@@ -1,45 +1,162 @@
 package targetwatch.engine.rules;
 
-import java.util.Comparator;
-import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
 
 import targetwatch.engine.model.Assessment;
+import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.SeriesKey;
 
 /**
- * How a series has been rated lately: its latest rated period and how many rated periods in a row, ending
- * there, were RED, AMBER or RED, and GREEN. GREY periods say nothing and are skipped. The alert rules decide
- * hysteresis and red-period escalation on it; a rule keeps one per series, logically inserted.
+ * How a series has been rated lately: its latest rated period and how many rated periods in a row, ending there,
+ * were RED, AMBER or RED, and GREEN. GREY periods say nothing and are skipped. The alert rules decide hysteresis and
+ * red-period escalation on it. The engine keeps one per series in working memory; the streak rule (rules/streak.drl)
+ * moves it with every period rated, from the series' assessments the engine holds, extending the runs when the period
+ * is the newest and counting them again only when an earlier one changed.
  */
-public record Streak(SeriesKey series, Assessment latest, int redRun, int alertRun, int greenRun) {
+public final class Streak {
 
-    /** The streak ending at {@code latest} among the assessments of its series. */
-    public static Streak of(Assessment latest, List<?> assessments) {
-        List<Assessment> rated = assessments.stream().map(Assessment.class::cast)
-                .filter(a -> a.rating() != Rating.GREY && !a.period().end().isAfter(latest.period().end()))
-                .sorted(Comparator.comparing((Assessment a) -> a.period().end()).reversed()).toList();
-        return new Streak(latest.series(), latest, run(rated, Rating.RED, Rating.RED), run(rated, Rating.AMBER, Rating.RED),
-                run(rated, Rating.GREEN, Rating.GREEN));
+    private final SeriesKey series;
+    /** The series' assessments as the engine holds them, by period: read, never changed, here. */
+    private final NavigableMap<Period, Assessment> assessments;
+    private Assessment latest;
+    private int redRun;
+    private int alertRun;
+    private int greenRun;
+    /** Assessments made in this firing and not yet followed; how many in all; the earliest period among them. */
+    private int pending;
+    private int changes;
+    private Period earliestChange;
+
+    /** The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it. */
+    public Streak(SeriesKey series, NavigableMap<Period, Assessment> assessments) {
+        this.series = Objects.requireNonNull(series);
+        this.assessments = assessments;
     }
 
-    private static int run(List<Assessment> newestFirst, Rating a, Rating b) {
-        int n = 0;
-        for (Assessment x : newestFirst) {
-            if (x.rating() != a && x.rating() != b) {
-                break;
-            }
-            n++;
+    /** A streak as it stands, following no assessments. */
+    Streak(SeriesKey series, Assessment latest, int redRun, int alertRun, int greenRun) {
+        this(series, (NavigableMap<Period, Assessment>) null);
+        this.latest = latest;
+        this.redRun = redRun;
+        this.alertRun = alertRun;
+        this.greenRun = greenRun;
+    }
+
+    /**
+     * The engine tells the streak of every assessment of its series the rules make, as they make it (before the
+     * streak rule runs): the streak then knows whether it can extend its runs or must count them again.
+     */
+    void assessed(Assessment a) {
+        pending++;
+        changes++;
+        if (earliestChange == null || a.period().compareTo(earliestChange) < 0) {
+            earliestChange = a.period();
         }
-        return n;
     }
 
+    /**
+     * The series' rating of {@code rated}'s period is now {@code rated}: once the last assessment of a firing is
+     * followed, the runs as they then stand. One newer period extends them; anything else counts them again.
+     */
+    public void follow(Assessment rated) {
+        if (--pending > 0) {
+            return;
+        }
+        boolean extend = changes == 1 && (latest == null || earliestChange.compareTo(latest.period()) > 0);
+        changes = 0;
+        earliestChange = null;
+        if (!extend) {
+            recount();
+        } else if (rated.rating() != Rating.GREY) {
+            latest = rated;
+            redRun = extend(redRun, rated, Rating.RED, Rating.RED);
+            alertRun = extend(alertRun, rated, Rating.AMBER, Rating.RED);
+            greenRun = extend(greenRun, rated, Rating.GREEN, Rating.GREEN);
+        }
+    }
+
+    private static int extend(int run, Assessment a, Rating one, Rating other) {
+        return a.rating() == one || a.rating() == other ? run + 1 : 0;
+    }
+
+    /** Counts the runs again, newest rated period first, as far back as the longest of them goes. */
+    private void recount() {
+        latest = null;
+        redRun = 0;
+        alertRun = 0;
+        greenRun = 0;
+        boolean red = true;
+        boolean alert = true;
+        boolean green = true;
+        for (Map.Entry<Period, Assessment> e : assessments.descendingMap().entrySet()) {
+            Rating r = e.getValue().rating();
+            if (r == Rating.GREY) {
+                continue;
+            }
+            if (latest == null) {
+                latest = e.getValue();
+            }
+            red &= r == Rating.RED;
+            alert &= r == Rating.AMBER || r == Rating.RED;
+            green &= r == Rating.GREEN;
+            if (!red && !alert && !green) {
+                return;
+            }
+            redRun += red ? 1 : 0;
+            alertRun += alert ? 1 : 0;
+            greenRun += green ? 1 : 0;
+        }
+    }
+
+    public SeriesKey series() {
+        return series;
+    }
+
+    /** The latest rated period's assessment; null while nothing rated the series. */
+    public Assessment latest() {
+        return latest;
+    }
+
+    public int redRun() {
+        return redRun;
+    }
+
+    public int alertRun() {
+        return alertRun;
+    }
+
+    public int greenRun() {
+        return greenRun;
+    }
+
+    /** The latest rated period's rating; null while nothing rated the series. */
     public Rating rating() {
-        return latest.rating();
+        return latest == null ? null : latest.rating();
     }
 
     /** Whether the latest rated period asks for an alert (AMBER or RED). */
     public boolean alerting() {
-        return latest.rating() == Rating.AMBER || latest.rating() == Rating.RED;
+        return latest != null && (latest.rating() == Rating.AMBER || latest.rating() == Rating.RED);
+    }
+
+    /** Streaks are equal when they say the same of the same series (what truth maintenance compares). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Streak s && series.equals(s.series) && Objects.equals(latest, s.latest) && redRun == s.redRun
+                && alertRun == s.alertRun && greenRun == s.greenRun;
+    }
+
+    @Override
+    public int hashCode() {
+        return series.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Streak[" + series + " " + (latest == null ? "unrated" : latest.period() + " " + latest.rating()) + " red "
+                + redRun + " alert " + alertRun + " green " + greenRun + "]";
     }
 }

@@ -2,21 +2,16 @@ package targetwatch.engine.rules;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.List;
 import java.util.Objects;
 
 import targetwatch.engine.model.Frequency;
 import targetwatch.engine.model.Period;
 
 /**
- * The fact the target rules match: the value in force for one series in one period (the latest
- * reading among its sources). One per (partnership, indicator, area, period) in working memory.
+ * The reference engine's fact for the value in force for one series in one period (the latest reading among its
+ * sources): one per (partnership, indicator, area, period) in working memory, what the old target rules matched.
  */
 public final class Observation {
-
-    /** Placeholders in generated rules: a row for every partnership, and no exceptions. */
-    static final String ALL = "*";
-    static final String NONE = "-";
 
     private final String partnership;
     private final String indicator;
@@ -54,19 +49,6 @@ public final class Observation {
 
     public BigDecimal getValue() {
         return value;
-    }
-
-    /**
-     * Whether a target row applies to this observation: a row narrowed to {@code only} applies to that
-     * partnership alone; a row for every partnership ({@code only} is {@code *}) applies to all but those
-     * in {@code except} (comma-separated, {@code -} for none), which have rows of their own. (The template
-     * engine drops a line with a blank value, hence the placeholders.)
-     */
-    public boolean appliesTo(String only, String except) {
-        if (!ALL.equals(only)) {
-            return only.equals(partnership);
-        }
-        return NONE.equals(except) || !List.of(except.split(",")).contains(partnership);
     }
 
     /** The notation of the period: observations are compared only within one notation. */

@@ -1,4 +1,4 @@
-package targetwatch.bench;
+package targetwatch.engine.generated;
 
 import java.io.IOException;
 import java.math.BigDecimal;
