@@ -88,11 +88,19 @@ final class Browser implements AutoCloseable {
         find("#name").clear();
         find("#name").sendKeys(name);
         find("#password").sendKeys(password);
-        find("form[action='/sign-in'] button").click();
+        clickAndWait("form[action='/sign-in'] button");
     }
 
     void signOut() {
-        find("form[action='/sign-out'] button").click();
+        clickAndWait("form[action='/sign-out'] button");
+    }
+
+    /** Clicks a link or a form's button and waits for the next page to replace this one (a slow machine lags). */
+    void clickAndWait(String css) {
+        WebElement page = find("html");
+        find(css).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(60))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
     }
 
     Object script(String js, Object... args) {

@@ -101,7 +101,7 @@ class PagesEndToEndTest {
         assertTrue(alertIdsIn("Alerts sent to others").contains(ksi));
 
         new Select(browser.find("#priority")).selectByValue("road-safety");
-        browser.find("form[action='/alerts'] button").click();
+        browser.clickAndWait("form[action='/alerts'] button");
         assertTrue(browser.path().contains("priority=road-safety"), browser.path());
         assertTrue(alertIdsShown().contains(ksi));
         assertFalse(alertIdsShown().contains(da), "filtered to road safety");
@@ -111,7 +111,7 @@ class PagesEndToEndTest {
         browser.go("/alerts?priority=domestic-abuse&rating=RED&rating=AMBER");
         assertTrue(browser.find("#rating-RED").isSelected());
 
-        browser.find("a[href='/alerts/" + da + "']").click();
+        browser.clickAndWait("a[href='/alerts/" + da + "']");
         assertEquals("% of domestic abuse victims who are repeat victims", browser.text("h1"));
         WebElement chart = browser.find("svg.tw-chart[role='img']");
         assertTrue(chart.findElement(org.openqa.selenium.By.tagName("title")).getAttribute("textContent").contains("pages-acked"));
@@ -121,13 +121,13 @@ class PagesEndToEndTest {
                 "the table beside the chart holds the same figures");
         assertTrue(browser.text("main").contains("9 (42.9%) above the trajectory"), "how far off track it is");
 
-        browser.find("form[action$='/acknowledge'] button").click();
+        browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals("There is a problem", browser.text(".govuk-error-summary__title"));
         assertEquals("Enter what is being done about the alert", browser.text(".govuk-error-summary__list a"));
         assertEquals(List.of("RAISED lead-domestic-abuse"), app.alertEvents(da), "a missing note acknowledges nothing");
 
         browser.find("#note").sendKeys("MARAC review of repeat cases booked for Tuesday");
-        browser.find("form[action$='/acknowledge'] button").click();
+        browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals("Alert acknowledged", browser.text(".govuk-notification-banner__heading"));
         String timeline = browser.text(".tw-timeline");
         assertTrue(timeline.contains("Acknowledged") && timeline.contains("by ian.park")
@@ -146,13 +146,13 @@ class PagesEndToEndTest {
         browser.go("/alerts/" + da);
         browser.find("#note").sendKeys("forged");
         browser.script("document.querySelector(\"form[action$='/acknowledge'] input[name=csrf]\").value = 'forged-token'");
-        browser.find("form[action$='/acknowledge'] button").click();
+        browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals("This form has expired", browser.text("h1"));
 
         browser.go("/alerts/" + da);
         browser.find("#note").sendKeys("no token");
         browser.script("document.querySelector(\"form[action$='/acknowledge'] input[name=csrf]\").remove()");
-        browser.find("form[action$='/acknowledge'] button").click();
+        browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals("This form has expired", browser.text("h1"));
 
         assertEquals(List.of("RAISED lead-domestic-abuse"), app.alertEvents(da));
@@ -200,12 +200,12 @@ class PagesEndToEndTest {
 
         browser.find("#name").sendKeys("ian.park");
         browser.find("#password").sendKeys("not-the-password");
-        browser.find("form[action='/sign-in'] button").click();
+        browser.clickAndWait("form[action='/sign-in'] button");
         assertEquals("Error: Sign in – targetwatch", browser.title());
         assertEquals("The user name or password is not right", browser.text(".govuk-error-summary__list a"));
 
         browser.find("#password").sendKeys(ianPassword);
-        browser.find("form[action='/sign-in'] button").click();
+        browser.clickAndWait("form[action='/sign-in'] button");
         assertEquals("/alerts/" + da, browser.path(), "signing in leads back to the page asked for");
 
         browser.signOut();
@@ -237,7 +237,7 @@ class PagesEndToEndTest {
         assertFalse(browser.all("svg.tw-chart[role='img']").isEmpty(), "the same page as /alerts/{id}, chart and all");
         assertTrue(browser.text("form button").startsWith("Acknowledge as Ian Park"));
         browser.find("#note").sendKeys("Called the DV forum");
-        browser.find("form button").click();
+        browser.clickAndWait("form button");
         assertEquals("Alert acknowledged", browser.text(".govuk-notification-banner__heading"));
         assertEquals("lead-domestic-abuse", app.alertHistory(da).get("alert").get("acknowledgedBy").asText());
     }
@@ -266,18 +266,47 @@ class PagesEndToEndTest {
     }
 
     @Test
+    void an_indicator_page_charts_its_series_beside_a_table_of_the_same_figures_with_its_target_in_words() throws Exception {
+        app.raiseRepeatVictimsAlert("pages-indicator");
+        browser.signIn("viewer", app.password("viewer"));
+        browser.go("/indicators");
+        browser.clickAndWait("a[href='/indicators/da-repeat-victims?area=pages-indicator']");
+
+        assertEquals("% of domestic abuse victims who are repeat victims", browser.text("h1"));
+        assertEquals("Off track", browser.text("main .govuk-body-l .govuk-tag"), "the status in words");
+        WebElement chart = browser.find("svg.tw-chart[role='img']");
+        assertTrue(chart.findElement(org.openqa.selenium.By.tagName("title")).getAttribute("textContent")
+                .contains("pages-indicator"));
+        assertEquals(List.of("2018-Q1", "30", "21", "Off track"), browser.all("table tbody tr").get(0)
+                .findElements(org.openqa.selenium.By.cssSelector("th, td")).stream().map(WebElement::getText).toList(),
+                "the table beside the chart holds the same figures");
+        String summary = browser.text(".govuk-summary-list");
+        assertTrue(summary.contains("Reduce to 21% by 31 Mar 2018") && summary.contains("Ian Park")
+                && summary.contains("45 days after each quarter ends"), summary);
+
+        browser.go("/indicators/no-such-indicator");
+        assertEquals("No such indicator", browser.text("h1"));
+        browser.go("/indicators/da-repeat-victims?area=nowhere-at-all");
+        assertEquals("No such indicator", browser.text("h1"), "an area without readings is not shown as empty");
+    }
+
+    @Test
     void the_sign_in_alerts_and_alert_pages_have_no_serious_or_critical_accessibility_violation() throws Exception {
         String da = app.raiseRepeatVictimsAlert("pages-axe");
         browser.go("/sign-in");
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "sign in");
-        browser.find("form[action='/sign-in'] button").click();
+        browser.clickAndWait("form[action='/sign-in'] button");
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "sign in with its error summary");
 
         browser.signIn("ian.park", ianPassword);
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "alerts");
         browser.go("/alerts/" + da);
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "alert");
-        browser.find("form[action$='/acknowledge'] button").click();
+        browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "alert with the note's error");
+        browser.go("/indicators");
+        assertEquals(List.of(), browser.seriousAccessibilityViolations(), "indicators");
+        browser.go("/indicators/da-repeat-victims?area=pages-axe");
+        assertEquals(List.of(), browser.seriousAccessibilityViolations(), "indicator");
     }
 }
