@@ -197,7 +197,9 @@ class FuzzEndToEndTest {
                 if (letter.reason() == null || letter.reason().isBlank()
                         || (b.reason() != null && !letter.reason().contains(b.reason()))) {
                     wrong.add(describe(b) + " dead-lettered with the reason " + letter.reason());
-                } else if (b.jms() == HostileInputs.JmsKind.TEXT && !b.text().equals(letter.body())) {
+                } else if (b.jms() == HostileInputs.JmsKind.TEXT && !b.text().equals(letter.body())
+                        && !(letter.body().isEmpty() && letter.reason().contains("larger than the limit"))) {
+                    // a message refused on its declared size is dead-lettered without its body, which is never read
                     wrong.add(describe(b) + " dead-lettered with another body: " + abbreviate(String.valueOf(letter.body())));
                 }
             }
@@ -406,8 +408,7 @@ class FuzzEndToEndTest {
             String html = await("the alert mail about " + area).atMost(PATIENCE)
                     .until(() -> mailHtml(area), Optional::isPresent).orElseThrow();
             assertAll(area,
-                    // the mail's template escapes a quote as &#34; (jte), the same character as &quot;
-                    () -> assertTrue(html.contains(escaped) || html.contains(escaped.replace("&quot;", "&#34;")), "the mail's HTML does not show the reading's note escaped ("
+                    () -> assertTrue(html.contains(escaped), "the mail's HTML does not show the reading's note escaped ("
                             + escaped + "): " + html),
                     () -> assertFalse(html.contains("<b>Click</b>"), "the note's markup is live in the mail: " + html));
         }
@@ -556,7 +557,7 @@ class FuzzEndToEndTest {
         private final List<String> unlabelled = new CopyOnWriteArrayList<>();
 
         DeadLetters(RunningTargetwatch app) throws JMSException {
-            connection = app.partnerClient().createConnection();
+            connection = app.adminClient().createConnection();
             Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             session.createConsumer(session.createQueue("targetwatch.readings.DLQ")).setMessageListener(this::keep);
             connection.start();
