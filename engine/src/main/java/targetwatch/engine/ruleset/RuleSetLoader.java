@@ -56,7 +56,8 @@ public final class RuleSetLoader {
     static final List<String> SETTING_COLUMNS = List.of("setting", "value");
     static final String HISTORY_WINDOW_PERIODS = "history_window_periods";
     static final String DAILY_MAIL_BUDGET = "daily_mail_budget";
-    private static final int MAX_HISTORY_WINDOW_PERIODS = 24;
+    /** Fifty years of months: a secretariat may treat a whole plan's history as news. */
+    private static final int MAX_HISTORY_WINDOW_PERIODS = 600;
     private static final int MAX_DAILY_MAIL_BUDGET = 1000;
     private static final int MAX_LEVEL = 9;
     private static final int MAX_WORKING_DAYS = 250;
