@@ -442,10 +442,16 @@ public final class RuleEngine implements AutoCloseable {
                 && beforeNewsWindow(missing.firstDue(), missing.first().frequency());
     }
 
+    /** Periods start in 1900 at the earliest; a window reaching back there makes nothing history. */
+    private static final int EARLIEST_WINDOW_YEAR = 1901;
+
     /** Whether a day is before the news window of a notation, on the engine's clock. */
     private boolean beforeNewsWindow(java.time.LocalDate day, targetwatch.engine.model.Frequency frequency) {
         Period window = Period.containing(now.getToday(), frequency);
         for (int i = 0; i < rules.ruleSet().settings().historyWindowPeriods(); i++) {
+            if (window.year() <= EARLIEST_WINDOW_YEAR) {
+                return false; // a window wider than the calendar of periods: nothing is history
+            }
             window = window.previous();
         }
         return day.isBefore(window.start());
