@@ -90,7 +90,7 @@ final class RunningTargetwatch implements AutoCloseable {
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
-                "targetwatch.rules", System.getProperty("targetwatch.rules"),
+                "targetwatch.rules", newsRules(data).toString(),
                 "camel.server.port", String.valueOf(httpPort),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.inbox.poll-ms", "100",
@@ -118,6 +118,16 @@ final class RunningTargetwatch implements AutoCloseable {
             throw e;
         }
         return new RunningTargetwatch(main, data, httpPort, brokerPort);
+    }
+
+    /**
+     * The real rule set with a news window reaching back to the plan's years: these tests send 2014-2018 readings on
+     * a 2026 clock and are about what those readings deliver, not about history loads (HistoryLoadTest is).
+     */
+    private static Path newsRules(Path data) throws IOException {
+        Path rules = SecretariatFiles.copyOfReal(data.resolve("test-rules"));
+        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\n", StandardCharsets.UTF_8);
+        return rules;
     }
 
     static int freePort() throws IOException {
