@@ -101,12 +101,11 @@ final class RunningTargetwatch implements AutoCloseable {
             settings.put("targetwatch.smtp.host", "localhost");
             settings.put("targetwatch.smtp.port", String.valueOf(port));
         });
-        if (!more.isEmpty()) {
-            settings.putAll(more);
-            // JVM system properties win over Camel Main's override properties by default, and surefire passes
-            // targetwatch.rules as one: make them the fallback so that the settings given here count
-            settings.put("camel.component.properties.system-properties-mode", "1");
-        }
+        settings.putAll(more);
+        // JVM system properties win over Camel Main's override properties by default, and surefire passes
+        // targetwatch.rules as one: make them the fallback so that the settings given here (the news rules above
+        // among them) count
+        settings.put("camel.component.properties.system-properties-mode", "1");
         Main main = Application.create(settings);
         if (clock != null) {
             main.bind(targetwatch.routes.TargetwatchConfiguration.CLOCK, clock);
@@ -126,7 +125,7 @@ final class RunningTargetwatch implements AutoCloseable {
      */
     private static Path newsRules(Path data) throws IOException {
         Path rules = SecretariatFiles.copyOfReal(data.resolve("test-rules"));
-        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\n", StandardCharsets.UTF_8);
+        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\ndaily_mail_budget,1000\n", StandardCharsets.UTF_8);
         return rules;
     }
 
