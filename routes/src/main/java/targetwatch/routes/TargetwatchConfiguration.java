@@ -21,6 +21,7 @@ import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
+import targetwatch.routes.ingest.jms.BatchedJmsComponent;
 import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
@@ -113,6 +114,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(pool::stop), true);
         JmsComponent jms = JmsComponent.jmsComponent(pool);
         context.addComponent("jms", jms);
+        // readings are consumed on one connection of their own, in transacted batches
+        context.addComponent("readings-jms", new BatchedJmsComponent(factory));
         context.getRegistry().bind("brokerStatus", status);
 
         context.getRegistry().bind("mailSender", new MailSender(settings.get("targetwatch.smtp.host"),
