@@ -15,10 +15,15 @@ import java.util.List;
  * @param afterWorkingDays working days unacknowledged at the level below that reach this one; null when time does not
  * @param remindEveryWorkingDays how often an unacknowledged alert at this level is reminded; null for never
  * @param acknowledgementLastsWorkingDays how long an acknowledgement at this level holds; null until the rating worsens
+ * @param maxReminders how many reminders an alert gets at this level before they stop; null for no limit. Each
+ *                     waits twice as long as the one before it: the first {@code remindEveryWorkingDays}, the
+ *                     second twice that, and so on
+ * @param remindLowerLevels whether a reminder at this level also goes to those told at the levels below, who
+ *                          otherwise hear only of what goes over their heads (an escalation) and of its end
  */
 public record EscalationLevel(int row, String priority, AlertKind alert, int level, List<String> recipients,
                               Integer afterRedPeriods, Integer afterWorkingDays, Integer remindEveryWorkingDays,
-                              Integer acknowledgementLastsWorkingDays) {
+                              Integer acknowledgementLastsWorkingDays, Integer maxReminders, boolean remindLowerLevels) {
 
     public static final String EVERY_PRIORITY = "*";
     public static final String LEAD = "lead";
@@ -29,12 +34,23 @@ public record EscalationLevel(int row, String priority, AlertKind alert, int lev
         if (level < 1 || recipients.isEmpty() || alert == null) {
             throw new IllegalArgumentException("an escalation level needs a level from 1, an alert kind and recipients");
         }
+        if (maxReminders != null && maxReminders < 0) {
+            throw new IllegalArgumentException("an escalation level's reminder limit is negative: " + maxReminders);
+        }
+    }
+
+    /** A level whose reminders neither stop nor reach the levels below. */
+    public EscalationLevel(int row, String priority, AlertKind alert, int level, List<String> recipients,
+                           Integer afterRedPeriods, Integer afterWorkingDays, Integer remindEveryWorkingDays,
+                           Integer acknowledgementLastsWorkingDays) {
+        this(row, priority, alert, level, recipients, afterRedPeriods, afterWorkingDays, remindEveryWorkingDays,
+                acknowledgementLastsWorkingDays, null, false);
     }
 
     /** The same row for one priority (the default rows are copied to every priority without its own). */
     public EscalationLevel forPriority(String p) {
         return new EscalationLevel(row, p, alert, level, recipients, afterRedPeriods, afterWorkingDays,
-                remindEveryWorkingDays, acknowledgementLastsWorkingDays);
+                remindEveryWorkingDays, acknowledgementLastsWorkingDays, maxReminders, remindLowerLevels);
     }
 
     /** The contact ids this level reaches for a target with the given lead and data contact. */

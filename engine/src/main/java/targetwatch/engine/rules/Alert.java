@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -17,16 +18,17 @@ import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.model.Target;
 
 /**
- * The fact for an open alert: a series whose rating needs attention, or a period whose reading is late. The
- * alert rules (rules/alerts.drl) raise, escalate, remind, acknowledge and resolve it; the engine stores its
- * state after every change and restores it after a restart.
+ * The fact for an open alert: a series whose rating needs attention, or a series whose readings are late (one alert
+ * for all its missing periods). The alert rules (rules/alerts.drl) raise, escalate, remind, acknowledge and resolve
+ * it; the engine stores its state after every change and restores it after a restart.
  */
 public final class Alert {
 
     private final String id;
     private final AlertKind kind;
     private final SeriesKey series;
-    private final Period period;
+    /** The period it opened at (rating), or the first period missing now (late data). */
+    private Period period;
     private final Instant openedAt;
     private String priority;
     private int targetRow;
@@ -43,6 +45,10 @@ public final class Alert {
     private String acknowledgementComment;
     private Instant acknowledgedUntil;
     private String silence;
+    /** Reminders at its level so far: each waits twice as long as the one before, up to the level's limit. */
+    private int reminders;
+    /** For late data, the periods missing now; null for a rating alert. */
+    private MissingPeriods missing;
 
     private Alert(String id, AlertKind kind, SeriesKey series, Period period, Instant openedAt, Rating severity) {
         this.id = id;
@@ -63,10 +69,11 @@ public final class Alert {
         return a;
     }
 
-    /** An alert on a period whose reading did not come by its due day. */
-    public static Alert lateData(Target target, SeriesKey series, Period period, Now now) {
-        Alert a = new Alert(idFor(AlertKind.LATE_DATA, series, period, now.getInstant()), AlertKind.LATE_DATA, series, period,
-                now.getInstant(), Rating.GREY);
+    /** An alert on a series whose readings did not come by their due days: one for all its missing periods. */
+    public static Alert lateData(Target target, SeriesKey series, MissingPeriods missing, Now now) {
+        Alert a = new Alert(idFor(AlertKind.LATE_DATA, series, missing.first(), now.getInstant()), AlertKind.LATE_DATA,
+                series, missing.first(), now.getInstant(), Rating.GREY);
+        a.missing = missing;
         a.bind(target);
         return a;
     }
@@ -87,6 +94,10 @@ public final class Alert {
         a.acknowledgementComment = s.acknowledgementComment();
         a.acknowledgedUntil = s.acknowledgedUntil();
         a.silence = s.silence();
+        a.reminders = s.reminders();
+        if (s.kind() == AlertKind.LATE_DATA && !s.missing().isEmpty()) {
+            a.missing = new MissingPeriods(s.missing(), s.missing().get(0).previous(), s.missing().get(0).end());
+        }
         return a;
     }
 
@@ -94,7 +105,8 @@ public final class Alert {
     public AlertState state(Instant closedAt) {
         return new AlertState(id, kind, series.partnership(), series.indicator(), series.area(), priority, targetRow, lead,
                 dataContact, period, severity, level, openedAt, levelSince, lastNotifiedAt, new ArrayList<>(told),
-                acknowledgedBy, acknowledgedAt, acknowledgementComment, acknowledgedUntil, silence, closedAt);
+                acknowledgedBy, acknowledgedAt, acknowledgementComment, acknowledgedUntil, silence, closedAt, reminders,
+                missing == null ? List.of() : missing.periods());
     }
 
     /** Takes priority, lead and data contact from the target that rates the series (again after a rule set change). */
@@ -127,9 +139,25 @@ public final class Alert {
         return !acknowledgedAt(now) && now.reached(now.afterWorkingDays(clockStart(levelSince), workingDays));
     }
 
-    /** Whether its recipients last heard of it {@code workingDays} working days ago and nobody acknowledged it. */
-    public boolean reminderDue(int workingDays, Now now) {
-        return !acknowledgedAt(now) && now.reached(now.afterWorkingDays(clockStart(lastNotifiedAt), workingDays));
+    /**
+     * Whether a reminder at its level is due: nobody acknowledged it, the level's limit is not reached, and its
+     * recipients last heard of it the level's interval ago, doubled for every reminder already sent at this level.
+     */
+    public boolean reminderDue(EscalationLevel atLevel, Now now) {
+        Integer every = atLevel.remindEveryWorkingDays();
+        Integer max = atLevel.maxReminders();
+        if (every == null || acknowledgedAt(now) || (max != null && reminders >= max)) {
+            return false;
+        }
+        return now.reached(now.afterWorkingDays(clockStart(lastNotifiedAt), reminderInterval(every, reminders)));
+    }
+
+    /** The longest wait between two reminders: a working year. */
+    static final int MAX_REMINDER_INTERVAL = 250;
+
+    /** The working days before the reminder after {@code sent} at a level reminded every {@code every}. */
+    static int reminderInterval(int every, int sent) {
+        return (int) Math.min((long) every << Math.min(sent, 20), MAX_REMINDER_INTERVAL);
     }
 
     /** Clocks run again from when a lapsed acknowledgement ended. */
@@ -143,6 +171,7 @@ public final class Alert {
         level = newLevel;
         levelSince = now.getInstant();
         lastNotifiedAt = now.getInstant();
+        reminders = 0;
     }
 
     /** A silence is over: its recipients hear of it now, and the escalation clock runs from now. */
@@ -150,10 +179,18 @@ public final class Alert {
         silence = null;
         levelSince = now.getInstant();
         lastNotifiedAt = now.getInstant();
+        reminders = 0;
     }
 
     public void remind(Now now) {
         lastNotifiedAt = now.getInstant();
+        reminders++;
+    }
+
+    /** Late data: the periods missing now (more fell due, or an older gap was filled); nobody is told again. */
+    public void follow(MissingPeriods now) {
+        missing = now;
+        period = now.first();
     }
 
     /**
@@ -164,6 +201,7 @@ public final class Alert {
         severity = to;
         levelSince = now.getInstant();
         lastNotifiedAt = now.getInstant();
+        reminders = 0;
         acknowledgedBy = null;
         acknowledgedAt = null;
         acknowledgementComment = null;
@@ -176,6 +214,7 @@ public final class Alert {
         acknowledgementComment = ack.getComment();
         Integer lasts = atLevel == null ? null : atLevel.acknowledgementLastsWorkingDays();
         acknowledgedUntil = lasts == null ? null : now.afterWorkingDays(now.getInstant(), lasts);
+        reminders = 0;
     }
 
     void told(String contact) {
@@ -210,6 +249,15 @@ public final class Alert {
 
     public Period getPeriod() {
         return period;
+    }
+
+    /** For late data, the periods missing now; null for a rating alert. */
+    public MissingPeriods getMissing() {
+        return missing;
+    }
+
+    public int getReminders() {
+        return reminders;
     }
 
     public Instant getOpenedAt() {

@@ -301,7 +301,7 @@ public final class RuleEngine implements AutoCloseable {
         return true;
     }
 
-    /** Expects the series' readings from its earliest period on. */
+    /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
     private void watch(Reading r) {
         Optional<Target> target = rules.ruleSet().targetFor(r.partnership(), r.indicator());
         FactHandle handle = watches.get(r.series());
@@ -310,8 +310,13 @@ public final class RuleEngine implements AutoCloseable {
         }
         if (handle == null) {
             watches.put(r.series(), session.insert(new Watch(r.series(), r.period(), target.get())));
-        } else if (((Watch) session.getObject(handle)).getFirst().compareTo(r.period()) > 0) {
-            session.update(handle, new Watch(r.series(), r.period(), target.get()));
+            return;
+        }
+        Watch watch = (Watch) session.getObject(handle);
+        if (watch.getFirst().compareTo(r.period()) > 0) {
+            session.update(handle, watch.from(r.period()));
+        } else if (watch.received(r.period())) {
+            session.update(handle, watch);
         }
     }
 
@@ -391,6 +396,10 @@ public final class RuleEngine implements AutoCloseable {
         String reason = signal.getReason() != null ? signal.getReason() : silenced ? alert.getSilence() : null;
         if (silenced && signal.getReason() != null && alert.getSilence() != null) {
             reason = signal.getReason() + "; " + alert.getSilence();
+        }
+        if (alert.getMissing() != null && type != AlertEventType.LATE_DATA && type != AlertEventType.RESOLVED) {
+            // a reminder or an escalation of late data says what is missing now
+            reason = reason == null ? alert.getMissing().describe() : reason + "; " + alert.getMissing().describe();
         }
         List<AlertEvent> events = new ArrayList<>();
         for (String recipient : recipients) {

@@ -3,7 +3,9 @@ package targetwatch.engine.rules;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.Period;
@@ -12,16 +14,20 @@ import targetwatch.engine.model.Target;
 
 /**
  * A series whose readings are expected: from its first reading, every following period (in the notation its
- * readings use) is due {@code dueDays} after it ends, until the target's date. The engine keeps one per series.
+ * readings use) is due {@code dueDays} after it ends, until the target's date. The engine keeps one per series and
+ * tells it of every period read (then updates the fact), so that it can say which periods are overdue and missing.
  */
 public final class Watch {
-
-    /** How far back a late period is still chased: older gaps are history, not news. */
-    static final int MAX_PERIODS_CHASED = 24;
 
     private final SeriesKey series;
     private final Period first;
     private final Target target;
+    /** The periods of the series with a reading. */
+    private final Set<Period> received;
+    /** The last answer of {@link #missing(Now)}, and what it was worked out from. */
+    private List<MissingPeriods> lastMissing = List.of();
+    private int lastDue = -1;
+    private int lastReceived = -1;
     /** The calendar {@link #periods}' due times were worked out with; they are worked out again for another. */
     private WorkingDays scheduledWith;
     /** Every period after the first up to the target's date, and when each falls due, in order. */
@@ -29,9 +35,25 @@ public final class Watch {
     private Instant[] dueAt;
 
     public Watch(SeriesKey series, Period first, Target target) {
+        this(series, first, target, Set.of(first));
+    }
+
+    private Watch(SeriesKey series, Period first, Target target, Set<Period> received) {
         this.series = series;
         this.first = first;
         this.target = target;
+        this.received = new HashSet<>(received);
+        this.received.add(first);
+    }
+
+    /** The same series watched from an earlier first period, keeping what was read. */
+    public Watch from(Period earlier) {
+        return new Watch(series, earlier, target, received);
+    }
+
+    /** Notes a period read; false when it was read before (then the fact need not be updated). */
+    public boolean received(Period p) {
+        return received.add(p);
     }
 
     public SeriesKey getSeries() {
@@ -71,11 +93,44 @@ public final class Watch {
         if (now.getCalendar() != scheduledWith) {
             schedule(now);
         }
-        int due = 0;
+        int due = java.util.Arrays.binarySearch(dueAt, now.getInstant());
+        due = due >= 0 ? due + 1 : -due - 1;
         while (due < dueAt.length && now.reached(dueAt[due])) {
             due++;
         }
-        return periods.subList(Math.max(0, due - MAX_PERIODS_CHASED), due);
+        return periods.subList(0, due);
+    }
+
+    /**
+     * The overdue periods without a reading, as one element, or none when the series is up to date: a rule matches
+     * it {@code from} this list. Worked out again only when the clock passes a due time or a period is read.
+     */
+    public List<MissingPeriods> missing(Now now) {
+        List<Period> overdue = overdue(now);
+        if (overdue.size() == lastDue && received.size() == lastReceived) {
+            return lastMissing;
+        }
+        List<Period> gaps = overdue.stream().filter(p -> !received.contains(p)).toList();
+        if (gaps.isEmpty()) {
+            lastMissing = List.of();
+        } else {
+            Period since = first;
+            for (Period p : overdue) {
+                if (p.equals(gaps.get(0))) {
+                    break;
+                }
+                since = p;
+            }
+            lastMissing = List.of(new MissingPeriods(gaps, since, dueDay(gaps.get(0))));
+        }
+        lastDue = overdue.size();
+        lastReceived = received.size();
+        return lastMissing;
+    }
+
+    /** Whether some period of the series is overdue without a reading. */
+    public boolean lateAt(Now now) {
+        return !missing(now).isEmpty();
     }
 
     private void schedule(Now now) {

@@ -113,6 +113,22 @@ final class Cells {
         return n;
     }
 
+    /** {@code yes} or {@code no}. */
+    Boolean yesNo(String column, boolean required) {
+        String v = raw(column);
+        if (v.isEmpty()) {
+            return missing(column, required);
+        }
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case "yes" -> Boolean.TRUE;
+            case "no" -> Boolean.FALSE;
+            default -> {
+                error(column, quote(v) + " is not yes or no");
+                yield null;
+            }
+        };
+    }
+
     LocalDate date(String column, boolean required) {
         String v = raw(column);
         if (v.isEmpty()) {

@@ -53,6 +53,8 @@ public final class RuleSetLoader {
     static final List<String> SILENCE_COLUMNS = List.of("indicator", "priority", "until", "reason", "author");
     private static final int MAX_LEVEL = 9;
     private static final int MAX_WORKING_DAYS = 250;
+    /** More reminders than this, each twice as far apart as the one before, would outlast any plan. */
+    static final int MAX_REMINDERS = 20;
     private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
 
     /**
@@ -139,6 +141,8 @@ public final class RuleSetLoader {
                 Integer days = c.integer("after_working_days", false, 1, MAX_WORKING_DAYS);
                 Integer remind = c.integer("remind_every_working_days", false, 1, MAX_WORKING_DAYS);
                 Integer ack = c.integer("ack_lasts_working_days", false, 1, MAX_WORKING_DAYS);
+                Integer maxReminders = c.integer("max_reminders", false, 0, MAX_REMINDERS);
+                Boolean remindLower = c.yesNo("remind_lower_levels", false);
                 List<String> recipients = new ArrayList<>();
                 for (String r : c.raw("recipients").split("[;\\s]+")) {
                     if (r.isEmpty()) {
@@ -165,8 +169,15 @@ public final class RuleSetLoader {
                 if (kind == AlertKind.LATE_DATA && red != null) {
                     c.error("after_red_periods", "late-data alerts have no ratings: use after_working_days");
                 }
+                if (maxReminders != null && maxReminders > 0 && remind == null) {
+                    c.error("max_reminders", "there are no reminders to limit: remind_every_working_days is blank");
+                }
+                if (Boolean.TRUE.equals(remindLower) && remind == null) {
+                    c.error("remind_lower_levels", "there are no reminders at this level: remind_every_working_days is blank");
+                }
                 if (errors.size() == before) {
-                    rows.add(new EscalationLevel(c.row(), priority, kind, level, recipients, red, days, remind, ack));
+                    rows.add(new EscalationLevel(c.row(), priority, kind, level, recipients, red, days, remind, ack,
+                            maxReminders, Boolean.TRUE.equals(remindLower)));
                 }
             }
         }

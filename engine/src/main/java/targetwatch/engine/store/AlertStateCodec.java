@@ -54,6 +54,9 @@ final class AlertStateCodec {
         n.put("acknowledgedUntil", iso(s.acknowledgedUntil()));
         n.put("silence", s.silence());
         n.put("closedAt", iso(s.closedAt()));
+        n.put("reminders", s.reminders());
+        ArrayNode missing = n.putArray("missing");
+        s.missing().forEach(p -> missing.add(p.toString()));
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -66,13 +69,21 @@ final class AlertStateCodec {
             JsonNode n = MAPPER.readTree(json);
             List<String> told = new ArrayList<>();
             n.path("told").forEach(t -> told.add(t.asText()));
-            return new AlertState(n.get("id").asText(), AlertKind.valueOf(n.get("kind").asText()), n.get("partnership").asText(),
+            AlertKind kind = AlertKind.valueOf(n.get("kind").asText());
+            Period period = Period.parse(n.get("period").asText());
+            List<Period> missing = new ArrayList<>();
+            if (n.has("missing")) {
+                n.get("missing").forEach(p -> missing.add(Period.parse(p.asText())));
+            } else if (kind == AlertKind.LATE_DATA) {
+                missing.add(period); // stored when a late-data alert was about one period
+            }
+            return new AlertState(n.get("id").asText(), kind, n.get("partnership").asText(),
                     n.get("indicator").asText(), n.get("area").asText(), text(n, "priority"), n.get("targetRow").asInt(),
-                    text(n, "lead"), text(n, "dataContact"), Period.parse(n.get("period").asText()),
+                    text(n, "lead"), text(n, "dataContact"), period,
                     Rating.valueOf(n.get("severity").asText()), n.get("level").asInt(), instant(n, "openedAt"),
                     instant(n, "levelSince"), instant(n, "lastNotifiedAt"), told, text(n, "acknowledgedBy"),
                     instant(n, "acknowledgedAt"), text(n, "acknowledgementComment"), instant(n, "acknowledgedUntil"),
-                    text(n, "silence"), instant(n, "closedAt"));
+                    text(n, "silence"), instant(n, "closedAt"), n.path("reminders").asInt(0), missing);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a stored alert is not readable: " + ex.getOriginalMessage(), ex);
         }

@@ -279,6 +279,61 @@ class RuleSetLoaderTest {
                 .map(row -> targetsError(row, "kind", "no template templates/maintain.drt for this kind in the rule set")).toList());
     }
 
+    private void escalation(String... rows) throws Exception {
+        List<String> lines = new java.util.ArrayList<>(List.of("priority,alert,level,recipients,after_red_periods,"
+                + "after_working_days,remind_every_working_days,ack_lasts_working_days,max_reminders,remind_lower_levels"));
+        lines.addAll(List.of(rows));
+        RuleFolders.write(folder.resolve(RuleSetLoader.ESCALATION), lines.toArray(String[]::new));
+    }
+
+    private static RuleSetError escalationError(int row, String column, String message) {
+        return new RuleSetError(RuleSetLoader.ESCALATION, row, column, message);
+    }
+
+    @Test
+    void the_reminder_limit_and_who_is_reminded_are_read_from_escalation_csv() throws Exception {
+        escalation("*,rating,1,lead,,,5,,3,", "*,rating,2,smp-chair,2,,5,,0,yes", "*,late-data,1,data-contact,,,5,,,");
+        var levels = new RuleSetLoader().load(folder).escalationFor("asb", targetwatch.engine.model.AlertKind.RATING);
+        assertEquals(3, levels.get(0).maxReminders());
+        assertFalse(levels.get(0).remindLowerLevels());
+        assertEquals(0, levels.get(1).maxReminders());
+        assertTrue(levels.get(1).remindLowerLevels());
+        var late = new RuleSetLoader().load(folder).escalationFor("asb", targetwatch.engine.model.AlertKind.LATE_DATA);
+        assertEquals(null, late.get(0).maxReminders(), "blank: no limit");
+    }
+
+    @Test
+    void an_escalation_file_without_the_reminder_columns_still_loads_with_no_limit() throws Exception {
+        RuleFolders.write(folder.resolve(RuleSetLoader.ESCALATION),
+                "priority,alert,level,recipients,after_red_periods,after_working_days,remind_every_working_days,ack_lasts_working_days",
+                "*,rating,1,lead,,,5,");
+        var level = new RuleSetLoader().load(folder).escalationFor("asb", targetwatch.engine.model.AlertKind.RATING).get(0);
+        assertEquals(null, level.maxReminders());
+        assertFalse(level.remindLowerLevels());
+    }
+
+    @Test
+    void a_reminder_limit_that_is_not_a_whole_number_in_range_is_refused_at_its_cell() throws Exception {
+        escalation("*,rating,1,lead,,,5,,three,", "*,rating,2,smp-chair,2,,5,,21,", "*,rating,3,overview-scrutiny,3,,5,,-1,");
+        assertRefusedBeforeCompiling(List.of(escalationError(2, "max_reminders", "\"three\" is not a whole number"),
+                escalationError(3, "max_reminders", "21 is not between 0 and 20"),
+                escalationError(4, "max_reminders", "-1 is not between 0 and 20")));
+    }
+
+    @Test
+    void a_reminder_limit_or_lower_levels_on_a_level_without_reminders_is_refused() throws Exception {
+        escalation("*,rating,1,lead,,,,,2,", "*,rating,2,smp-chair,2,,,,,yes");
+        assertRefusedBeforeCompiling(List.of(
+                escalationError(2, "max_reminders", "there are no reminders to limit: remind_every_working_days is blank"),
+                escalationError(3, "remind_lower_levels", "there are no reminders at this level: remind_every_working_days is blank")));
+    }
+
+    @Test
+    void remind_lower_levels_other_than_yes_or_no_is_refused() throws Exception {
+        escalation("*,rating,1,lead,,,5,,,always");
+        assertRefusedBeforeCompiling(List.of(escalationError(2, "remind_lower_levels", "\"always\" is not yes or no")));
+    }
+
     @Test
     void a_folder_that_does_not_exist_is_refused() {
         Path nowhere = folder.resolve("nowhere");

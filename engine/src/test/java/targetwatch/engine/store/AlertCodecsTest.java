@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
+import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Direction;
 import targetwatch.engine.model.Period;
@@ -47,5 +48,32 @@ class AlertCodecsTest {
 
         assertEquals(full, AlertStateCodec.decode(AlertStateCodec.encode(full)));
         assertEquals(bare, AlertStateCodec.decode(AlertStateCodec.encode(bare)));
+    }
+
+    @Test
+    void a_late_data_alert_keeps_its_missing_periods_and_its_reminder_count() {
+        Instant opened = Instant.parse("2014-05-30T07:00:00Z");
+        AlertState open = StoreContract.openedAlert("a3", opened);
+        AlertState late = new AlertState(open.id(), AlertKind.LATE_DATA, open.partnership(), open.indicator(), open.area(),
+                open.priority(), open.targetRow(), open.lead(), open.dataContact(), Period.parse("2014-04"), Rating.GREY, 2,
+                opened, opened, opened, java.util.List.of("lead-asb"), null, null, null, null, null, null, 2,
+                java.util.List.of(Period.parse("2014-04"), Period.parse("2014-06")));
+
+        assertEquals(late, AlertStateCodec.decode(AlertStateCodec.encode(late)));
+    }
+
+    @Test
+    void a_late_data_alert_stored_when_it_was_about_one_period_decodes_missing_that_period() {
+        Instant opened = Instant.parse("2014-05-30T07:00:00Z");
+        AlertState open = StoreContract.openedAlert("a4", opened);
+        AlertState old = new AlertState(open.id(), AlertKind.LATE_DATA, open.partnership(), open.indicator(), open.area(),
+                open.priority(), open.targetRow(), open.lead(), open.dataContact(), Period.parse("2014-04"), Rating.GREY, 1,
+                opened, opened, opened, java.util.List.of(), null, null, null, null, null, null);
+        String stored = AlertStateCodec.encode(old).replace(",\"reminders\":0,\"missing\":[\"2014-04\"]", "");
+
+        assertEquals(false, stored.contains("missing"), stored);
+        AlertState decoded = AlertStateCodec.decode(stored);
+        assertEquals(java.util.List.of(Period.parse("2014-04")), decoded.missing());
+        assertEquals(0, decoded.reminders());
     }
 }

@@ -229,6 +229,10 @@ public class AlertApiRoutes extends RouteBuilder {
         m.put("acknowledgementComment", a.acknowledgementComment());
         m.put("acknowledgedUntil", a.acknowledgedUntil() == null ? null : a.acknowledgedUntil().toString());
         m.put("silence", a.silence());
+        m.put("reminders", a.reminders());
+        if (a.kind() == targetwatch.engine.model.AlertKind.LATE_DATA) {
+            m.put("missing", a.missing().stream().map(Object::toString).toList());
+        }
         m.put("resolvedAt", a.closedAt() == null ? null : a.closedAt().toString());
         return m;
     }
