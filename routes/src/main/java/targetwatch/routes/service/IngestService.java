@@ -48,6 +48,10 @@ public final class IngestService implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private RuleEngine engine;
+    /** One rule set change at a time. */
+    private final Object changing = new Object();
+    /** While a change is being built from a snapshot: the readings stored since, for it to catch up with. */
+    private List<Reading> storedSinceSnapshot;
 
     /** The result of one ingestion: what changed, and the readings refused with their reasons. */
     public record Result(int accepted, List<Assessment> assessments, List<AlertEvent> alertEvents,
@@ -329,6 +333,9 @@ public final class IngestService implements AutoCloseable {
     private void storeOrRebuild(String where, List<StoredReading> toStore, List<ProcessedMessage> messages) {
         try {
             store.save(toStore, messages, sinks, rules.ruleSet().checksum(), clock.instant());
+            if (storedSinceSnapshot != null) {
+                toStore.forEach(r -> storedSinceSnapshot.add(r.reading()));
+            }
         } catch (RuntimeException e) {
             rebuild(where, e);
             throw e;
@@ -380,19 +387,66 @@ public final class IngestService implements AutoCloseable {
         return ruleSetVersion;
     }
 
-    /** What a candidate rule set would change, computed beside the running one; nothing is changed. */
-    public synchronized RuleEngine.Rebuilt preview(CompiledRules candidate) {
-        return engine.rebuild(candidate);
+    /**
+     * What a candidate rule set would change, computed beside the running one from a snapshot of its readings, without
+     * the ingest lock: readings keep coming meanwhile. Nothing is changed.
+     */
+    public RuleEngine.Rebuilt preview(CompiledRules candidate) {
+        RuleEngine running;
+        List<Reading> held;
+        synchronized (this) {
+            running = engine;
+            held = running.heldReadings();
+        }
+        RuleEngine next = RuleEngine.restoring(candidate);
+        next.submitAll(held);
+        return running.rebuildFrom(next);
     }
 
     /**
-     * Makes a stored rule set version the active one. Readings arriving meanwhile wait on this object's
-     * lock and are assessed under the new rule set once it is active; what the change alters (ratings,
-     * and alerts opened, closed or changed, with the reason "rule change") is stored in the same
-     * transaction as the activation. If the store refuses, the running rule set stays.
+     * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built
+     * from a snapshot of the held readings while readings keep coming (they are rated by the running rule set and
+     * stored), then, under the ingest lock, it catches up with the readings stored meanwhile, says what the change
+     * alters (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
+     * transaction as the activation and takes over. Readings arriving during that short swap wait and are rated by
+     * the new rules. If the store refuses, the running rule set stays.
      */
-    public synchronized RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
-        RuleEngine.Rebuilt rebuilt = engine.rebuild(candidate);
+    public RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
+        synchronized (changing) {
+            RuleEngine next = RuleEngine.restoring(candidate);
+            List<Reading> held;
+            RuleEngine snapshotOf;
+            synchronized (this) {
+                snapshotOf = engine;
+                held = snapshotOf.heldReadings();
+                storedSinceSnapshot = new ArrayList<>();
+            }
+            try {
+                next.submitAll(held);
+                synchronized (this) {
+                    if (engine != snapshotOf) {
+                        // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
+                        next.close();
+                        next = RuleEngine.restoring(candidate);
+                        next.submitAll(engine.heldReadings());
+                    } else {
+                        next.submitAll(storedSinceSnapshot);
+                    }
+                    storedSinceSnapshot = null;
+                    return swap(version, candidate, engine.rebuildFrom(next));
+                }
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    storedSinceSnapshot = null;
+                }
+                next.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
+    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt) {
         try {
             store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), rebuilt.alertStates(), sinks,
                     clock.instant());
