@@ -779,6 +779,62 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void addCommentary(Commentary c) {
+        update("INSERT INTO commentary (partnership, indicator, area, period, body, author, written_at) VALUES (?,?,?,?,?,?,?)",
+                s -> {
+                    s.setString(1, c.partnership());
+                    s.setString(2, c.indicator());
+                    s.setString(3, c.area());
+                    s.setString(4, c.period().toString());
+                    s.setString(5, c.text());
+                    s.setString(6, c.author());
+                    s.setTimestamp(7, Timestamp.from(c.writtenAt()));
+                });
+    }
+
+    private static final String COMMENTARY = "SELECT partnership, indicator, area, period, body, author, written_at"
+            + " FROM commentary WHERE ";
+
+    /** Rows in the order they were stored, so that the latest of an indicator is put last. */
+    @Override
+    public Map<String, Commentary> commentaries(String partnership, String area, Period period) {
+        Map<String, Commentary> out = new java.util.TreeMap<>();
+        commentary(COMMENTARY + "partnership = ? AND area = ? AND period = ? ORDER BY id", s -> {
+            s.setString(1, partnership);
+            s.setString(2, area);
+            s.setString(3, period.toString());
+        }, 0, c -> out.put(c.indicator(), c));
+        return out;
+    }
+
+    /** Commentary periods are quarters, whose notation sorts as they follow each other. */
+    @Override
+    public Optional<Commentary> latestCommentary(SeriesKey series) {
+        List<Commentary> out = new ArrayList<>();
+        commentary(COMMENTARY + "partnership = ? AND indicator = ? AND area = ? ORDER BY period DESC, id DESC", s -> {
+            s.setString(1, series.partnership());
+            s.setString(2, series.indicator());
+            s.setString(3, series.area());
+        }, 1, out::add);
+        return out.stream().findFirst();
+    }
+
+    private void commentary(String sql, Binder binder, int limit, Consumer<Commentary> consumer) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            s.setMaxRows(limit);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(new Commentary(rs.getString(1), rs.getString(2), rs.getString(3),
+                            Period.parse(rs.getString(4)), rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read the commentary: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public boolean isHealthy() {
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);

@@ -133,6 +133,18 @@ public interface Store extends AutoCloseable {
     void activate(int version, List<targetwatch.engine.model.Assessment> changed, List<targetwatch.engine.model.AlertEvent> events,
                   List<AlertState> alerts, Set<Sink> sinks, Instant at);
 
+    /**
+     * Stores a commentary as a new row, never overwriting one: the latest stored for a series and period is the one
+     * the report shows, and those before it stay as they were written.
+     */
+    void addCommentary(Commentary commentary);
+
+    /** The latest commentary of each indicator of one partnership's area for one period, by indicator. */
+    Map<String, Commentary> commentaries(String partnership, String area, targetwatch.engine.model.Period period);
+
+    /** What was said about a series last: the latest commentary of its latest period with any. */
+    java.util.Optional<Commentary> latestCommentary(SeriesKey series);
+
     /** Whether the database answers. */
     boolean isHealthy();
 

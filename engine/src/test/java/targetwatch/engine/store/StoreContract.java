@@ -465,4 +465,40 @@ abstract class StoreContract {
         assertEquals(RuleSetVersion.ACTIVE, store.ruleSetVersion(version).orElseThrow().status());
         assertEquals(RuleSetVersion.CANDIDATE, store.ruleSetVersion(next).orElseThrow().status());
     }
+
+    static Commentary commentary(String indicator, String area, String period, String text, String author, Instant at) {
+        return new Commentary("maidstone", indicator, area, Period.parse(period), text, author, at);
+    }
+
+    @Test
+    void a_quarters_commentary_is_the_latest_written_for_each_indicator_of_the_area_with_its_author_and_time() {
+        store.addCommentary(commentary("ksi-casualties", "maidstone", "2015-Q4", "First draft", "nick.silvester", NOW));
+        Commentary edited = commentary("ksi-casualties", "maidstone", "2015-Q4",
+                "Two fatal collisions on the A20 in October;\nspeed checks \"in hand\" – see the SMP minutes.", "secretariat",
+                NOW.plusSeconds(3600));
+        store.addCommentary(edited);
+        Commentary other = commentary("da-repeat-victims", "maidstone", "2015-Q4", "MARAC review", "ian.park", NOW);
+        store.addCommentary(other);
+        store.addCommentary(commentary("ksi-casualties", "maidstone", "2015-Q3", "An earlier quarter", "nick.silvester", NOW));
+        store.addCommentary(commentary("ksi-casualties", "kent", "2015-Q4", "Another area", "nick.silvester", NOW));
+
+        assertEquals(Map.of("ksi-casualties", edited, "da-repeat-victims", other),
+                store.commentaries("maidstone", "maidstone", Period.parse("2015-Q4")));
+        assertEquals(Map.of(), store.commentaries("maidstone", "maidstone", Period.parse("2016-Q1")));
+        assertEquals(Map.of(), store.commentaries("other", "maidstone", Period.parse("2015-Q4")), "another partnership's");
+    }
+
+    @Test
+    void a_series_latest_commentary_is_that_of_its_latest_quarter_even_when_an_earlier_one_was_edited_since() {
+        SeriesKey ksi = new SeriesKey("maidstone", "ksi-casualties", "maidstone");
+        assertEquals(Optional.empty(), store.latestCommentary(ksi));
+
+        Commentary q4 = commentary("ksi-casualties", "maidstone", "2015-Q4", "Fourth quarter", "nick.silvester", NOW);
+        store.addCommentary(q4);
+        store.addCommentary(commentary("ksi-casualties", "maidstone", "2015-Q3", "Third, edited later", "secretariat",
+                NOW.plusSeconds(60)));
+        store.addCommentary(commentary("ksi-casualties", "kent", "2016-Q1", "Kent's", "nick.silvester", NOW));
+
+        assertEquals(Optional.of(q4), store.latestCommentary(ksi));
+    }
 }
