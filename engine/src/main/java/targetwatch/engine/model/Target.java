@@ -80,6 +80,11 @@ public record Target(int row, String indicator, String name, String priority, Un
         return dataContact == null ? lead : dataContact;
     }
 
+    /** The day a period's reading is due: {@code due_days} after the period ends (chased as late data from then). */
+    public LocalDate dueDay(Period p) {
+        return p.end().plusDays(dueDays);
+    }
+
     /** The tolerance as a fraction (0.05 for 5%). */
     public BigDecimal tolerance() {
         return tolerancePct.movePointLeft(2);

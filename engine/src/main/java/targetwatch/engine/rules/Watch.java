@@ -82,7 +82,7 @@ public final class Watch {
 
     /** The day a period's reading is due: {@code due_days} after the period ends. */
     public LocalDate dueDay(Period p) {
-        return p.end().plusDays(target.dueDays());
+        return target.dueDay(p);
     }
 
     /**

@@ -24,6 +24,16 @@ public record Chart(String id, String title, String description, int width, int 
 
     /** One period's actual, at its position, with its rating's class and words for a tooltip. */
     public record Point(double x, double y, String cssClass, String label) {
+
+        /** The point's colour where the stylesheet does not reach (the PDF), the same as the page's. */
+        public String fill() {
+            return switch (cssClass.substring(cssClass.lastIndexOf('-') + 1)) {
+                case "red" -> "#ca3535";
+                case "amber" -> "#f47738";
+                case "green" -> "#0f7a52";
+                default -> "#cecece";
+            };
+        }
     }
 
     static final int LEFT = 56;

@@ -11,6 +11,7 @@ import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.store.Commentary;
 import targetwatch.routes.service.IngestService;
 
 /** What the indicator pages show: every target with its latest rating, and one indicator's series in an area. */
@@ -26,7 +27,8 @@ public final class IndicatorViews {
 
     /** One indicator's page. */
     public record IndicatorPage(Target target, String area, List<String> areas, String definition, String lead,
-                                String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table) {
+                                String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table,
+                                Commentary commentary, String commentaryWhen) {
     }
 
     static List<Row> list(IngestService service) {
@@ -74,7 +76,15 @@ public final class IndicatorViews {
         List<AlertViews.SeriesRow> table = series.stream().map(x -> new AlertViews.SeriesRow(x.period().toString(),
                 Words.number(x.actual()), Words.rounded(x.expected()), x.rating(), Words.direction(x.direction()))).toList();
         String lead = rules.contact(t.lead()).map(AlertViews::person).orElse(t.lead());
+        Commentary said = area == null ? null : service.store().latestCommentary(new SeriesKey(partnership(series, t), indicator,
+                area)).orElse(null);
         return Optional.of(new IndicatorPage(t, area, areas, Words.definition(t), lead, Words.due(t),
-                Words.frequency(t.frequency()), chart, table));
+                Words.frequency(t.frequency()), chart, table, said, said == null ? null : Words.when(said.writtenAt())));
+    }
+
+    /** The partnership of a series shown: that of its readings, else the target's own, else the default one. */
+    private static String partnership(List<Assessment> series, Target t) {
+        return !series.isEmpty() ? series.get(0).partnership() : t.partnership() != null ? t.partnership()
+                : targetwatch.engine.model.Reading.DEFAULT_PARTNERSHIP;
     }
 }

@@ -13,7 +13,7 @@ public record PageContext(String title, Users.Principal user, String csrf, Strin
 
     /** The navigation's sections: id, address and name, in the order the header shows them. */
     public static final List<String[]> SECTIONS = List.of(new String[] {"alerts", "/alerts", "Alerts"},
-            new String[] {"indicators", "/indicators", "Indicators"});
+            new String[] {"indicators", "/indicators", "Indicators"}, new String[] {"report", "/report", "Report"});
 
     public PageContext {
         errors = List.copyOf(errors);

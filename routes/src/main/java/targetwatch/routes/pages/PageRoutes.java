@@ -34,17 +34,11 @@ public class PageRoutes extends RouteBuilder {
     private static final int MAX_NOTE = 500;
     private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9.-]*\\.(css|js|svg|ico|png|woff2?)");
     private static final String ACKNOWLEDGED = "acknowledged";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PageRoutes.class);
 
     @Override
     public void configure() {
-        onException(PageException.class).handled(true).process(this::refused);
-        onException(Exception.class).handled(true).process(exchange -> {
-            Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            log.error("page {} failed", Web.here(exchange), e);
-            Web.html(exchange, 500, "error.jte", Web.params("page", Web.context(exchange, "Sorry, there is a problem",
-                    null), "status", 500, "message", "Something went wrong on our side and nothing was changed. Try again"
-                    + " later; if it keeps happening, tell the partnership's administrator."));
-        });
+        answerRefusalsAsPages(this);
         restConfiguration().component("platform-http").bindingMode(RestBindingMode.off);
 
         rest()
@@ -236,12 +230,27 @@ public class PageRoutes extends RouteBuilder {
         Web.html(exchange, status, "signin.jte", Web.params("page", page, "next", next, "name", name, "message", message));
     }
 
+    /**
+     * Makes the routes of a builder of pages answer a {@link PageException} with its status on a page in the service's
+     * style (logged when it is a 401 or 403), and any other failure with a 500 page that says nothing was changed.
+     */
+    static void answerRefusalsAsPages(RouteBuilder routes) {
+        routes.onException(PageException.class).handled(true).process(PageRoutes::refused);
+        routes.onException(Exception.class).handled(true).process(exchange -> {
+            Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+            LOG.error("page {} failed", Web.here(exchange), e);
+            Web.html(exchange, 500, "error.jte", Web.params("page", Web.context(exchange, "Sorry, there is a problem",
+                    null), "status", 500, "message", "Something went wrong on our side and nothing was changed. Try again"
+                    + " later; if it keeps happening, tell the partnership's administrator."));
+        });
+    }
+
     /** Answers a refusal in the pages' style: the sign-in form for 401, the error page otherwise. */
-    private void refused(Exchange exchange) {
+    private static void refused(Exchange exchange) {
         PageException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PageException.class);
         String who = Web.user(exchange).map(Users.Principal::name).orElse("nobody signed in");
         if (e.status() == 401 || e.status() == 403) {
-            log.warn("refused {} {} to {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD), Web.here(exchange), who,
+            LOG.warn("refused {} {} to {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD), Web.here(exchange), who,
                     e.getMessage());
         }
         if (e.status() == 401) {
@@ -312,14 +321,19 @@ public class PageRoutes extends RouteBuilder {
 
     /** Why a note cannot be taken, if it cannot: it is required, plain text, at most 500 characters. */
     static Optional<String> noteProblem(String note) {
-        if (note.isEmpty()) {
-            return Optional.of("Enter what is being done about the alert");
+        return textProblem(note, "Enter what is being done about the alert", "The note", MAX_NOTE);
+    }
+
+    /** Why a text a person wrote cannot be taken, if it cannot: it is required, plain text, at most {@code max} characters. */
+    static Optional<String> textProblem(String text, String missing, String what, int max) {
+        if (text.isEmpty()) {
+            return Optional.of(missing);
         }
-        if (note.length() > MAX_NOTE) {
-            return Optional.of("The note must be " + MAX_NOTE + " characters or fewer (it has " + note.length() + ")");
+        if (text.length() > max) {
+            return Optional.of(what + " must be " + max + " characters or fewer (it has " + text.length() + ")");
         }
-        if (note.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\r' && ch != '\t')) {
-            return Optional.of("The note must be plain text");
+        if (text.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\r' && ch != '\t')) {
+            return Optional.of(what + " must be plain text");
         }
         return Optional.empty();
     }

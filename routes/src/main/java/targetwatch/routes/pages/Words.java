@@ -192,6 +192,11 @@ public final class Words {
         };
     }
 
+    /** A priority as a heading: "domestic-abuse" as "Domestic abuse", and a short one such as "asb" as "ASB". */
+    public static String priority(String slug) {
+        return slug != null && slug.length() <= 3 && !slug.contains("-") ? slug.toUpperCase(Locale.UK) : title(slug);
+    }
+
     /** A slug shown as words: "domestic-abuse" as "Domestic abuse". */
     public static String title(String slug) {
         if (slug == null || slug.isEmpty()) {
