@@ -137,6 +137,18 @@ final class Browser implements AutoCloseable {
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
     }
 
+    /** Fetches a page of the service with the browser's session cookie, as a download link would (a PDF, a CSV). */
+    java.net.http.HttpResponse<byte[]> download(String path) throws IOException, InterruptedException {
+        String cookies = String.join("; ", driver.manage().getCookies().stream().map(c -> c.getName() + "=" + c.getValue())
+                .toList());
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                .timeout(Duration.ofSeconds(120)).GET();
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", cookies);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     @Override
     public void close() {
         driver.quit();

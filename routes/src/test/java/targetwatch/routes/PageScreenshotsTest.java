@@ -1,15 +1,11 @@
 package targetwatch.routes;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static targetwatch.routes.RunningTargetwatch.PATIENCE;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,8 +15,9 @@ import targetwatch.routes.pages.Words;
 /**
  * The pages over the Maidstone sample feeds, as the README's walk-through shows them: after the feeds are dropped in
  * the inbox, the indicators page lists every target with the engine's own latest rating in words, an alert's page
- * opens from the list; and each page is saved as a PNG for the README (into {@code target/screenshots}, or the folder
- * named by {@code -Dtargetwatch.screenshots=...}, which is how docs/screenshots is refreshed).
+ * opens from the list, and the quarterly report shows; each page, and the first page of the report's PDF, is saved as
+ * a PNG for the README (into {@code target/screenshots}, or the folder named by {@code -Dtargetwatch.screenshots=...},
+ * which is how docs/screenshots is refreshed).
  */
 class PageScreenshotsTest {
 
@@ -30,17 +27,8 @@ class PageScreenshotsTest {
         Path shots = Path.of(System.getProperty("targetwatch.screenshots", "target/screenshots"));
         try (RunningTargetwatch app = RunningTargetwatch.start(data, Optional.empty());
              Browser browser = Browser.open(profile, app.baseUrl())) {
-            try (Stream<Path> feeds = Files.list(Path.of("../sample-feeds/maidstone"))) {
-                for (Path f : feeds.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-                    app.drop(f.getFileName().toString(), Files.readString(f));
-                }
-            }
+            app.dropSampleFeeds();
             var latest = app.awaitAssessment("da-repeat-victims", "maidstone", "2018-Q1");
-            await("every feed taken").atMost(PATIENCE.multipliedBy(4)).until(() -> {
-                try (Stream<Path> left = Files.list(app.inbox())) {
-                    return left.noneMatch(p -> p.toString().endsWith(".csv"));
-                }
-            });
 
             browser.go("/");
             assertEquals("Sign in – targetwatch", browser.title(), "the service's front page asks to sign in");
@@ -66,6 +54,16 @@ class PageScreenshotsTest {
                     .findElements(org.openqa.selenium.By.cssSelector("th, td")).stream().limit(2)
                     .map(org.openqa.selenium.WebElement::getText).toList(), "the dv-forum feed's first quarter");
             browser.screenshot(shots.resolve("indicator.png"));
+
+            browser.go("/report?period=2015-Q4");
+            assertEquals("October to December 2015 (2015-Q4)", browser.text("h1"));
+            browser.screenshot(shots.resolve("report.png"));
+            var pdf = browser.download("/report.pdf?period=2015-Q4");
+            assertEquals(200, pdf.statusCode());
+            try (var document = org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+                java.awt.image.BufferedImage first = new org.apache.pdfbox.rendering.PDFRenderer(document).renderImageWithDPI(0, 110);
+                javax.imageio.ImageIO.write(first, "png", shots.resolve("report-pdf.png").toFile());
+            }
         }
     }
 }

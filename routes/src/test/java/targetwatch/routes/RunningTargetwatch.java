@@ -167,6 +167,24 @@ final class RunningTargetwatch implements AutoCloseable {
         return Files.move(hidden, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Drops every Maidstone sample feed into the inbox, as the README's walk-through does, and waits until the service
+     * has taken them all and rated the last quarter of the plan.
+     */
+    void dropSampleFeeds() throws IOException {
+        try (java.util.stream.Stream<Path> feeds = Files.list(Path.of("../sample-feeds/maidstone"))) {
+            for (Path f : feeds.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                drop(f.getFileName().toString(), Files.readString(f));
+            }
+        }
+        awaitAssessment("da-repeat-victims", "maidstone", "2018-Q1");
+        await("every feed taken").atMost(PATIENCE.multipliedBy(4)).until(() -> {
+            try (java.util.stream.Stream<Path> left = Files.list(inbox())) {
+                return left.noneMatch(p -> p.toString().endsWith(".csv"));
+            }
+        });
+    }
+
     // ---- the broker, as a partner's own JMS client sees it
 
     /** A plain Artemis JMS client over TCP, as a partner would use, signed in as the demo partner account. */

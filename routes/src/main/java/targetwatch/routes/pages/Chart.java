@@ -37,7 +37,8 @@ public record Chart(String id, String title, String description, int width, int 
     }
 
     static final int LEFT = 56;
-    static final int RIGHT = 16;
+    /** Wide enough for half the latest period's label, centred on the last point. */
+    static final int RIGHT = 30;
     static final int TOP = 16;
     static final int BOTTOM = 40;
 
@@ -89,7 +90,8 @@ public record Chart(String id, String title, String description, int width, int 
         for (int i = 0; i < n; i++) {
             Assessment a = rated.get(i);
             double x = LEFT + (n == 1 ? plotW / 2 : i * xStep);
-            if (i % every == 0 || i == n - 1) {
+            // counted back from the latest period, which is always labelled, so that no two labels run together
+            if ((n - 1 - i) % every == 0) {
                 xLabels.add(new Tick(round(x), a.period().toString()));
             }
             if (a.actual() != null) {
