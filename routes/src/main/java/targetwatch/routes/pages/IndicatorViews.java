@@ -29,6 +29,11 @@ public final class IndicatorViews {
     public record IndicatorPage(Target target, String area, List<String> areas, String definition, String lead,
                                 String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table,
                                 Commentary commentary, String commentaryWhen) {
+
+        /** The latest period rated, or null before any reading. */
+        public AlertViews.SeriesRow latest() {
+            return table.isEmpty() ? null : table.get(table.size() - 1);
+        }
     }
 
     static List<Row> list(IngestService service) {
@@ -65,6 +70,9 @@ public final class IndicatorViews {
             if (a.indicator().equals(indicator)) {
                 byArea.computeIfAbsent(a.area(), x -> new ArrayList<>()).add(a);
             }
+        }
+        if (askedArea != null && !byArea.containsKey(askedArea)) {
+            return Optional.empty();
         }
         List<String> areas = List.copyOf(byArea.keySet());
         String area = askedArea != null && byArea.containsKey(askedArea) ? askedArea
