@@ -132,6 +132,8 @@ final class Browser implements AutoCloseable {
         Object height = script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight);");
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, Math.min(4000,
                 ((Number) height).intValue() + 40)));
+        // a page opened at an anchor (#id) is shown from its top, as a reader arriving there first sees it
+        script("window.scrollTo(0, 0);");
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));

@@ -57,6 +57,12 @@ class PageScreenshotsTest {
 
             browser.go("/report?period=2015-Q4");
             assertEquals("October to December 2015 (2015-Q4)", browser.text("h1"));
+            browser.clickAndWait("#da-repeat-victims a[href^='/report/commentary/']");
+            browser.find("#commentary").sendKeys("Repeat victimisation rose with the new risk assessment, which finds more"
+                    + " repeat cases than the old one did. The MARAC now reviews every repeat case within a week.");
+            browser.screenshot(shots.resolve("commentary.png"));
+            browser.clickAndWait("form[action='/report/commentary/da-repeat-victims'] button");
+            assertEquals("Commentary saved", browser.text(".govuk-notification-banner__heading"));
             browser.screenshot(shots.resolve("report.png"));
             var pdf = browser.download("/report.pdf?period=2015-Q4");
             assertEquals(200, pdf.statusCode());

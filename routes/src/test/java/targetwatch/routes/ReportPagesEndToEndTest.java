@@ -157,9 +157,11 @@ class ReportPagesEndToEndTest {
             counted.merge(a.map(x -> ReportViews.status(x, period(period).end(), LocalDate.now()).standing())
                     .orElse(ReportViews.Standing.NO_READING), 1, Integer::sum);
 
-            assertEquals(List.of(period, actual, expected, status), List.of(field(t.indicator(), "period"),
-                    field(t.indicator(), "actual"), field(t.indicator(), "expected"), field(t.indicator(), "status")),
+            assertEquals(List.of(period, status), List.of(field(t.indicator(), "period"), field(t.indicator(), "status")),
                     t.indicator() + " on the page, against the engine");
+            assertEquals(a.isPresent() ? List.of(actual, expected) : List.of(), browser.all("#" + t.indicator()
+                    + " [data-field='actual'], #" + t.indicator() + " [data-field='expected']").stream()
+                    .map(WebElement::getText).toList(), t.indicator() + "'s figures on the page");
             CSVRecord row = csv.get(t.indicator());
             assertEquals(List.of(period, actual.equals("–") ? "" : actual, expected.equals("–") ? "" : expected, status),
                     List.of(row.get("period"), row.get("actual"), row.get("expected"), row.get("status")),
