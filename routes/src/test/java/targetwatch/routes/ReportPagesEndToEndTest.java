@@ -83,10 +83,6 @@ class ReportPagesEndToEndTest {
         browser.driver().manage().deleteAllCookies();
     }
 
-    private static Period period(String notation) {
-        return Period.parse(notation);
-    }
-
     private IngestService service() {
         return app.bean(IngestService.class);
     }
@@ -154,8 +150,12 @@ class ReportPagesEndToEndTest {
             String status = a.map(x -> Words.rating(x.rating())).orElse("No reading");
             String actual = a.map(x -> Words.number(x.actual())).orElse("–");
             String expected = a.map(x -> Words.rounded(x.expected())).orElse("–");
-            counted.merge(a.map(x -> ReportViews.status(x, period(period).end(), LocalDate.now()).standing())
-                    .orElse(ReportViews.Standing.NO_READING), 1, Integer::sum);
+            counted.merge(a.map(x -> switch (x.rating()) {
+                case RED -> ReportViews.Standing.OFF_TRACK;
+                case AMBER -> ReportViews.Standing.AT_RISK;
+                case GREEN -> ReportViews.Standing.ON_TRACK;
+                case GREY -> ReportViews.Standing.NO_READING;
+            }).orElse(ReportViews.Standing.NO_READING), 1, Integer::sum);
 
             assertEquals(List.of(period, status), List.of(field(t.indicator(), "period"), field(t.indicator(), "status")),
                     t.indicator() + " on the page, against the engine");
