@@ -25,15 +25,10 @@ public final class IndicatorViews {
                       String expected, targetwatch.engine.model.Rating rating, String direction) {
     }
 
-    /** One indicator's page. */
+    /** One indicator's page; {@code latest} is its latest assessed period, or null before any. */
     public record IndicatorPage(Target target, String area, List<String> areas, String definition, String lead,
                                 String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table,
-                                Commentary commentary, String commentaryWhen) {
-
-        /** The latest period rated, or null before any reading. */
-        public AlertViews.SeriesRow latest() {
-            return table.isEmpty() ? null : table.get(table.size() - 1);
-        }
+                                AlertViews.SeriesRow latest, Commentary commentary, String commentaryWhen) {
     }
 
     static List<Row> list(IngestService service) {
@@ -72,10 +67,11 @@ public final class IndicatorViews {
             }
         }
         if (askedArea != null && !byArea.containsKey(askedArea)) {
+            // an area with no assessment of this indicator: not an empty page that looks like a series
             return Optional.empty();
         }
         List<String> areas = List.copyOf(byArea.keySet());
-        String area = askedArea != null && byArea.containsKey(askedArea) ? askedArea
+        String area = askedArea != null ? askedArea
                 : byArea.entrySet().stream().max(Comparator.comparingInt((Map.Entry<String, List<Assessment>> e) -> e.getValue().size()))
                 .map(Map.Entry::getKey).orElse(askedArea);
         List<Assessment> series = byArea.getOrDefault(area, List.of()).stream()
@@ -87,7 +83,8 @@ public final class IndicatorViews {
         Commentary said = area == null ? null : service.store().latestCommentary(new SeriesKey(partnership(series, t), indicator,
                 area)).orElse(null);
         return Optional.of(new IndicatorPage(t, area, areas, Words.definition(t), lead, Words.due(t),
-                Words.frequency(t.frequency()), chart, table, said, said == null ? null : Words.when(said.writtenAt())));
+                Words.frequency(t.frequency()), chart, table, table.isEmpty() ? null : table.get(table.size() - 1), said,
+                said == null ? null : Words.when(said.writtenAt())));
     }
 
     /** The partnership of a series shown: that of its readings, else the target's own, else the default one. */
