@@ -69,7 +69,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("targetwatch.alerts.clock is \"" + alertClock + "\": use system or frozen");
         }
         IngestService service = new IngestService(ruleSets.startingRules(settings.path("targetwatch.rules")), store, sinks,
-                clock, alertClock.equals("system"));
+                clock, alertClock.equals("system"),
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms"))));
         ruleSets.attach(service, ruleSets.activeVersion());
         context.getRegistry().bind("ruleSetService", ruleSets);
         context.getRegistry().bind("ingestService", service);
@@ -81,7 +82,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), clock,
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
-                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))));
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))), service::ruleSet);
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),

@@ -266,6 +266,31 @@ class PagesEndToEndTest {
     }
 
     @Test
+    void an_indicator_page_charts_its_series_beside_a_table_of_the_same_figures_with_its_target_in_words() throws Exception {
+        app.raiseRepeatVictimsAlert("pages-indicator");
+        browser.signIn("viewer", app.password("viewer"));
+        browser.go("/indicators");
+        browser.clickAndWait("a[href='/indicators/da-repeat-victims?area=pages-indicator']");
+
+        assertEquals("% of domestic abuse victims who are repeat victims", browser.text("h1"));
+        assertEquals("Off track", browser.text("main .govuk-body-l .govuk-tag"), "the status in words");
+        WebElement chart = browser.find("svg.tw-chart[role='img']");
+        assertTrue(chart.findElement(org.openqa.selenium.By.tagName("title")).getAttribute("textContent")
+                .contains("pages-indicator"));
+        assertEquals(List.of("2018-Q1", "30", "21", "Off track"), browser.all("table tbody tr").get(0)
+                .findElements(org.openqa.selenium.By.cssSelector("th, td")).stream().map(WebElement::getText).toList(),
+                "the table beside the chart holds the same figures");
+        String summary = browser.text(".govuk-summary-list");
+        assertTrue(summary.contains("Reduce to 21% by 31 Mar 2018") && summary.contains("Ian Park")
+                && summary.contains("45 days after each quarter ends"), summary);
+
+        browser.go("/indicators/no-such-indicator");
+        assertEquals("No such indicator", browser.text("h1"));
+        browser.go("/indicators/da-repeat-victims?area=nowhere-at-all");
+        assertEquals("No such indicator", browser.text("h1"), "an area without readings is not shown as empty");
+    }
+
+    @Test
     void the_sign_in_alerts_and_alert_pages_have_no_serious_or_critical_accessibility_violation() throws Exception {
         String da = app.raiseRepeatVictimsAlert("pages-axe");
         browser.go("/sign-in");
@@ -279,5 +304,9 @@ class PagesEndToEndTest {
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "alert");
         browser.clickAndWait("form[action$='/acknowledge'] button");
         assertEquals(List.of(), browser.seriousAccessibilityViolations(), "alert with the note's error");
+        browser.go("/indicators");
+        assertEquals(List.of(), browser.seriousAccessibilityViolations(), "indicators");
+        browser.go("/indicators/da-repeat-victims?area=pages-axe");
+        assertEquals(List.of(), browser.seriousAccessibilityViolations(), "indicator");
     }
 }

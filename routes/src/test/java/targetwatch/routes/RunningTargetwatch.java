@@ -90,7 +90,7 @@ final class RunningTargetwatch implements AutoCloseable {
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
-                "targetwatch.rules", System.getProperty("targetwatch.rules"),
+                "targetwatch.rules", newsRules(data).toString(),
                 "camel.server.port", String.valueOf(httpPort),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.inbox.poll-ms", "100",
@@ -101,12 +101,11 @@ final class RunningTargetwatch implements AutoCloseable {
             settings.put("targetwatch.smtp.host", "localhost");
             settings.put("targetwatch.smtp.port", String.valueOf(port));
         });
-        if (!more.isEmpty()) {
-            settings.putAll(more);
-            // JVM system properties win over Camel Main's override properties by default, and surefire passes
-            // targetwatch.rules as one: make them the fallback so that the settings given here count
-            settings.put("camel.component.properties.system-properties-mode", "1");
-        }
+        settings.putAll(more);
+        // JVM system properties win over Camel Main's override properties by default, and surefire passes
+        // targetwatch.rules as one: make them the fallback so that the settings given here (the news rules above
+        // among them) count
+        settings.put("camel.component.properties.system-properties-mode", "1");
         Main main = Application.create(settings);
         if (clock != null) {
             main.bind(targetwatch.routes.TargetwatchConfiguration.CLOCK, clock);
@@ -118,6 +117,16 @@ final class RunningTargetwatch implements AutoCloseable {
             throw e;
         }
         return new RunningTargetwatch(main, data, httpPort, brokerPort);
+    }
+
+    /**
+     * The real rule set with a news window reaching back to the plan's years: these tests send 2014-2018 readings on
+     * a 2026 clock and are about what those readings deliver, not about history loads (HistoryLoadTest is).
+     */
+    private static Path newsRules(Path data) throws IOException {
+        Path rules = SecretariatFiles.copyOfReal(data.resolve("test-rules"));
+        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\ndaily_mail_budget,1000\n", StandardCharsets.UTF_8);
+        return rules;
     }
 
     static int freePort() throws IOException {

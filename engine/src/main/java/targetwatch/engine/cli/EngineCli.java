@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import targetwatch.engine.alerts.NoiseReport;
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.feeds.FeedAreas;
 import targetwatch.engine.feeds.FeedKind;
@@ -22,6 +23,7 @@ import targetwatch.engine.feeds.FeedRefusedException;
 import targetwatch.engine.feeds.FeedReport;
 import targetwatch.engine.feeds.FeedSetupException;
 import targetwatch.engine.feeds.Feeds;
+import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.ReadingFormat;
@@ -189,6 +191,7 @@ public final class EngineCli {
                 }
             }
             replay.run(asOf);
+            replay.summarise();
             if (!json) {
                 feeds.print();
                 new StatusTable(rules.ruleSet(), engine.latest()).print(out);
@@ -199,7 +202,12 @@ public final class EngineCli {
                     + (replay.leftOut == 1 ? "it arrives" : "they arrive") + " after " + asOf + " (--as-of)");
         }
         err.println(replay.taken + " readings taken from " + files.size() + " file" + (files.size() == 1 ? "" : "s")
-                + (replay.rejected == 0 ? "" : "; " + replay.rejected + " rejected (listed above)"));
+                + (replay.rejected == 0 ? "" : "; " + replay.rejected + " rejected (listed above)")
+                + (replay.history == 0 ? "" : "; " + replay.history + " of them history (periods long past)"));
+        err.println(replay.noise.summaryLine());
+        if (json) {
+            out.println(EventJson.line(replay.noise));
+        }
         return OK;
     }
 
@@ -428,10 +436,23 @@ public final class EngineCli {
         private long taken;
         private long rejected;
         private long leftOut;
+        private long history;
+        private final NoiseReport noise;
 
         Replay(CompiledRules rules, boolean json) {
             this.json = json;
             this.calendar = rules.ruleSet().workingDays();
+            this.noise = new NoiseReport(rules.ruleSet().settings().dailyMailBudget(), calendar);
+        }
+
+        /** After the last reading: the summary owed to everyone told of alerts only in history. */
+        void summarise() {
+            for (AlertEvent e : engine.summariseHistory()) {
+                noise.countSummary(e);
+                if (json) {
+                    out.println(EventJson.line(e));
+                }
+            }
         }
 
         @Override
@@ -506,8 +527,12 @@ public final class EngineCli {
         /** Assesses a reading at the clock's time; returns what it changed, or null when the rule set refused it. */
         private Outcome take(Pending p) {
             try {
+                boolean past = engine.isHistory(p.reading);
                 Outcome outcome = engine.process(p.reading);
                 taken++;
+                if (past) {
+                    history++;
+                }
                 print(outcome);
                 return outcome;
             } catch (InvalidReadingException e) {
@@ -518,6 +543,7 @@ public final class EngineCli {
         }
 
         private void print(Outcome outcome) {
+            noise.count(outcome.alertEvents());
             if (json) {
                 outcome.assessments().forEach(a -> out.println(EventJson.line(a)));
                 outcome.alertEvents().forEach(e -> out.println(EventJson.line(e)));

@@ -35,7 +35,8 @@ public final class EventJson {
      * {@code {"type":"alert","event":"RAISED","level":1,...}}: the alert event and the reading behind it; then, when
      * the event has them, the alert it belongs to ({@code alert}), when it happened ({@code at}, an ISO instant), the
      * target's {@code priority}, who caused it ({@code actor}) and what they said ({@code comment}), and
-     * {@code "silenced":true} for an event kept for the history but delivered to nobody.
+     * {@code "silenced":true} for an event kept for the history but delivered to nobody, and {@code "history":true}
+     * for one that came of a reading for a period long past, likewise delivered to nobody.
      */
     public static ObjectNode toJson(AlertEvent e) {
         ObjectNode n = MAPPER.createObjectNode();
@@ -74,12 +75,20 @@ public final class EventJson {
         if (e.silenced()) {
             n.put("silenced", true);
         }
+        if (e.history()) {
+            n.put("history", true);
+        }
         return n;
     }
 
     /** The assessment as one line of JSON. */
     public static String line(Assessment a) {
         return write(toJson(a));
+    }
+
+    /** The noise of a replay as one line of JSON: {@code {"type":"noise",...}}. */
+    public static String line(targetwatch.engine.alerts.NoiseReport noise) {
+        return write(noise.toJson());
     }
 
     /** The alert event as one line of JSON. */

@@ -22,17 +22,34 @@ import java.util.UUID;
  * @param actor who caused it (an acknowledgement's author); null when the rules did
  * @param comment what the actor said
  * @param silenced kept in the history but delivered to nobody: a silence covered the alert
+ * @param history kept in the history but delivered to nobody: it came of a reading for a period long past (a history
+ *                being loaded), which its recipients hear of in one summary of what is open afterwards
  */
 public record AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
                          Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
                          Direction direction, int level, int targetRow, String recipient,
                          String reason, String priority, String alertId, Instant at, String actor, String comment,
-                         boolean silenced) {
+                         boolean silenced, boolean history) {
 
     public AlertEvent {
         if (type == null || period == null || severity == null || direction == null) {
             throw new IllegalArgumentException("an alert event needs a type, a period, a severity and a direction");
         }
+    }
+
+    /** An event that is news (not history). */
+    public AlertEvent(String id, long sequence, AlertEventType type, String partnership, String indicator, String area,
+                      Period period, Rating severity, Rating previousSeverity, BigDecimal actual, BigDecimal expected,
+                      Direction direction, int level, int targetRow, String recipient,
+                      String reason, String priority, String alertId, Instant at, String actor, String comment,
+                      boolean silenced) {
+        this(id, sequence, type, partnership, indicator, area, period, severity, previousSeverity, actual, expected,
+                direction, level, targetRow, recipient, reason, priority, alertId, at, actor, comment, silenced, false);
+    }
+
+    /** Whether it is delivered: neither silenced nor history. */
+    public boolean delivered() {
+        return !silenced && !history;
     }
 
     /** An event as the first version stored it, before alerts had ids, times and actors. */
@@ -53,7 +70,7 @@ public record AlertEvent(String id, long sequence, AlertEventType type, String p
     /** The same event with a reason. */
     public AlertEvent withReason(String why) {
         return new AlertEvent(id, sequence, type, partnership, indicator, area, period, severity, previousSeverity, actual,
-                expected, direction, level, targetRow, recipient, why, priority, alertId, at, actor, comment, silenced);
+                expected, direction, level, targetRow, recipient, why, priority, alertId, at, actor, comment, silenced, history);
     }
 
     public SeriesKey series() {

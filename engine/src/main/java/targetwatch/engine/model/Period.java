@@ -69,6 +69,16 @@ public record Period(Frequency frequency, int year, int index) implements Compar
      *
      * @throws IllegalArgumentException naming the notations accepted, when the text is none of them
      */
+    /** The period of a notation that holds a day. */
+    public static Period containing(LocalDate day, Frequency frequency) {
+        return switch (frequency) {
+            case MONTH -> month(day.getYear(), day.getMonthValue());
+            case QUARTER -> quarter(day.getYear(), (day.getMonthValue() - 1) / 3 + 1);
+            case YEAR -> year(day.getYear());
+            case FINANCIAL_YEAR -> financialYear(day.getMonthValue() >= 4 ? day.getYear() : day.getYear() - 1);
+        };
+    }
+
     public static Period parse(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("a period is required (2014-03, 2014-Q1, 2014 or 2014/15)");

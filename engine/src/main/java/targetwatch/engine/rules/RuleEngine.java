@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -65,6 +66,8 @@ public final class RuleEngine implements AutoCloseable {
     /** The alerts the rules inserted, changed or deleted during the current firing (true: deleted). */
     private final Map<Alert, Boolean> touchedAlerts = new LinkedHashMap<>();
     private final List<SilenceReminder> silenceReminders = new ArrayList<>();
+    /** Those told of alerts in a history, owed a summary of what is open once it is loaded. */
+    private final Set<String> owedSummary = new java.util.TreeSet<>();
     private final CompiledRules rules;
     private final KieSession session;
     private Now now;
@@ -448,6 +451,7 @@ public final class RuleEngine implements AutoCloseable {
             // a reminder or an escalation of late data says what is missing now
             reason = reason == null ? alert.getMissing().describe() : reason + "; " + alert.getMissing().describe();
         }
+        boolean history = !silenced && isHistory(signal);
         List<AlertEvent> events = new ArrayList<>();
         for (String recipient : recipients) {
             long sequence = eventSequences.merge(alert.getSeries(), 1L, Long::sum);
@@ -456,13 +460,103 @@ public final class RuleEngine implements AutoCloseable {
                     type, alert.getPartnership(), alert.getIndicator(), alert.getArea(), period, severity,
                     signal.getPreviousSeverity(), a == null ? null : a.actual(), a == null ? null : a.expected(),
                     a == null ? Direction.NONE : a.direction(), level, alert.getTargetRow(), recipient, reason,
-                    alert.getPriority(), alert.getId(), now.getInstant(), signal.getActor(), signal.getComment(), silenced));
+                    alert.getPriority(), alert.getId(), now.getInstant(), signal.getActor(), signal.getComment(), silenced,
+                    history));
             if (!silenced) {
+                // one told in a history hears of it in the summary afterwards, and of what happens to it from then on
                 alert.told(recipient);
+            }
+            if (history) {
+                owedSummary.add(recipient);
             }
         }
         touchedAlerts.putIfAbsent(alert, false);
         return events;
+    }
+
+    /**
+     * Whether a signal came of history rather than news: of a reading whose period ended before the news window
+     * (settings.csv, history_window_periods: by default the previous reporting period on), or, for late data, of a
+     * period whose reading was due before it. What the clock brings (escalations after working days, reminders) is
+     * always news.
+     */
+    private boolean isHistory(AlertSignal signal) {
+        Assessment a = signal.getAssessment();
+        if (a != null) {
+            return beforeNewsWindow(a.period().end(), a.period().frequency());
+        }
+        MissingPeriods missing = signal.getAlert().getMissing();
+        return signal.getType() == AlertEventType.LATE_DATA && missing != null
+                && beforeNewsWindow(missing.firstDue(), missing.first().frequency());
+    }
+
+    /** Periods start in 1900 at the earliest; a window reaching back there makes nothing history. */
+    private static final int EARLIEST_WINDOW_YEAR = 1901;
+
+    /** Whether a day is before the news window of a notation, on the engine's clock. */
+    private boolean beforeNewsWindow(java.time.LocalDate day, targetwatch.engine.model.Frequency frequency) {
+        Period window = Period.containing(now.getToday(), frequency);
+        for (int i = 0; i < rules.ruleSet().settings().historyWindowPeriods(); i++) {
+            if (window.year() <= EARLIEST_WINDOW_YEAR) {
+                return false; // a window wider than the calendar of periods: nothing is history
+            }
+            window = window.previous();
+        }
+        return day.isBefore(window.start());
+    }
+
+    /** Whether a reading is history: its period ended before the news window, so what it changes is delivered to nobody. */
+    public synchronized boolean isHistory(Reading r) {
+        return beforeNewsWindow(r.period().end(), r.period().frequency());
+    }
+
+    /** Whether someone was told of alerts in a history and is owed a summary ({@link #summariseHistory()}). */
+    public synchronized boolean summaryOwed() {
+        return !owedSummary.isEmpty();
+    }
+
+    /** The most open alerts one summary lists by name. */
+    static final int SUMMARY_LISTS = 30;
+    /** The indicator slug of a history summary, which is about no one series. */
+    public static final String SUMMARY_SUBJECT = "open-alerts";
+
+    /**
+     * After a history is loaded (readings whose events are history, delivered to nobody): one event for each person
+     * told of alerts in it, listing the alerts they are told of that are open now, and nothing for one with none
+     * open. Whoever was owed a summary is owed none after this.
+     */
+    public synchronized List<AlertEvent> summariseHistory() {
+        List<AlertEvent> summaries = new ArrayList<>();
+        List<Alert> open = session.getObjects(o -> o instanceof Alert).stream().map(Alert.class::cast)
+                .sorted(Comparator.comparing((Alert x) -> x.getSeries().toString()).thenComparing(Alert::getKind)).toList();
+        for (String recipient : owedSummary) {
+            List<Alert> theirs = open.stream().filter(x -> x.getTold().contains(recipient)).toList();
+            if (theirs.isEmpty()) {
+                continue;
+            }
+            StringBuilder why = new StringBuilder("readings for past periods were loaded, and delivered to nobody one by one;"
+                    + " of the alerts they opened or changed, " + theirs.size() + (theirs.size() == 1 ? " you are told of is"
+                    : " you are told of are") + " open now: ");
+            List<String> lines = new ArrayList<>();
+            for (Alert x : theirs.subList(0, Math.min(theirs.size(), SUMMARY_LISTS))) {
+                lines.add(x.getIndicator() + " in " + x.getArea() + " (" + (x.getKind() == AlertKind.LATE_DATA
+                        ? x.getMissing() == null ? "late data" : x.getMissing().describe() : x.getSeverity() + " since " + x.getPeriod())
+                        + ", level " + x.getLevel() + ")");
+            }
+            why.append(String.join("; ", lines));
+            if (theirs.size() > SUMMARY_LISTS) {
+                why.append("; and ").append(theirs.size() - SUMMARY_LISTS).append(" more (GET /api/alerts)");
+            }
+            SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, recipient);
+            long sequence = now.getInstant().toEpochMilli();
+            Period period = Period.containing(now.getToday(), targetwatch.engine.model.Frequency.MONTH);
+            summaries.add(new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0),
+                    sequence, AlertEventType.REMINDER, SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, SILENCE_PARTNERSHIP, period,
+                    Rating.GREY, null, null, null, Direction.NONE, 0, 0, recipient, why.toString(), null, null,
+                    now.getInstant(), null, null, false, false));
+        }
+        owedSummary.clear();
+        return summaries;
     }
 
     /** The contact ids of one escalation level of an alert (its lead when the policy has no such level). */

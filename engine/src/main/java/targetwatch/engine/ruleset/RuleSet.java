@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertKind;
+import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Silence;
@@ -25,10 +26,11 @@ import targetwatch.engine.model.Target;
  * @param escalation the escalation levels of escalation.csv, default rows copied to every priority without its own
  * @param silences the silences of silences.csv
  * @param workingDays the calendar escalation clocks count in (bank-holidays.csv)
+ * @param settings what is history and how many mails a person gets a day (settings.csv, defaults without it)
  */
 public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts, Map<String, String> templates,
                       Map<String, String> drl, String checksum, List<EscalationLevel> escalation,
-                      List<Silence> silences, WorkingDays workingDays) {
+                      List<Silence> silences, WorkingDays workingDays, AlertSettings settings) {
 
     public RuleSet {
         targets = List.copyOf(targets);
@@ -37,6 +39,7 @@ public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts,
         silences = List.copyOf(silences);
         templates = Map.copyOf(templates);
         drl = Map.copyOf(drl);
+        settings = settings == null ? AlertSettings.DEFAULTS : settings;
     }
 
     /** The targets that rate an indicator (more than one when rows are narrowed to partnerships). */

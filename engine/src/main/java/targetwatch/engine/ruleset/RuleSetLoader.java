@@ -25,6 +25,7 @@ import org.apache.commons.csv.CSVRecord;
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Frequency;
@@ -44,6 +45,7 @@ public final class RuleSetLoader {
     public static final String TEMPLATES = "templates";
     public static final String ESCALATION = "escalation.csv";
     public static final String SILENCES = "silences.csv";
+    public static final String SETTINGS = "settings.csv";
 
     static final List<String> TARGET_COLUMNS = List.of("indicator", "name", "priority", "unit", "kind", "polarity",
             "frequency", "baseline", "baseline_date", "target", "target_date", "tolerance_pct", "comparator_area", "lead");
@@ -51,6 +53,12 @@ public final class RuleSetLoader {
     static final List<String> ESCALATION_COLUMNS = List.of("priority", "alert", "level", "recipients", "after_red_periods",
             "after_working_days", "remind_every_working_days", "ack_lasts_working_days");
     static final List<String> SILENCE_COLUMNS = List.of("indicator", "priority", "until", "reason", "author");
+    static final List<String> SETTING_COLUMNS = List.of("setting", "value");
+    static final String HISTORY_WINDOW_PERIODS = "history_window_periods";
+    static final String DAILY_MAIL_BUDGET = "daily_mail_budget";
+    /** Fifty years of months: a secretariat may treat a whole plan's history as news. */
+    private static final int MAX_HISTORY_WINDOW_PERIODS = 600;
+    private static final int MAX_DAILY_MAIL_BUDGET = 1000;
     private static final int MAX_LEVEL = 9;
     private static final int MAX_WORKING_DAYS = 250;
     /** More reminders than this, each twice as far apart as the one before, would outlast any plan. */
@@ -91,6 +99,8 @@ public final class RuleSetLoader {
         List<EscalationLevel> escalation = parseEscalation(escalationText, targets, known, errors);
         String silencesText = optional(folder, SILENCES, errors, files);
         List<Silence> silences = silencesText == null ? List.of() : parseSilences(silencesText, targets, known, errors);
+        String settingsText = optional(folder, SETTINGS, errors, files);
+        AlertSettings settings = settingsText == null ? AlertSettings.DEFAULTS : parseSettings(settingsText, errors);
         WorkingDays workingDays = new WorkingDays(Set.of());
         Path holidays = folder.resolve(WorkingDays.FILE);
         if (Files.isRegularFile(holidays)) {
@@ -106,7 +116,32 @@ public final class RuleSetLoader {
             throw new RuleSetRejectedException(errors);
         }
         return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files), escalation, silences,
-                workingDays);
+                workingDays, settings);
+    }
+
+    /**
+     * Parses settings.csv: one row per setting ({@code history_window_periods}, {@code daily_mail_budget}), each at
+     * most once; a setting left out keeps its default.
+     */
+    static AlertSettings parseSettings(String text, List<RuleSetError> errors) {
+        Map<String, Integer> values = new TreeMap<>();
+        for (Cells c : rows(SETTINGS, text, SETTING_COLUMNS, errors)) {
+            String name = c.raw("setting");
+            Integer value = switch (name) {
+                case HISTORY_WINDOW_PERIODS -> c.integer("value", true, 0, MAX_HISTORY_WINDOW_PERIODS);
+                case DAILY_MAIL_BUDGET -> c.integer("value", true, 1, MAX_DAILY_MAIL_BUDGET);
+                default -> {
+                    c.error("setting", "\"" + targetwatch.engine.model.Slugs.abbreviate(name) + "\" is not a setting: use "
+                            + HISTORY_WINDOW_PERIODS + " or " + DAILY_MAIL_BUDGET);
+                    yield null;
+                }
+            };
+            if (value != null && values.putIfAbsent(name, value) != null) {
+                c.error("setting", name + " is set twice: keep one row");
+            }
+        }
+        return new AlertSettings(values.getOrDefault(HISTORY_WINDOW_PERIODS, AlertSettings.DEFAULT_HISTORY_WINDOW_PERIODS),
+                values.getOrDefault(DAILY_MAIL_BUDGET, AlertSettings.DEFAULT_DAILY_MAIL_BUDGET));
     }
 
     /** A file the rule set may leave out: null when absent. */

@@ -49,6 +49,9 @@ final class AlertEventCodec {
         n.put("actor", e.actor());
         n.put("comment", e.comment());
         n.put("silenced", e.silenced());
+        if (e.history()) {
+            n.put("history", true);
+        }
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException ex) {
@@ -66,7 +69,7 @@ final class AlertEventCodec {
                     decimal(n.get("actual")), decimal(n.get("expected")), Direction.valueOf(n.get("direction").asText()),
                     n.get("level").asInt(), n.get("targetRow").asInt(), n.get("recipient").asText(), text(n, "reason"),
                     text(n, "priority"), text(n, "alertId"), instant(n, "at"), text(n, "actor"), text(n, "comment"),
-                    n.path("silenced").asBoolean(false));
+                    n.path("silenced").asBoolean(false), n.path("history").asBoolean(false));
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("a stored alert event is not readable: " + ex.getOriginalMessage(), ex);
         }

@@ -269,8 +269,8 @@ public final class JdbcStore implements Store {
     /**
      * Writes alert events with their deliveries, and alert states, inside one transaction. An event already stored,
      * or already written in this transaction, is skipped with its deliveries: the engine makes the same event again
-     * (after a restart, say) with the same id, and its recipients must hear of it once. A silenced event is kept
-     * for the alert's history and delivered to nobody. Of the states given for one alert, the last is stored.
+     * (after a restart, say) with the same id, and its recipients must hear of it once. A silenced event, and one of
+     * a history being loaded, is kept for the alert's history and delivered to nobody. Of the states given for one alert, the last is stored.
      */
     private static final class AlertWriter implements AutoCloseable {
 
@@ -288,7 +288,7 @@ public final class JdbcStore implements Store {
             this.eventStored = c.prepareStatement("SELECT 1 FROM alert_events WHERE id = ?");
             this.insertEvent = c.prepareStatement("INSERT INTO alert_events (id, sequence_no, event_type, partnership,"
                     + " indicator, area, period, severity, previous_severity, level_no, recipient, reading_id, payload,"
-                    + " created_at, alert_id, occurred_at, actor, silenced) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    + " created_at, alert_id, occurred_at, actor, silenced, history) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
             this.insertDelivery = c.prepareStatement("INSERT INTO deliveries (event_id, sink, status, attempts,"
                     + " next_attempt_at) VALUES (?,?,'PENDING',0,?)");
             // the same columns in the same order, so that one binding serves both
@@ -328,8 +328,9 @@ public final class JdbcStore implements Store {
             insertEvent.setTimestamp(16, e.at() == null ? null : Timestamp.from(e.at()));
             insertEvent.setString(17, cut(e.actor(), 200));
             insertEvent.setBoolean(18, e.silenced());
+            insertEvent.setBoolean(19, e.history());
             insertEvent.addBatch();
-            if (e.silenced()) {
+            if (!e.delivered()) {
                 return;
             }
             for (Sink sink : sinks) {
@@ -564,14 +565,14 @@ public final class JdbcStore implements Store {
     private List<Delivery> deliveries(String where, Binder binder, int limit) {
         List<Delivery> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload FROM deliveries d"
+             PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload, d.folded FROM deliveries d"
                      + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
             binder.bind(s);
             s.setMaxRows(limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Delivery(rs.getLong(1), Sink.valueOf(rs.getString(2)), rs.getInt(3),
-                            AlertEventCodec.decode(rs.getString(4))));
+                            AlertEventCodec.decode(rs.getString(4)), rs.getBoolean(5)));
                 }
             }
         } catch (SQLException e) {
@@ -600,6 +601,81 @@ public final class JdbcStore implements Store {
                     s.setString(1, cut(answer, MAX_ERROR));
                     s.setTimestamp(2, Timestamp.from(at));
                     s.setLong(3, deliveryId);
+                });
+    }
+
+    @Override
+    public void markMailed(List<Long> deliveryIds, String mailId, String answer, Instant at) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        String marks = String.join(", ", Collections.nCopies(deliveryIds.size(), "?"));
+        update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ?, mail_id = ?"
+                + " WHERE id IN (" + marks + ")", s -> {
+                    s.setString(1, cut(answer, MAX_ERROR));
+                    s.setTimestamp(2, Timestamp.from(at));
+                    s.setString(3, cut(mailId, 100));
+                    for (int i = 0; i < deliveryIds.size(); i++) {
+                        s.setLong(i + 4, deliveryIds.get(i));
+                    }
+                });
+    }
+
+    @Override
+    public int mailsSentTo(String recipient, Instant since) {
+        int[] count = new int[1];
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(DISTINCT COALESCE(d.mail_id, CAST(d.id AS VARCHAR(40))))"
+                     + " FROM deliveries d JOIN alert_events e ON e.id = d.event_id"
+                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.recipient = ?")) {
+            s.setTimestamp(1, Timestamp.from(since));
+            s.setString(2, recipient);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    count[0] = rs.getInt(1);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot count the mails sent to " + recipient, e);
+        }
+        return count[0];
+    }
+
+    @Override
+    public NoiseCounts noiseCounts() {
+        Map<String, Long> byType = new java.util.TreeMap<>();
+        Map<String, Long> byRecipient = new java.util.TreeMap<>();
+        query("SELECT event_type, COUNT(*) FROM alert_events GROUP BY event_type", rs -> byType.put(rs.getString(1), rs.getLong(2)));
+        query("SELECT recipient, COUNT(*) FROM alert_events GROUP BY recipient", rs -> byRecipient.put(rs.getString(1), rs.getLong(2)));
+        long[] n = new long[6];
+        query("SELECT COUNT(*), COALESCE(SUM(CASE WHEN silenced THEN 1 ELSE 0 END), 0),"
+                + " COALESCE(SUM(CASE WHEN history THEN 1 ELSE 0 END), 0) FROM alert_events", rs -> {
+                    n[0] = rs.getLong(1);
+                    n[1] = rs.getLong(2);
+                    n[2] = rs.getLong(3);
+                });
+        query("SELECT COUNT(DISTINCT COALESCE(mail_id, CAST(id AS VARCHAR(40)))), COUNT(*) FROM deliveries"
+                + " WHERE sink = 'EMAIL' AND status = 'SENT'", rs -> {
+                    n[3] = rs.getLong(1);
+                    n[4] = rs.getLong(2);
+                });
+        query("SELECT COUNT(*) FROM deliveries WHERE folded", rs -> n[5] = rs.getLong(1));
+        return new NoiseCounts(n[0], byType, byRecipient, n[1], n[2], n[3], n[4], n[5]);
+    }
+
+    @Override
+    public void markFolded(List<Long> deliveryIds, Instant until, String why) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        String marks = String.join(", ", Collections.nCopies(deliveryIds.size(), "?"));
+        update("UPDATE deliveries SET folded = TRUE, next_attempt_at = ?, last_error = ? WHERE status = 'PENDING' AND id IN ("
+                + marks + ")", s -> {
+                    s.setTimestamp(1, Timestamp.from(until));
+                    s.setString(2, cut(why, MAX_ERROR));
+                    for (int i = 0; i < deliveryIds.size(); i++) {
+                        s.setLong(i + 3, deliveryIds.get(i));
+                    }
                 });
     }
 

@@ -64,6 +64,24 @@ public interface Store extends AutoCloseable {
     void markSent(long deliveryId, String answer, Instant at);
 
     /**
+     * Marks email deliveries sent in one mail, whose id ({@code mailId}) they share: a digest is one mail, and the
+     * daily mail budget counts mails, not deliveries.
+     */
+    void markMailed(List<Long> deliveryIds, String mailId, String answer, Instant at);
+
+    /** Alert events by type and by recipient, those delivered to nobody, and the mails sent: how noisy alerting is. */
+    NoiseCounts noiseCounts();
+
+    /** The mails sent to one recipient since a moment (a digest counts once). */
+    int mailsSentTo(String recipient, Instant since);
+
+    /**
+     * Holds email deliveries back until {@code until}, marked folded: their recipient had their daily mail budget,
+     * and they go in the recipient's next digest. Nothing is dropped.
+     */
+    void markFolded(List<Long> deliveryIds, Instant until, String why);
+
+    /**
      * Records that deliveries are being handed to their sink at a point of no return (the mail server about to
      * take the end of a message): until their answer is recorded they are in doubt, never picked up again as due.
      */

@@ -108,12 +108,29 @@ public record AlertMail(String to, String toName, String subject, String text, S
      */
     public static AlertMail digest(List<AlertEvent> events, java.util.function.Function<AlertEvent, Target> targets,
                                    Contact recipient, Map<String, String> ackUrls) {
+        return digest(events, targets, recipient, ackUrls, 0, 0);
+    }
+
+    /**
+     * A digest that also carries events held back by the recipient's daily mail budget, and says how many.
+     *
+     * @param folded how many of the events went over yesterday's (or an earlier day's) budget and waited for this mail
+     * @param budget the daily mail budget they went over
+     */
+    public static AlertMail digest(List<AlertEvent> events, java.util.function.Function<AlertEvent, Target> targets,
+                                   Contact recipient, Map<String, String> ackUrls, int folded, int budget) {
         String priority = events.get(0).priority();
-        String subject = "[targetwatch] " + events.size() + " alerts for " + (priority == null ? "the partnership" : priority);
-        StringBuilder text = new StringBuilder("Dear " + recipient.name() + ",\n\n" + events.size() + " alerts of the "
+        String subject = "[targetwatch] " + events.size() + " alert" + (events.size() == 1 ? "" : "s") + " for "
+                + (priority == null ? "the partnership" : priority) + (folded == 0 ? "" : " (" + folded + " held back)");
+        String foldedNote = folded == 0 ? "" : folded + " of these " + (folded == 1 ? "was" : "were") + " held back because you"
+                + " had been sent your " + budget + " alert mails for the day; they are folded into this digest instead,"
+                + " and nothing was dropped.";
+        StringBuilder text = new StringBuilder("Dear " + recipient.name() + ",\n\n"
+                + (foldedNote.isEmpty() ? "" : foldedNote + "\n\n") + events.size() + " alerts of the "
                 + priority + " priority changed together:\n\n");
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\"><p>Dear "
-                + esc(recipient.name()) + ",</p><p>" + events.size() + " alerts of the " + esc(String.valueOf(priority))
+                + esc(recipient.name()) + ",</p>" + (foldedNote.isEmpty() ? "" : "<p>" + esc(foldedNote) + "</p>") + "<p>"
+                + events.size() + " alerts of the " + esc(String.valueOf(priority))
                 + " priority changed together:</p><table>");
         for (AlertEvent e : events) {
             Target t = targets.apply(e);

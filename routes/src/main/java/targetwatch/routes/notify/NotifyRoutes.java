@@ -84,7 +84,9 @@ public class NotifyRoutes extends RouteBuilder {
                         }
                     });
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    AlertMail mail = AlertMail.digest(events, e -> target(exchange, e).orElse(null), to, links);
+                    AlertMail mail = AlertMail.digest(events, e -> target(exchange, e).orElse(null), to, links,
+                            exchange.getProperty(OutboxRelay.FOLDED, 0, Integer.class),
+                            exchange.getProperty(OutboxRelay.BUDGET, 0, Integer.class));
                     exchange.getIn().setBody(sender.sendDigest(mail, events.stream().map(AlertEvent::id).toList(), handOver(exchange)));
                 });
 

@@ -13,15 +13,21 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import targetwatch.engine.store.Delivery;
+import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.AlertSettings;
+import targetwatch.engine.rules.Now;
+import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.store.Delivery;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 
@@ -36,6 +42,11 @@ import targetwatch.engine.store.Store;
  * relay, nudged after the first, would mail it alone. The wait runs on the machine's monotonic time, not the
  * application's clock (which a test or a replay may hold still), and starts again after a restart. Retries do
  * not wait again.
+ *
+ * <p>One person gets at most the rule set's daily mail budget of alert mails in a day (settings.csv,
+ * {@code daily_mail_budget}; a digest is one mail). What would go over it is held back, marked folded, until 08:00 on
+ * the next working day, and then goes in one digest per priority that says how many it holds back. Nothing is
+ * dropped, and the topic and the webhook, which cost nobody's attention, have no budget.
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -44,6 +55,9 @@ public final class OutboxRelay implements AutoCloseable {
     static final String DELIVER_DIGEST = "direct:deliver-email-digest";
     /** The exchange property with what a sink runs at its point of no return: the deliveries are marked in doubt. */
     static final String HAND_OVER = "targetwatch.handOver";
+    /** The exchange properties with how many of a digest's events were held back by the budget, and the budget. */
+    static final String FOLDED = "targetwatch.folded";
+    static final String BUDGET = "targetwatch.budget";
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
@@ -56,6 +70,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final boolean webhookConfigured;
     private final Duration groupWait;
     private final LongSupplier nanoTime;
+    /** The rule set in force: its daily mail budget and its working days. */
+    private final Supplier<RuleSet> ruleSet;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
@@ -67,13 +83,26 @@ public final class OutboxRelay implements AutoCloseable {
     });
     private final AtomicBoolean nudgePending = new AtomicBoolean();
 
+    /** A relay with the default daily mail budget and no bank holidays. */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime);
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, () -> null);
+    }
+
+    /** A relay whose mail budget and working days are the rule set's in force ({@code ruleSet} may give null: defaults). */
+    public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                       boolean webhookConfigured, Duration groupWait, Supplier<RuleSet> ruleSet) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, () -> null);
+    }
+
+    OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Supplier<RuleSet> ruleSet) {
+        this.ruleSet = ruleSet;
         if (groupWait.isNegative()) {
             throw new IllegalArgumentException("the email group wait is negative: " + groupWait);
         }
@@ -138,11 +167,7 @@ public final class OutboxRelay implements AutoCloseable {
                         if (!waitedForGroup(group)) {
                             continue;
                         }
-                        if (severalIndicators(group)) {
-                            deliverDigest(group);
-                        } else {
-                            group.forEach(this::deliver);
-                        }
+                        mailWithinBudget(group);
                         sentAny = true;
                     }
                 } else {
@@ -209,12 +234,52 @@ public final class OutboxRelay implements AutoCloseable {
         return group.stream().map(d -> d.event().indicator()).distinct().count() > 1;
     }
 
-    private void deliverDigest(List<Delivery> group) {
+    /**
+     * Mails a group within its recipient's daily budget: held back (folded) when they have had it today, as one digest
+     * when it holds events held back before, several indicators, or more mails than the budget has left, otherwise a
+     * mail each.
+     */
+    private void mailWithinBudget(List<Delivery> group) {
+        RuleSet rules = ruleSet.get();
+        AlertSettings settings = rules == null ? AlertSettings.DEFAULTS : rules.settings();
+        WorkingDays calendar = rules == null ? new WorkingDays(Set.of()) : rules.workingDays();
+        Instant now = clock.instant();
+        String recipient = group.get(0).event().recipient();
+        int budget = settings.dailyMailBudget();
+        int sentToday = store.mailsSentTo(recipient, now.atZone(Now.ZONE).toLocalDate().atStartOfDay(Now.ZONE).toInstant());
+        if (sentToday >= budget) {
+            Instant until = calendar.sendableFrom(now.atZone(Now.ZONE).toLocalDate().plusDays(1)
+                    .atTime(WorkingDays.OPENS).atZone(Now.ZONE)).toInstant();
+            store.markFolded(group.stream().map(Delivery::id).toList(), until, "held back: " + recipient + " has had "
+                    + sentToday + " of a daily budget of " + budget + " alert mails; goes in their next digest at " + until);
+            LOG.info("{} email deliveries to {} held back for their next digest: daily budget of {} reached", group.size(),
+                    recipient, budget);
+            return;
+        }
+        int folded = (int) group.stream().filter(Delivery::folded).count();
+        if (folded > 0 || severalIndicators(group) || sentToday + group.size() > budget) {
+            deliverDigest(group, folded, budget);
+        } else {
+            group.forEach(this::deliver);
+        }
+    }
+
+    private void deliverDigest(List<Delivery> group, int folded, int budget) {
         List<AlertEvent> events = group.stream().map(Delivery::event).toList();
         Exchange result = producer.send(DELIVER_DIGEST, ex -> {
             ex.getIn().setBody(events);
             ex.setProperty(HAND_OVER, handOver(group));
+            ex.setProperty(FOLDED, folded);
+            ex.setProperty(BUDGET, budget);
         });
+        if (result.getException() == null) {
+            // one mail: the budget counts it once
+            String mailId = "digest-" + java.util.UUID.nameUUIDFromBytes(String.join(" ", events.stream().map(AlertEvent::id)
+                    .toList()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            store.markMailed(group.stream().map(Delivery::id).toList(), mailId, result.getMessage().getBody(String.class),
+                    clock.instant());
+            return;
+        }
         group.forEach(d -> settle(d, result));
     }
 

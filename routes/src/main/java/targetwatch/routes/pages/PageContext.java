@@ -12,7 +12,8 @@ import targetwatch.routes.security.Users;
 public record PageContext(String title, Users.Principal user, String csrf, String section, List<FieldError> errors) {
 
     /** The navigation's sections: id, address and name, in the order the header shows them. */
-    public static final List<String[]> SECTIONS = List.<String[]>of(new String[] {"alerts", "/alerts", "Alerts"});
+    public static final List<String[]> SECTIONS = List.of(new String[] {"alerts", "/alerts", "Alerts"},
+            new String[] {"indicators", "/indicators", "Indicators"});
 
     public PageContext {
         errors = List.copyOf(errors);

@@ -24,9 +24,10 @@ import targetwatch.routes.service.IngestService;
 
 /**
  * The browser's pages on the service's own port: sign in and out, the alerts ({@code /alerts}, {@code /alerts/{id}}
- * with its acknowledge form), the acknowledgement links of alert mails ({@code /ack/{token}}, landing on the same
- * alert page), and the stylesheet and scripts under {@code /assets}. Every page checks the session and the role; every
- * form carries the session's CSRF token; refusals answer with 401 or 403 pages in the same style, and are logged.
+ * with its acknowledge form), the indicators ({@code /indicators}, {@code /indicators/{indicator}?area=}), the
+ * acknowledgement links of alert mails ({@code /ack/{token}}, landing on the same alert page), and the stylesheet and
+ * scripts under {@code /assets}. Every page checks the session and the role; every form carries the session's CSRF
+ * token; refusals answer with 401 or 403 pages in the same style, and are logged.
  */
 public class PageRoutes extends RouteBuilder {
 
@@ -54,6 +55,8 @@ public class PageRoutes extends RouteBuilder {
                 .get("/alerts").routeId("page-alerts").to("direct:page-alerts")
                 .get("/alerts/{id}").routeId("page-alert").to("direct:page-alert")
                 .post("/alerts/{id}/acknowledge").routeId("page-alert-acknowledge").to("direct:page-alert-acknowledge")
+                .get("/indicators").routeId("page-indicators").to("direct:page-indicators")
+                .get("/indicators/{indicator}").routeId("page-indicator").to("direct:page-indicator")
                 .get("/ack/{token}").routeId("ack-link-page").to("direct:ack-link-page")
                 .post("/ack/{token}").routeId("ack-link-confirm").to("direct:ack-link-confirm")
                 .get("/assets/{file}").routeId("page-asset").to("direct:page-asset")
@@ -130,6 +133,25 @@ public class PageRoutes extends RouteBuilder {
                     log.info("{} acknowledged alert {} in the pages", user.name(), alert.id());
                     Web.session(exchange).ifPresent(s -> Web.sessions(exchange).flash(s, ACKNOWLEDGED));
                     Web.redirect(exchange, "/alerts/" + alert.id());
+                });
+
+        from("direct:page-indicators").routeId("page-indicators-view")
+                .process(exchange -> {
+                    Web.require(exchange, Role.VIEWER);
+                    Web.html(exchange, 200, "indicators.jte", Web.params("page", Web.context(exchange, "Indicators",
+                            "indicators"), "rows", IndicatorViews.list(service(exchange))));
+                });
+
+        from("direct:page-indicator").routeId("page-indicator-view")
+                .process(exchange -> {
+                    Web.require(exchange, Role.VIEWER);
+                    String indicator = exchange.getIn().getHeader("indicator", String.class);
+                    IndicatorViews.IndicatorPage p = IndicatorViews.page(service(exchange), indicator,
+                                    blankToNull(Web.query(exchange, "area")))
+                            .orElseThrow(() -> new PageException(404, "No such indicator",
+                                    "No target of the active rule set has this indicator."));
+                    Web.html(exchange, 200, "indicator.jte", Web.params("page", Web.context(exchange, p.target().name(),
+                            "indicators"), "p", p));
                 });
 
         // the link in an alert mail: a GET (a mail scanner following it) only shows the alert page with the form;

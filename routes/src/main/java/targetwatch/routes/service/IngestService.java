@@ -46,6 +46,9 @@ public final class IngestService implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
     private RuleEngine engine;
+    /** How long after the last reading of a history its summaries wait, on the machine's monotonic time. */
+    private final Duration historySummaryWait;
+    private long lastHistoryNanos;
 
     /** The result of one ingestion: what changed, and the readings refused with their reasons. */
     public record Result(int accepted, List<Assessment> assessments, List<AlertEvent> alertEvents,
@@ -62,6 +65,19 @@ public final class IngestService implements AutoCloseable {
      *                     acknowledgements change alerts (for comparing runs of the same readings, as the crash test does)
      */
     public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock, boolean clockRunning) {
+        this(rules, store, sinks, clock, clockRunning, DEFAULT_HISTORY_SUMMARY_WAIT);
+    }
+
+    /** Summaries of a history load wait this long after its last reading, so that a load in many files gets one each. */
+    public static final Duration DEFAULT_HISTORY_SUMMARY_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * @param historySummaryWait how long after the last reading whose events were history (a history being loaded)
+     *                           the people told of its alerts are sent one summary each of those open
+     */
+    public IngestService(CompiledRules rules, Store store, Set<Sink> sinks, Clock clock, boolean clockRunning,
+                         Duration historySummaryWait) {
+        this.historySummaryWait = historySummaryWait;
         this.rules = rules;
         this.store = store;
         this.sinks = Set.copyOf(sinks);
@@ -123,10 +139,16 @@ public final class IngestService implements AutoCloseable {
         }
         return guarded("the alert clock", () -> {
             Outcome o = engine.advanceTo(clock.instant());
-            if (!o.isEmpty()) {
-                store.saveAlertChanges(o.alertEvents(), o.alerts(), sinks, clock.instant());
+            List<AlertEvent> events = new ArrayList<>(o.alertEvents());
+            if (engine.summaryOwed() && System.nanoTime() - lastHistoryNanos >= historySummaryWait.toNanos()) {
+                List<AlertEvent> summaries = engine.summariseHistory();
+                LOG.info("a history was loaded: {} people told of its alerts are sent a summary of those open", summaries.size());
+                events.addAll(summaries);
             }
-            return o.alertEvents();
+            if (!events.isEmpty() || !o.alerts().isEmpty()) {
+                store.saveAlertChanges(events, o.alerts(), sinks, clock.instant());
+            }
+            return events;
         });
     }
 
@@ -198,6 +220,9 @@ public final class IngestService implements AutoCloseable {
             engine.close();
             engine = recover();
             throw e;
+        }
+        if (events.stream().anyMatch(AlertEvent::history)) {
+            lastHistoryNanos = System.nanoTime();
         }
         taken.addAndGet(accepted);
         rejected.addAndGet(refused.size());

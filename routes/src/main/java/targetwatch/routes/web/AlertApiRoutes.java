@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import targetwatch.engine.cli.EventJson;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.rules.NoSuchAlertException;
+import targetwatch.engine.store.NoiseCounts;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.service.IngestService;
@@ -36,6 +37,7 @@ public class AlertApiRoutes extends RouteBuilder {
 
         rest("/api/alerts")
                 .get().routeId("api-alerts").to("direct:api-alerts")
+                .get("/stats").routeId("api-alerts-stats").to("direct:api-alerts-stats")
                 .get("/{id}").routeId("api-alert").to("direct:api-alert")
                 .get("/{id}/history").routeId("api-alert-history").to("direct:api-alert-history")
                 .post("/{id}/ack").routeId("api-alert-ack").to("direct:api-alert-ack");
@@ -50,6 +52,25 @@ public class AlertApiRoutes extends RouteBuilder {
                     int limit = limit(exchange.getIn().getHeader("limit", String.class));
                     List<AlertState> alerts = service(exchange).store().alerts(status.equals("open"), limit);
                     ApiRoutes.respond(exchange, 200, Map.of("alerts", alerts.stream().map(AlertApiRoutes::toJson).toList()));
+                });
+
+        // how noisy alerting is: events by type and recipient, those delivered to nobody, and the mails sent
+        from("direct:api-alerts-stats").routeId("api-alerts-stats-view")
+                .process(ApiAuth.require(Role.VIEWER))
+                .process(exchange -> {
+                    NoiseCounts n = service(exchange).store().noiseCounts();
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("events", n.events());
+                    body.put("byType", new java.util.TreeMap<>(n.byType()));
+                    body.put("byRecipient", new java.util.TreeMap<>(n.byRecipient()));
+                    body.put("silenced", n.silenced());
+                    body.put("history", n.history());
+                    body.put("mailsSent", n.mailsSent());
+                    body.put("mailDeliveries", n.mailDeliveries());
+                    body.put("folded", n.folded());
+                    body.put("dailyMailBudget", service(exchange).ruleSet().settings().dailyMailBudget());
+                    body.put("openAlerts", service(exchange).openAlerts().size());
+                    ApiRoutes.respond(exchange, 200, body);
                 });
 
         from("direct:api-alert").routeId("api-alert-view")

@@ -1,0 +1,71 @@
+package targetwatch.routes;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static targetwatch.routes.RunningTargetwatch.PATIENCE;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import targetwatch.routes.pages.Words;
+
+/**
+ * The pages over the Maidstone sample feeds, as the README's walk-through shows them: after the feeds are dropped in
+ * the inbox, the indicators page lists every target with the engine's own latest rating in words, an alert's page
+ * opens from the list; and each page is saved as a PNG for the README (into {@code target/screenshots}, or the folder
+ * named by {@code -Dtargetwatch.screenshots=...}, which is how docs/screenshots is refreshed).
+ */
+class PageScreenshotsTest {
+
+    @Test
+    void the_sample_feeds_show_on_the_pages_with_the_engine_s_ratings_and_each_page_is_saved_for_the_readme(
+            @TempDir Path data, @TempDir Path profile) throws Exception {
+        Path shots = Path.of(System.getProperty("targetwatch.screenshots", "target/screenshots"));
+        try (RunningTargetwatch app = RunningTargetwatch.start(data, Optional.empty());
+             Browser browser = Browser.open(profile, app.baseUrl())) {
+            try (Stream<Path> feeds = Files.list(Path.of("../sample-feeds/maidstone"))) {
+                for (Path f : feeds.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+                    app.drop(f.getFileName().toString(), Files.readString(f));
+                }
+            }
+            var latest = app.awaitAssessment("da-repeat-victims", "maidstone", "2018-Q1");
+            await("every feed taken").atMost(PATIENCE.multipliedBy(4)).until(() -> {
+                try (Stream<Path> left = Files.list(app.inbox())) {
+                    return left.noneMatch(p -> p.toString().endsWith(".csv"));
+                }
+            });
+
+            browser.go("/");
+            assertEquals("Sign in – targetwatch", browser.title(), "the service's front page asks to sign in");
+            browser.screenshot(shots.resolve("sign-in.png"));
+
+            browser.signIn("lead", app.password("lead"));
+            assertEquals("/alerts", browser.path());
+            browser.screenshot(shots.resolve("alerts.png"));
+
+            browser.clickAndWait("table a.govuk-link");
+            assertTrue(browser.path().startsWith("/alerts/"), browser.path());
+            browser.screenshot(shots.resolve("alert.png"));
+
+            browser.go("/indicators");
+            String row = browser.find("a[href='/indicators/da-repeat-victims?area=maidstone']")
+                    .findElement(org.openqa.selenium.By.xpath("ancestor::tr")).getText();
+            String rating = Words.rating(targetwatch.engine.model.Rating.valueOf(latest.get("rating").asText()));
+            assertTrue(row.contains("2018-Q1") && row.contains(rating), row + " against the engine's " + rating);
+            browser.screenshot(shots.resolve("indicators.png"));
+
+            browser.go("/indicators/da-repeat-victims?area=maidstone");
+            assertEquals(List.of("2011-Q4", "22.9"), browser.all("table tbody tr").get(0)
+                    .findElements(org.openqa.selenium.By.cssSelector("th, td")).stream().limit(2)
+                    .map(org.openqa.selenium.WebElement::getText).toList(), "the dv-forum feed's first quarter");
+            browser.screenshot(shots.resolve("indicator.png"));
+        }
+    }
+}
