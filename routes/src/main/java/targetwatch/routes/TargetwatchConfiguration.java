@@ -25,6 +25,7 @@ import targetwatch.engine.model.Reading;
 import targetwatch.routes.broker.BrokerAccounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
+import targetwatch.routes.ingest.jms.BatchedJmsComponent;
 import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
@@ -132,6 +133,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(pool::stop), true);
         JmsComponent jms = JmsComponent.jmsComponent(pool);
         context.addComponent("jms", jms);
+        // readings are consumed on one connection of their own, in transacted batches
+        context.addComponent("readings-jms", new BatchedJmsComponent(factory));
         context.getRegistry().bind("brokerStatus", status);
 
         context.getRegistry().bind("mailSender", new MailSender(settings.get("targetwatch.smtp.host"),

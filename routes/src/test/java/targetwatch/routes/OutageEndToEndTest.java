@@ -82,11 +82,13 @@ class OutageEndToEndTest {
     private static final String KSI = "ksi-casualties";
     private static final String KSI_LEAD = "nick.silvester@example.org";
 
-    /** Deliveries retry from 200 ms, doubling; 30 attempts outlast any outage a test makes. */
+    /** Deliveries retry from 200 ms, doubling; 30 attempts outlast any outage a test makes; readings come in batches of 5. */
     private static final Map<String, String> QUICK_RETRIES = Map.of(
             "targetwatch.delivery.initial-delay-ms", "200",
             "targetwatch.delivery.max-attempts", "30",
-            "targetwatch.outbox.poll-ms", "200");
+            "targetwatch.outbox.poll-ms", "200",
+            // small batches, so that the broker stops while readings are still on its queue
+            "targetwatch.jms.batch-size", "5");
 
     private ExternalBroker broker;
     private Path brokerData;

@@ -43,7 +43,7 @@ import targetwatch.routes.service.IngestService;
 
 /**
  * The JMS benchmark behind {@code bench/run-jms-bench}: readings per second through the service's JMS route
- * ({@code ingest-jms}: transacted, one database transaction and one JMS commit per message) against the same
+ * ({@code ingest-jms}: one database transaction and one JMS commit per batch of messages) against the same
  * broker's raw throughput for the same messages into a plain JMS consumer, and the latency from a partner's
  * send to the alert on the topic.
  * <p>
@@ -81,14 +81,15 @@ public final class JmsBench {
     }
 
     /** What a run measures and for how long; every field has a command-line option. */
-    record Options(Path rules, int readings, int sendBatch, int routeBudgetSeconds, int routeWindowSeconds,
+    record Options(Path rules, int readings, int sendBatch, int batch, int routeBudgetSeconds, int routeWindowSeconds,
                    int rawWindowSeconds, int autoWindowSeconds, int windowsAtLeast, double lightFraction, int lightSeconds,
-                   double loadFraction, int loadSeconds, int probeEvery) {
+                   double loadRate, int loadSeconds, int probeEvery) {
 
         static Options parse(String[] args) {
             Path rules = Path.of("rules");
             int readings = 100_000;
             int sendBatch = 500;
+            int batch = 500;
             int routeBudget = 240;
             int routeWindow = 30;
             int rawWindow = 10;
@@ -96,7 +97,7 @@ public final class JmsBench {
             int windows = 5;
             double lightFraction = 0.1;
             int lightSeconds = 20;
-            double loadFraction = 0.5;
+            double loadRate = 1000;
             int loadSeconds = 30;
             int probeEvery = 10;
             for (int i = 0; i < args.length; i++) {
@@ -105,6 +106,7 @@ public final class JmsBench {
                     case "--rules" -> rules = Path.of(required(args[i], value));
                     case "--readings" -> readings = Integer.parseInt(required(args[i], value));
                     case "--send-batch" -> sendBatch = Integer.parseInt(required(args[i], value));
+                    case "--batch" -> batch = Integer.parseInt(required(args[i], value));
                     case "--route-budget" -> routeBudget = Integer.parseInt(required(args[i], value));
                     case "--route-window" -> routeWindow = Integer.parseInt(required(args[i], value));
                     case "--raw-window" -> rawWindow = Integer.parseInt(required(args[i], value));
@@ -112,18 +114,18 @@ public final class JmsBench {
                     case "--windows" -> windows = Integer.parseInt(required(args[i], value));
                     case "--light-fraction" -> lightFraction = Double.parseDouble(required(args[i], value));
                     case "--light-seconds" -> lightSeconds = Integer.parseInt(required(args[i], value));
-                    case "--load-fraction" -> loadFraction = Double.parseDouble(required(args[i], value));
+                    case "--load-rate" -> loadRate = Double.parseDouble(required(args[i], value));
                     case "--load-seconds" -> loadSeconds = Integer.parseInt(required(args[i], value));
                     case "--probe-every" -> probeEvery = Integer.parseInt(required(args[i], value));
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --rules DIR"
-                            + " --readings N --send-batch N --route-budget S --route-window S --raw-window S"
-                            + " --auto-window S --windows N --light-fraction F --light-seconds S --load-fraction F"
+                            + " --readings N --send-batch N --batch N --route-budget S --route-window S --raw-window S"
+                            + " --auto-window S --windows N --light-fraction F --light-seconds S --load-rate R"
                             + " --load-seconds S --probe-every N)");
                 }
                 i++;
             }
-            return new Options(rules, readings, sendBatch, routeBudget, routeWindow, rawWindow, autoWindow, windows,
-                    lightFraction, lightSeconds, loadFraction, loadSeconds, probeEvery);
+            return new Options(rules, readings, sendBatch, batch, routeBudget, routeWindow, rawWindow, autoWindow, windows,
+                    lightFraction, lightSeconds, loadRate, loadSeconds, probeEvery);
         }
 
         private static String required(String option, String value) {
@@ -173,7 +175,8 @@ public final class JmsBench {
                 "targetwatch.data", data.toString(),
                 "targetwatch.rules", options.rules().toAbsolutePath().toString(),
                 "camel.server.port", String.valueOf(freePort()),
-                "targetwatch.broker.port", String.valueOf(brokerPort)));
+                "targetwatch.broker.port", String.valueOf(brokerPort),
+                "targetwatch.jms.batch-size", String.valueOf(options.batch())));
         progress("starting the service on %s", data);
         Main main = Application.create(settings);
         main.start();
@@ -209,7 +212,7 @@ public final class JmsBench {
             while (routeTaken < n && routeSpent < routeBudget) {
                 int limit = options.windowCount();
                 raw.topUp(limit);
-                Window tx = consume(inVm, RAW, limit, options.rawWindowSeconds(), true);
+                Window tx = consume(inVm, RAW, limit, options.rawWindowSeconds(), true, options.batch());
                 raw.consumed(tx.count());
 
                 long before = done.getAsLong();
@@ -233,7 +236,7 @@ public final class JmsBench {
                 double outboxSeconds = seconds(System.nanoTime() - outboxStart);
 
                 raw.topUp(limit);
-                Window auto = consume(inVm, RAW, limit, options.autoWindowSeconds(), false);
+                Window auto = consume(inVm, RAW, limit, options.autoWindowSeconds(), false, 1);
                 raw.consumed(auto.count());
                 Cycle c = new Cycle(tx, route, auto, outboxSeconds, empty);
                 cycles.add(c);
@@ -270,7 +273,7 @@ public final class JmsBench {
                         light.achievedRate(), light.percentile(50), light.percentile(99), light.percentile(100),
                         light.missing());
 
-                double loadRate = Math.max(1, routeRate * options.loadFraction());
+                double loadRate = options.loadRate();
                 int loadCount = (int) Math.round(loadRate * options.loadSeconds());
                 List<String> background = JmsFeed.realistic(targets, loadCount, "bg", false, 2012, 2018, 7);
                 List<Outgoing> loadStream = new ArrayList<>();
@@ -284,8 +287,11 @@ public final class JmsBench {
                                 + " max %.1f ms, %d missing", load.achievedRate(), load.offeredRate(),
                         options.probeEvery(), load.percentile(50), load.percentile(99), load.percentile(100), load.missing());
             }
+            awaitOutbox(service, Duration.ofSeconds(30));
+            long stored = service.store().readingCount();
+            long dbBytes = treeSize(data.resolve("db"));
             String table = table(started, loadBefore, startSeconds, n, sendRate, cycles, routeTaken, seconds(routeSpent),
-                    events, light, load, System.nanoTime() - t0);
+                    events, light, load, stored, dbBytes, System.nanoTime() - t0);
             System.out.print(table);
             return 0;
         } finally {
@@ -352,9 +358,10 @@ public final class JmsBench {
 
     /**
      * Consumes up to {@code count} messages, for at most {@code seconds}, with a plain consumer reading each body
-     * as the route does, on a session either transacted (a commit per message) or AUTO_ACKNOWLEDGE.
+     * as the route does, on a session either transacted (a commit every {@code batch} messages, and when the queue
+     * has nothing more, as the route commits) or AUTO_ACKNOWLEDGE.
      */
-    static Window consume(ConnectionFactory factory, String queue, int count, int seconds, boolean transacted)
+    static Window consume(ConnectionFactory factory, String queue, int count, int seconds, boolean transacted, int batch)
             throws JMSException {
         try (Connection c = factory.createConnection()) {
             Session s = transacted ? c.createSession(true, Session.SESSION_TRANSACTED)
@@ -372,10 +379,16 @@ public final class JmsBench {
                     throw new IllegalStateException("the raw queue ran dry after " + i + " messages");
                 }
                 bytes += m.getBody(String.class).length();
+                i++;
+                int inBatch = 1;
+                while (inBatch < batch && i < count && (m = consumer.receiveNoWait()) != null) {
+                    bytes += m.getBody(String.class).length();
+                    i++;
+                    inBatch++;
+                }
                 if (transacted) {
                     s.commit();
                 }
-                i++;
                 now = System.nanoTime();
             }
             if (bytes == 0) {
@@ -516,7 +529,7 @@ public final class JmsBench {
 
     private String table(Instant started, String loadBefore, double startSeconds, int n, double sendRate,
                          List<Cycle> cycles, long routeTaken, double routeSeconds, long events, Latency light,
-                         Latency load, long runNanos) {
+                         Latency load, long stored, long dbBytes, long runNanos) {
         StringBuilder out = new StringBuilder();
         Runtime rt = Runtime.getRuntime();
         out.append(String.format(Locale.ROOT, "targetwatch JMS benchmark, %s%n", started.truncatedTo(ChronoUnit.SECONDS)));
@@ -532,8 +545,10 @@ public final class JmsBench {
                 startSeconds, n, 100.0 * events / Math.max(1, routeTaken), options.sendBatch(), sendRate,
                 options.windowCount(), options.rawWindowSeconds(), options.routeWindowSeconds(), options.autoWindowSeconds()));
         out.append(String.format(Locale.ROOT, "  %-60s %10s %22s%n", "", "median", "[min-max]"));
-        out.append(line("route ingest-jms, readings/s (transacted, commit per message)", cycles, c -> c.route().rate(), "%,.0f"));
-        out.append(line("raw consumer, transacted, commit per message, msgs/s", cycles, c -> c.rawTransacted().rate(), "%,.0f"));
+        out.append(line("route ingest-jms, readings/s (commit per batch of " + options.batch() + ")", cycles,
+                c -> c.route().rate(), "%,.0f"));
+        out.append(line("raw consumer, transacted, commit per " + options.batch() + ", msgs/s", cycles,
+                c -> c.rawTransacted().rate(), "%,.0f"));
         out.append(line("raw consumer, auto-ack, msgs/s", cycles, c -> c.rawAutoAck().rate(), "%,.0f"));
         out.append(line("ratio route / raw transacted (per cycle)", cycles, c -> c.route().rate() / c.rawTransacted().rate(), "%.3f"));
         out.append(line("ratio route / raw auto-ack (per cycle)", cycles, c -> c.route().rate() / c.rawAutoAck().rate(), "%.3f"));
@@ -556,12 +571,15 @@ public final class JmsBench {
                 "max", "to publish p50"));
         out.append(latencyLine(String.format(Locale.ROOT, "probes only, %.0f%% of route's rate", options.lightFraction() * 100),
                 light));
-        out.append(latencyLine(String.format(Locale.ROOT, "%.0f%% of route's rate, 1 in %d alerting", options.loadFraction() * 100,
+        out.append(latencyLine(String.format(Locale.ROOT, "%.0f readings/s, 1 in %d alerting", options.loadRate(),
                 options.probeEvery()), load));
         if (light.missing() + load.missing() > 0) {
             out.append(String.format(Locale.ROOT, "  NOTE: %d probes got no alert within 60 s of the last send%n",
                     light.missing() + load.missing()));
         }
+        out.append(String.format(Locale.ROOT, "%nEmbedded H2 files after the run: %,.1f MB for %,d readings stored (with their assessments,%n"
+                + "alert events, deliveries and processed message ids): %,.0f bytes per reading (limit 10,240)%n",
+                dbBytes / 1e6, stored, stored == 0 ? Double.NaN : (double) dbBytes / stored));
         out.append(String.format(Locale.ROOT, "%nrun took %s%n", Duration.ofNanos(runNanos).truncatedTo(ChronoUnit.SECONDS)
                 .toString().substring(2).toLowerCase()));
         return out.toString();
@@ -621,6 +639,16 @@ public final class JmsBench {
             return parts[0] + " " + parts[1] + " " + parts[2];
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    private static long treeSize(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            long total = 0;
+            for (Path p : paths.filter(Files::isRegularFile).toList()) {
+                total += Files.size(p);
+            }
+            return total;
         }
     }
 

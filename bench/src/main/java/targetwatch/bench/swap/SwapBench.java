@@ -50,7 +50,7 @@ public final class SwapBench {
         static Options parse(String[] args) {
             Path rules = Path.of("rules");
             int targets = 1000;
-            int held = 20_000;
+            int held = 100_000;
             int rounds = 5;
             int largeRounds = 3;
             int warmups = 2;

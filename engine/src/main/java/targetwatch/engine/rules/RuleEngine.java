@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -597,28 +598,68 @@ public final class RuleEngine implements AutoCloseable {
      */
     public synchronized Rebuilt rebuild(CompiledRules candidate) {
         RuleEngine next = RuleEngine.restoring(candidate);
+        next.submitAll(heldReadings());
+        return rebuildFrom(next);
+    }
+
+    /** Every reading the engine holds (the latest per series, period and source): what a candidate is built from. */
+    public synchronized List<Reading> heldReadings() {
         List<Reading> held = new ArrayList<>();
         series.values().forEach(h -> h.readings.values().forEach(bySource -> held.addAll(bySource.values())));
-        next.submitAll(held);
-        next.eventSequences.putAll(eventSequences);
-        Outcome reconciled = next.resume(alertStates(), now.getInstant());
+        return held;
+    }
 
+    /**
+     * As {@link #rebuild(CompiledRules)}, from a candidate engine already given this engine's readings (restoring, its
+     * alert rules not yet running): built beside this one from {@link #heldReadings()} while readings kept coming,
+     * and caught up with those that came meanwhile. What this engine holds is copied at once, so that the comparison
+     * and the candidate's alert rules run without holding this engine; callers that must swap atomically hold their
+     * own lock around this and the swap.
+     */
+    public Rebuilt rebuildFrom(RuleEngine next) {
+        List<AlertState> states;
+        Map<SeriesKey, Rating> open;
+        Map<SeriesKey, NavigableMap<Period, Assessment>> before = new HashMap<>();
+        Instant at;
+        synchronized (this) {
+            states = alertStates();
+            open = openAlerts();
+            series.forEach((key, h) -> before.put(key, new TreeMap<>(h.assessments)));
+            at = now.getInstant();
+            synchronized (next) {
+                next.eventSequences.putAll(eventSequences);
+            }
+        }
+        Outcome reconciled = next.resume(states, at);
+        Map<SeriesKey, NavigableMap<Period, Assessment>> after;
+        Map<SeriesKey, Rating> openNext;
+        synchronized (next) {
+            after = new HashMap<>();
+            for (Map.Entry<SeriesKey, SeriesHistory> e : next.series.entrySet()) {
+                after.put(e.getKey(), e.getValue().assessments);
+            }
+            openNext = next.openAlerts();
+            return compare(next, before, after, open, openNext, reconciled);
+        }
+    }
+
+    private static Rebuilt compare(RuleEngine next, Map<SeriesKey, NavigableMap<Period, Assessment>> before,
+                                   Map<SeriesKey, NavigableMap<Period, Assessment>> after, Map<SeriesKey, Rating> open,
+                                   Map<SeriesKey, Rating> openNext, Outcome reconciled) {
         List<RatingChange> ratings = new ArrayList<>();
         java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
                 .thenComparing(k -> k.series().toString()));
-        held().forEach(a -> keys.add(PeriodKey.of(a)));
-        next.held().forEach(a -> keys.add(PeriodKey.of(a)));
+        before.values().forEach(periods -> periods.values().forEach(a -> keys.add(PeriodKey.of(a))));
+        after.values().forEach(periods -> periods.values().forEach(a -> keys.add(PeriodKey.of(a))));
         for (PeriodKey k : keys) {
-            Assessment before = held(k.series(), k.period());
-            Assessment after = next.held(k.series(), k.period());
-            if (before == null || after == null || before.rating() != after.rating()
-                    || !java.util.Objects.equals(before.expected(), after.expected())) {
-                ratings.add(new RatingChange(k.series(), k.period(), before, after));
+            Assessment was = heldIn(before, k);
+            Assessment will = heldIn(after, k);
+            if (was == null || will == null || was.rating() != will.rating()
+                    || !java.util.Objects.equals(was.expected(), will.expected())) {
+                ratings.add(new RatingChange(k.series(), k.period(), was, will));
             }
         }
         List<AlertChange> alerts = new ArrayList<>();
-        Map<SeriesKey, Rating> open = openAlerts();
-        Map<SeriesKey, Rating> openNext = next.openAlerts();
         java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
         series.addAll(open.keySet());
         series.addAll(openNext.keySet());
@@ -632,6 +673,11 @@ public final class RuleEngine implements AutoCloseable {
                 .sorted(Comparator.comparing((AlertEvent e) -> e.series().toString()).thenComparingLong(AlertEvent::sequence))
                 .map(e -> e.reason() == null ? e.withReason(RULE_CHANGE) : e).toList();
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
+    }
+
+    private static Assessment heldIn(Map<SeriesKey, NavigableMap<Period, Assessment>> held, PeriodKey k) {
+        NavigableMap<Period, Assessment> periods = held.get(k.series());
+        return periods == null ? null : periods.get(k.period());
     }
 
     private Assessment held(SeriesKey key, Period period) {

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,17 +69,24 @@ public final class JdbcStore implements Store {
         return dataSource;
     }
 
+    /**
+     * Readings go in JDBC batches with their generated ids read back in order, then their assessments, events,
+     * deliveries and the processed messages, each in one batch: a few round trips per transaction, not several per row.
+     */
     @Override
-    public void save(List<StoredReading> readings, Set<Sink> sinks, String ruleSet, Instant now) {
-        if (readings.isEmpty()) {
+    public void save(List<StoredReading> readings, List<ProcessedMessage> messages, Set<Sink> sinks, String ruleSet,
+                     Instant now) {
+        if (readings.isEmpty() && messages.isEmpty()) {
             return;
         }
         Timestamp ts = Timestamp.from(now);
         transaction("could not store " + readings.size() + " reading(s)", c -> {
             try (PreparedStatement insertReading = c.prepareStatement("INSERT INTO readings (partnership, indicator, area, period,"
                     + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    Statement.RETURN_GENERATED_KEYS);
+                    new String[] {"id"});
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
+                 PreparedStatement insertMessage = c.prepareStatement("INSERT INTO processed_messages (message_id,"
+                         + " dead_letter_reason, processed_at) VALUES (?,?,?)");
                  AlertWriter writer = new AlertWriter(c, sinks, ts)) {
                 for (StoredReading s : readings) {
                     Reading r = s.reading();
@@ -94,25 +100,76 @@ public final class JdbcStore implements Store {
                     insertReading.setString(8, r.note());
                     insertReading.setString(9, cut(s.origin(), 300));
                     insertReading.setTimestamp(10, ts);
-                    insertReading.executeUpdate();
-                    long readingId;
+                    insertReading.addBatch();
+                }
+                long[] readingIds = new long[readings.size()];
+                if (!readings.isEmpty()) {
+                    insertReading.executeBatch();
                     try (ResultSet keys = insertReading.getGeneratedKeys()) {
-                        keys.next();
-                        readingId = keys.getLong(1);
+                        for (int i = 0; i < readingIds.length; i++) {
+                            if (!keys.next()) {
+                                throw new SQLException("the database gave " + i + " ids for " + readingIds.length + " readings");
+                            }
+                            readingIds[i] = keys.getLong(1);
+                        }
                     }
+                }
+                for (int i = 0; i < readingIds.length; i++) {
+                    StoredReading s = readings.get(i);
                     for (Assessment a : s.assessments()) {
-                        addAssessment(insertAssessment, a, readingId, ruleSet, null, ts);
+                        addAssessment(insertAssessment, a, readingIds[i], ruleSet, null, ts);
                     }
                     for (AlertEvent e : s.alertEvents()) {
-                        writer.event(e, readingId);
+                        writer.event(e, readingIds[i]);
                     }
                     s.alerts().forEach(writer::state);
                 }
+                for (ProcessedMessage m : messages) {
+                    insertMessage.setString(1, m.id());
+                    insertMessage.setString(2, m.deadLetterReason());
+                    insertMessage.setTimestamp(3, ts);
+                    insertMessage.addBatch();
+                }
                 insertAssessment.executeBatch();
                 writer.flush();
+                insertMessage.executeBatch();
             }
             return null;
         });
+    }
+
+    @Override
+    public Map<String, ProcessedMessage> processedMessages(java.util.Collection<String> ids) {
+        Map<String, ProcessedMessage> out = new HashMap<>();
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(ids));
+        try (Connection c = dataSource.getConnection()) {
+            for (int from = 0; from < all.size(); from += ID_QUERY_CHUNK) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + ID_QUERY_CHUNK));
+                String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement s = c.prepareStatement("SELECT message_id, dead_letter_reason FROM processed_messages"
+                        + " WHERE message_id IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), new ProcessedMessage(rs.getString(1), rs.getString(2)));
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not look up processed messages: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** How many ids one look-up names at most (a statement's parameters are limited). */
+    private static final int ID_QUERY_CHUNK = 500;
+
+    @Override
+    public int forgetProcessedMessages(Instant before) {
+        return update("DELETE FROM processed_messages WHERE processed_at < ?", s -> s.setTimestamp(1, Timestamp.from(before)));
     }
 
     @Override

@@ -21,7 +21,22 @@ public interface Store extends AutoCloseable {
      * Stores readings with their assessments, alert events, one delivery per event and sink (none for a silenced
      * event) and the states of the alerts they changed, all in one transaction: all of it is stored, or none.
      */
-    void save(List<StoredReading> readings, Set<Sink> sinks, String ruleSet, Instant now);
+    default void save(List<StoredReading> readings, Set<Sink> sinks, String ruleSet, Instant now) {
+        save(readings, List.of(), sinks, ruleSet, now);
+    }
+
+    /**
+     * Stores readings as {@link #save(List, Set, String, Instant)} does, and in the same transaction the messages they
+     * came in (with the dead-letter reason of those that went to the dead-letter queue), so that a message the broker
+     * delivers again is known to have been taken. A message id already stored fails the whole transaction.
+     */
+    void save(List<StoredReading> readings, List<ProcessedMessage> messages, Set<Sink> sinks, String ruleSet, Instant now);
+
+    /** Those of the message ids that were taken before, with what became of them. */
+    Map<String, ProcessedMessage> processedMessages(java.util.Collection<String> ids);
+
+    /** Forgets the messages taken before {@code before} (no broker redelivers that late); returns how many. */
+    int forgetProcessedMessages(Instant before);
 
     /**
      * Stores what happened to alerts without a reading (the clock moved, someone acknowledged): the events, their

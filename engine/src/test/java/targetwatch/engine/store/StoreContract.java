@@ -150,6 +150,67 @@ abstract class StoreContract {
     }
 
     @Test
+    void readings_saved_together_are_replayed_in_the_order_given_and_each_keeps_its_own_assessments_and_events() {
+        List<StoredReading> many = new ArrayList<>();
+        for (int year = 2012; year <= 2017; year++) {
+            String y = String.valueOf(year);
+            many.add(new StoredReading(reading(y, "6" + (year - 2010)), "batch:" + year,
+                    List.of(assessment(y, "6" + (year - 2010), Rating.RED)),
+                    year == 2017 ? List.of(event(1, AlertEventType.RAISED, y)) : List.of(), List.of()));
+        }
+        store.save(many, List.of(new ProcessedMessage("ID:one", null)), EnumSet.of(Sink.TOPIC), "abc", NOW);
+
+        List<Reading> replayed = new ArrayList<>();
+        store.forEachReading(replayed::add);
+        assertEquals(many.stream().map(StoredReading::reading).toList(), replayed);
+        assertEquals(new DeliveryCounts(1, 0, 0), store.deliveryCounts());
+    }
+
+    @Test
+    void a_message_stored_with_its_readings_is_known_as_taken_with_its_dead_letter_reason() {
+        store.save(List.of(new StoredReading(reading("2017", "68"), "jms ID:a", List.of(), List.of(), List.of())),
+                List.of(new ProcessedMessage("ID:a", null), new ProcessedMessage("ID:b", "item 2: unknown indicator")),
+                NO_SINKS, "abc", NOW);
+
+        Map<String, ProcessedMessage> seen = store.processedMessages(List.of("ID:a", "ID:b", "ID:c"));
+
+        assertEquals(Map.of("ID:a", new ProcessedMessage("ID:a", null),
+                "ID:b", new ProcessedMessage("ID:b", "item 2: unknown indicator")), seen);
+    }
+
+    @Test
+    void a_message_taken_twice_fails_the_second_transaction_and_keeps_none_of_its_readings() {
+        store.save(List.of(), List.of(new ProcessedMessage("ID:a", null)), NO_SINKS, "abc", NOW);
+
+        assertThrows(StoreException.class, () -> store.save(
+                List.of(new StoredReading(reading("2017", "68"), "jms ID:a", List.of(), List.of(), List.of())),
+                List.of(new ProcessedMessage("ID:a", null)), NO_SINKS, "abc", NOW));
+
+        assertEquals(0, store.readingCount());
+    }
+
+    @Test
+    void processed_messages_are_forgotten_only_when_taken_before_the_given_time() {
+        store.save(List.of(), List.of(new ProcessedMessage("ID:old", null)), NO_SINKS, "abc", NOW.minusMillis(1));
+        store.save(List.of(), List.of(new ProcessedMessage("ID:now", null)), NO_SINKS, "abc", NOW);
+
+        assertEquals(1, store.forgetProcessedMessages(NOW));
+
+        assertEquals(Set.of("ID:now"), store.processedMessages(List.of("ID:old", "ID:now")).keySet());
+    }
+
+    @Test
+    void looking_up_more_message_ids_than_one_statement_takes_finds_every_one() {
+        List<ProcessedMessage> taken = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            taken.add(new ProcessedMessage("ID:" + i, null));
+        }
+        store.save(List.of(), taken, NO_SINKS, "abc", NOW);
+
+        assertEquals(1_200, store.processedMessages(taken.stream().map(ProcessedMessage::id).toList()).size());
+    }
+
+    @Test
     void a_sent_delivery_is_not_due_again_and_a_failed_one_is_due_after_its_back_off() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
                 List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.TOPIC, Sink.EMAIL), "abc", NOW);

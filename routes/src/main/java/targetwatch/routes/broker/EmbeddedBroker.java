@@ -54,6 +54,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String SERVICE_USER = "targetwatch";
     /** The role of the service's own account. */
     static final String SERVICE = "service";
+    /**
+     * How long the journal gathers writes before one sync, in nanoseconds. Artemis keeps 3.33 ms for NIO unless told,
+     * which caps a committing consumer at about 300 commits a second; {@code artemis create} measures this disk's
+     * sync at about 70 us and writes that into the broker.xml it makes, so the embedded broker uses the same.
+     */
+    private static final int JOURNAL_BUFFER_TIMEOUT_NANOS = 70_000;
     /** A message the service keeps failing on is parked after this many attempts. */
     private static final int MAX_DELIVERY_ATTEMPTS = 5;
     private static final String[] PARKING = {"DLQ", "ExpiryQueue"};
@@ -100,6 +106,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setBindingsDirectory(dataDir.resolve("bindings").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
+                .setJournalBufferTimeout_NIO(JOURNAL_BUFFER_TIMEOUT_NANOS)
+                .setJournalBufferTimeout_AIO(JOURNAL_BUFFER_TIMEOUT_NANOS)
                 .addAcceptorConfiguration("in-vm", IN_VM_URL)
                 .addAcceptorConfiguration("tcp", tcpUrl + "?protocols=CORE,AMQP,STOMP")
                 .setJMXManagementEnabled(false)

@@ -1,87 +1,87 @@
 package targetwatch.routes.ingest;
 
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.stream.Collectors;
-
-import jakarta.jms.BytesMessage;
-import jakarta.jms.TextMessage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.jms.JmsMessage;
 
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.routes.broker.BrokerAccounts;
-import targetwatch.routes.broker.MessageSize;
 import targetwatch.routes.broker.Sender;
+import targetwatch.routes.ingest.jms.JmsBatch;
+import targetwatch.routes.ingest.jms.ReceivedMessage;
+import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
 
 /**
- * Source: JSON readings (one object or an array) on the Artemis queue {@code targetwatch.readings}.
- * Transacted: the message is acknowledged only after its readings were assessed. What cannot be parsed
- * or validated goes, in the same transaction, to {@code targetwatch.readings.DLQ} with its reason in the
- * {@code TargetwatchReason} property: never lost, never retried forever.
+ * Source: JSON readings (one object or an array per message) on the Artemis queue {@code targetwatch.readings},
+ * taken in batches: one database transaction and one JMS commit per batch of up to
+ * {@code targetwatch.jms.batch-size} messages or {@code targetwatch.jms.batch-ms}, each reading assessed in queue
+ * order. The ids of the messages taken are stored with their readings, so a batch delivered again changes nothing.
+ * What cannot be parsed, validated or stored goes, in the same JMS transaction, to
+ * {@code targetwatch.readings.DLQ} with its reason in the {@code TargetwatchReason} property, and the rest of its
+ * batch is taken: never lost, never retried forever. The ids are forgotten after
+ * {@code targetwatch.jms.processed-retention-hours}.
  */
 public class JmsReadingsRoute extends RouteBuilder {
 
-    public static final String REASON = "TargetwatchReason";
+    public static final String REASON = JmsBatch.REASON;
 
     @Override
     public void configure() {
         ReadingFormat format = new ReadingFormat();
-        from("jms:queue:{{targetwatch.queue.readings}}?transacted=true&cacheLevelName=CACHE_CONSUMER")
+        from("readings-jms:{{targetwatch.queue.readings}}?deadLetterQueue={{targetwatch.queue.readings-dlq}}"
+                + "&batchSize={{targetwatch.jms.batch-size}}&batchMillis={{targetwatch.jms.batch-ms}}"
+                + "&maxBodyBytes={{targetwatch.max-message-bytes}}")
                 .routeId("ingest-jms")
-                // no stream caching: it would read a StreamMessage's body before the check below refuses it
-                .streamCache("false")
                 .process(exchange -> {
-                    String id = exchange.getIn().getHeader("JMSMessageID", String.class);
-                    jakarta.jms.Message jms = exchange.getIn() instanceof JmsMessage m ? m.getJmsMessage() : null;
-                    // each reading as its sender's broker account may send it (its partnership, its source)
-                    Batch batch = new Batch("jms " + id, Sender.of(jms, exchange.getContext().getRegistry()
-                            .lookupByNameAndType("brokerAccounts", BrokerAccounts.class))::reading);
-                    byte[] body = null;
-                    long max = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.max-message-bytes}}")
-                            .transform(Long::parseLong);
-                    if (MessageSize.declared(jms) > max) {
-                        // refused on its declared size: the body stays on the broker, never read into memory
-                        batch.reject(new RejectedReading(batch.where(), 0, "message of " + MessageSize.declared(jms)
-                                + " bytes is larger than the limit of " + max));
-                    } else if (jms == null || jms instanceof TextMessage || jms instanceof BytesMessage) {
-                        body = exchange.getIn().getBody(byte[].class);
-                    } else {
-                        // a map, stream, object (never deserialized) or bodiless message: refused with its reason
-                        // rather than failing to convert and being retried until the broker gives up on it
-                        batch.reject(new RejectedReading(batch.where(), 0, "a " + jms.getClass().getSimpleName()
-                                .replaceFirst("^ActiveMQ", "") + ": send a reading as JSON in a text or bytes message"));
+                    JmsBatch batch = exchange.getIn().getMandatoryBody(JmsBatch.class);
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    BrokerAccounts accounts = exchange.getContext().getRegistry()
+                            .lookupByNameAndType("brokerAccounts", BrokerAccounts.class);
+                    List<IngestService.Incoming> incoming = new ArrayList<>();
+                    for (ReceivedMessage m : batch.messages()) {
+                        // each reading as its sender's broker account may send it (its partnership, its source)
+                        Batch parsed = new Batch("jms " + m.id(), Sender.of(m.message(), accounts)::reading);
+                        if (m.refusal() != null) {
+                            parsed.reject(new RejectedReading(parsed.where(), 0, m.refusal()));
+                        } else {
+                            format.parseJson(parsed.where(), new ByteArrayInputStream(m.body()), parsed);
+                        }
+                        incoming.add(new IngestService.Incoming(m.id(), parsed.where(), parsed.readings(), parsed.rejected()));
                     }
-                    if (!batch.rejected().isEmpty()) {
-                        // nothing more to read
-                    } else if (body == null || body.length == 0) {
-                        batch.reject(new RejectedReading(batch.where(), 0, "empty message: no reading in it"));
-                    } else if (body.length > max) {
-                        batch.reject(new RejectedReading(batch.where(), 0, "message of " + body.length
-                                + " bytes is larger than the limit of " + max));
-                    } else {
-                        format.parseJson(batch.where(), new ByteArrayInputStream(body), batch);
+                    List<IngestService.Taken> taken = service.ingestMessages(incoming);
+                    boolean alerts = false;
+                    for (int i = 0; i < taken.size(); i++) {
+                        IngestService.Taken t = taken.get(i);
+                        alerts |= !t.result().alertEvents().isEmpty();
+                        if (t.deadLetterReason() != null) {
+                            batch.deadLetter(batch.messages().get(i), t.deadLetterReason(), t.result().accepted());
+                            if (!t.repeat()) {
+                                service.countDeadLettered();
+                            }
+                            log.warn("dead-lettered a reading message: {}", t.deadLetterReason());
+                        }
                     }
-                    exchange.setProperty("original", body == null ? new byte[0] : body);
-                    exchange.getIn().setBody(batch);
-                })
-                .to(IngestRoute.URI)
-                .filter(exchange -> !exchange.getIn().getBody(IngestService.Result.class).rejected().isEmpty())
-                    .process(exchange -> {
-                        IngestService.Result result = exchange.getIn().getBody(IngestService.Result.class);
-                        String reason = result.rejected().stream()
-                                .map(r -> (r.row() == 0 ? "" : "item " + r.row() + ": ") + r.reason())
-                                .collect(Collectors.joining("; "));
-                        exchange.getIn().setHeader(REASON, reason.length() > 4000 ? reason.substring(0, 4000) + "..." : reason);
-                        exchange.getIn().setHeader("TargetwatchAccepted", result.accepted());
-                        exchange.getIn().setBody(new String(exchange.getProperty("original", byte[].class), StandardCharsets.UTF_8));
-                        exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
-                    })
-                    .log(org.apache.camel.LoggingLevel.WARN, "dead-lettered a reading message: ${header.TargetwatchReason}")
-                    .to("jms:queue:{{targetwatch.queue.readings-dlq}}")
-                .end();
+                    if (alerts) {
+                        exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
+                    }
+                });
+
+        // a message whose commit was lost is delivered again within moments (or when the broker is back): its id is
+        // kept far longer than that, then forgotten so the table stays small
+        from("timer:forget-processed-messages?delay=60000&period=3600000").routeId("forget-processed-messages")
+                .process(exchange -> {
+                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    Duration retention = Duration.ofHours(Long.parseLong(exchange.getContext()
+                            .resolvePropertyPlaceholders("{{targetwatch.jms.processed-retention-hours}}")));
+                    int forgotten = service.forgetProcessedMessages(service.clock().instant().minus(retention));
+                    if (forgotten > 0) {
+                        log.info("forgot the ids of {} messages taken more than {} hours ago", forgotten, retention.toHours());
+                    }
+                });
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +23,7 @@ import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.store.ProcessedMessage;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 import targetwatch.engine.store.StoredReading;
@@ -49,6 +51,10 @@ public final class IngestService implements AutoCloseable {
     /** How long after the last reading of a history its summaries wait, on the machine's monotonic time. */
     private final Duration historySummaryWait;
     private long lastHistoryNanos;
+    /** One rule set change at a time. */
+    private final Object changing = new Object();
+    /** While a change is being built from a snapshot: the readings stored since, for it to catch up with. */
+    private List<Reading> storedSinceSnapshot;
 
     /** The result of one ingestion: what changed, and the readings refused with their reasons. */
     public record Result(int accepted, List<Assessment> assessments, List<AlertEvent> alertEvents,
@@ -190,43 +196,193 @@ public final class IngestService implements AutoCloseable {
      * so the caller's source can roll back and try again.
      */
     public synchronized Result ingest(String where, List<Positioned> readings) {
-        // a move of the clock re-weighs every time rule, so a stream of readings moves it once a second at most
-        if (!engine.now().plus(INGEST_CLOCK_STEP).isAfter(clock.instant())) {
-            tick();
+        tickIfDue();
+        Assessed a = assess(new Incoming(null, where, readings, List.of()));
+        storeOrRebuild(where, a.toStore(), List.of());
+        count(a);
+        return a.count();
+    }
+
+    /**
+     * One message of a batch: its id (what makes it exactly once; null when its sender gave it none), where it came
+     * from, the readings parsed from it and what could not be parsed.
+     */
+    public record Incoming(String messageId, String where, List<Positioned> readings, List<RejectedReading> unparsed) {
+        public Incoming {
+            readings = List.copyOf(readings);
+            unparsed = List.copyOf(unparsed);
         }
+    }
+
+    /**
+     * What became of one message of a batch.
+     *
+     * @param result what it brought: readings taken, what they changed, what was refused (parsing included)
+     * @param deadLetterReason why it goes to the dead-letter queue (some or all of it refused, or unstorable), or null
+     * @param repeat whether it had been taken before (a redelivery): then nothing changed
+     */
+    public record Taken(Result result, String deadLetterReason, boolean repeat) {
+    }
+
+    /**
+     * Assesses a batch of messages in order, one reading at a time, and stores all they brought with their ids in one
+     * transaction. A message whose id is stored already (the broker delivered it again after a commit it never heard
+     * of) changes nothing and keeps the dead-letter reason it had. If the batch cannot be stored, its messages are
+     * taken again one at a time, each in its own transaction, so that the one the database refuses (while it answers
+     * for the others) is isolated: it is kept as dead-lettered with the database's reason, and the rest are stored. If
+     * the database does not answer at all, the exception is thrown and nothing of the batch is kept but what was
+     * stored message by message before, so the source can roll back and try again.
+     */
+    public synchronized List<Taken> ingestMessages(List<Incoming> batch) {
+        tickIfDue();
+        Map<String, ProcessedMessage> seen = store.processedMessages(batch.stream().map(Incoming::messageId)
+                .filter(java.util.Objects::nonNull).toList());
+        try {
+            return takeTogether(batch, seen);
+        } catch (RuntimeException e) {
+            if (!store.isHealthy()) {
+                throw e;
+            }
+            if (batch.size() == 1) {
+                return List.of(unstorable(batch.get(0), e));
+            }
+            LOG.warn("a batch of {} messages could not be stored ({}); taking them one at a time", batch.size(), e.getMessage());
+        }
+        List<Taken> out = new ArrayList<>();
+        for (Incoming one : batch) {
+            try {
+                out.add(takeTogether(List.of(one), seen).get(0));
+            } catch (RuntimeException e) {
+                if (!store.isHealthy()) {
+                    throw e;
+                }
+                out.add(unstorable(one, e));
+            }
+        }
+        return out;
+    }
+
+    /** A message the database refuses while it answers: kept as dead-lettered with the database's reason. */
+    private Taken unstorable(Incoming m, RuntimeException e) {
+        String reason = "could not be stored: " + e.getMessage();
+        if (m.messageId() != null) {
+            store.save(List.of(), List.of(new ProcessedMessage(m.messageId(), reason)), sinks, rules.ruleSet().checksum(),
+                    clock.instant());
+        }
+        LOG.warn("{} could not be stored and goes to the dead-letter place: {}", m.where(), e.getMessage());
+        return new Taken(new Result(0, List.of(), List.of(), List.of(new RejectedReading(m.where(), 0, reason))), reason,
+                false);
+    }
+
+    /** The messages assessed in order and stored in one transaction with their ids; the engine rebuilt if that fails. */
+    private List<Taken> takeTogether(List<Incoming> batch, Map<String, ProcessedMessage> seen) {
+        List<Taken> out = new ArrayList<>();
+        List<StoredReading> toStore = new ArrayList<>();
+        List<ProcessedMessage> taken = new ArrayList<>();
+        List<Assessed> assessed = new ArrayList<>();
+        java.util.Set<String> inBatch = new java.util.HashSet<>();
+        for (Incoming m : batch) {
+            ProcessedMessage before = m.messageId() == null ? null : seen.get(m.messageId());
+            if (before != null || (m.messageId() != null && !inBatch.add(m.messageId()))) {
+                String reason = before == null ? null : before.deadLetterReason();
+                out.add(new Taken(new Result(0, List.of(), List.of(), List.of()), reason, true));
+                continue;
+            }
+            Assessed a = assess(m);
+            assessed.add(a);
+            toStore.addAll(a.toStore());
+            List<RejectedReading> refused = a.count().rejected();
+            String reason = refused.isEmpty() ? null : deadLetterReason(refused);
+            if (m.messageId() != null) {
+                taken.add(new ProcessedMessage(m.messageId(), reason));
+            }
+            out.add(new Taken(a.count(), reason, false));
+        }
+        storeOrRebuild(batch.size() == 1 ? batch.get(0).where() : "a batch of " + batch.size() + " messages", toStore, taken);
+        assessed.forEach(this::count);
+        return out;
+    }
+
+    /** What a message's refused items say on the dead-letter queue: "item 2: reason; item 5: reason". */
+    public static String deadLetterReason(List<RejectedReading> refused) {
+        String reason = refused.stream().map(r -> (r.row() == 0 ? "" : "item " + r.row() + ": ") + r.reason())
+                .collect(java.util.stream.Collectors.joining("; "));
+        return reason.length() > ProcessedMessage.MAX_REASON ? reason.substring(0, ProcessedMessage.MAX_REASON - 3) + "..." : reason;
+    }
+
+    /** Readings assessed and waiting to be stored, the result to report once they are, and how many the rules refused. */
+    private record Assessed(List<StoredReading> toStore, Result count, int refusedByRules) {
+    }
+
+    /** Counts what a stored message, file or request brought, for the health check. */
+    private void count(Assessed a) {
+        taken.addAndGet(a.count().accepted());
+        rejected.addAndGet(a.refusedByRules());
+    }
+
+    /** Runs a message's (or file's, or request's) readings through the engine in order; stores nothing. */
+    private Assessed assess(Incoming m) {
         List<Assessment> assessments = new ArrayList<>();
         List<AlertEvent> events = new ArrayList<>();
-        List<RejectedReading> refused = new ArrayList<>();
+        List<RejectedReading> refused = new ArrayList<>(m.unparsed());
         List<StoredReading> toStore = new ArrayList<>();
         int accepted = 0;
         try {
-            for (Positioned p : readings) {
+            for (Positioned p : m.readings()) {
                 try {
                     Outcome o = engine.process(p.reading());
                     accepted++;
                     if (o.recorded()) {
-                        toStore.add(new StoredReading(p.reading(), where + (p.position() > 0 ? ":" + p.position() : ""),
+                        toStore.add(new StoredReading(p.reading(), m.where() + (p.position() > 0 ? ":" + p.position() : ""),
                                 o.assessments(), o.alertEvents(), o.alerts()));
                         assessments.addAll(o.assessments());
                         events.addAll(o.alertEvents());
                     }
                 } catch (InvalidReadingException e) {
-                    refused.add(new RejectedReading(where, p.position(), e.getMessage()));
+                    refused.add(new RejectedReading(m.where(), p.position(), e.getMessage()));
                 }
             }
-            store.save(toStore, sinks, rules.ruleSet().checksum(), clock.instant());
         } catch (RuntimeException e) {
-            LOG.warn("could not store what {} brought ({}); rebuilding rule state from the store", where, e.getMessage());
-            engine.close();
-            engine = recover();
+            rebuild(m.where(), e);
             throw e;
         }
         if (events.stream().anyMatch(AlertEvent::history)) {
             lastHistoryNanos = System.nanoTime();
         }
-        taken.addAndGet(accepted);
-        rejected.addAndGet(refused.size());
-        return new Result(accepted, assessments, events, refused);
+        int refusedByRules = refused.size() - m.unparsed().size();
+        refused.sort((a, b) -> Long.compare(a.row(), b.row()));
+        return new Assessed(toStore, new Result(accepted, assessments, events, refused), refusedByRules);
+    }
+
+    /** Stores what was assessed; if the store fails, rule state is rebuilt from the store and the exception thrown. */
+    private void storeOrRebuild(String where, List<StoredReading> toStore, List<ProcessedMessage> messages) {
+        try {
+            store.save(toStore, messages, sinks, rules.ruleSet().checksum(), clock.instant());
+            if (storedSinceSnapshot != null) {
+                toStore.forEach(r -> storedSinceSnapshot.add(r.reading()));
+            }
+        } catch (RuntimeException e) {
+            rebuild(where, e);
+            throw e;
+        }
+    }
+
+    private void rebuild(String where, RuntimeException cause) {
+        LOG.warn("could not store what {} brought ({}); rebuilding rule state from the store", where, cause.getMessage());
+        engine.close();
+        engine = recover();
+    }
+
+    /** A move of the clock re-weighs every time rule, so a stream of readings moves it once a second at most. */
+    private void tickIfDue() {
+        if (!engine.now().plus(INGEST_CLOCK_STEP).isAfter(clock.instant())) {
+            tick();
+        }
+    }
+
+    /** Forgets the ids of messages taken before {@code before}: no broker redelivers a message that late. */
+    public int forgetProcessedMessages(Instant before) {
+        return store.forgetProcessedMessages(before);
     }
 
     /** Counts a message, file or request that went to the dead-letter place. */
@@ -267,19 +423,66 @@ public final class IngestService implements AutoCloseable {
         return ruleSetVersion;
     }
 
-    /** What a candidate rule set would change, computed beside the running one; nothing is changed. */
-    public synchronized RuleEngine.Rebuilt preview(CompiledRules candidate) {
-        return engine.rebuild(candidate);
+    /**
+     * What a candidate rule set would change, computed beside the running one from a snapshot of its readings, without
+     * the ingest lock: readings keep coming meanwhile. Nothing is changed.
+     */
+    public RuleEngine.Rebuilt preview(CompiledRules candidate) {
+        RuleEngine running;
+        List<Reading> held;
+        synchronized (this) {
+            running = engine;
+            held = running.heldReadings();
+        }
+        RuleEngine next = RuleEngine.restoring(candidate);
+        next.submitAll(held);
+        return running.rebuildFrom(next);
     }
 
     /**
-     * Makes a stored rule set version the active one. Readings arriving meanwhile wait on this object's
-     * lock and are assessed under the new rule set once it is active; what the change alters (ratings,
-     * and alerts opened, closed or changed, with the reason "rule change") is stored in the same
-     * transaction as the activation. If the store refuses, the running rule set stays.
+     * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built
+     * from a snapshot of the held readings while readings keep coming (they are rated by the running rule set and
+     * stored), then, under the ingest lock, it catches up with the readings stored meanwhile, says what the change
+     * alters (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
+     * transaction as the activation and takes over. Readings arriving during that short swap wait and are rated by
+     * the new rules. If the store refuses, the running rule set stays.
      */
-    public synchronized RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
-        RuleEngine.Rebuilt rebuilt = engine.rebuild(candidate);
+    public RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
+        synchronized (changing) {
+            RuleEngine next = RuleEngine.restoring(candidate);
+            List<Reading> held;
+            RuleEngine snapshotOf;
+            synchronized (this) {
+                snapshotOf = engine;
+                held = snapshotOf.heldReadings();
+                storedSinceSnapshot = new ArrayList<>();
+            }
+            try {
+                next.submitAll(held);
+                synchronized (this) {
+                    if (engine != snapshotOf) {
+                        // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
+                        next.close();
+                        next = RuleEngine.restoring(candidate);
+                        next.submitAll(engine.heldReadings());
+                    } else {
+                        next.submitAll(storedSinceSnapshot);
+                    }
+                    storedSinceSnapshot = null;
+                    return swap(version, candidate, engine.rebuildFrom(next));
+                }
+            } catch (RuntimeException e) {
+                synchronized (this) {
+                    storedSinceSnapshot = null;
+                }
+                next.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
+    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt) {
         try {
             store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), rebuilt.alertStates(), sinks,
                     clock.instant());

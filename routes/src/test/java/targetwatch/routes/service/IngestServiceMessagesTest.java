@@ -1,0 +1,124 @@
+package targetwatch.routes.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import targetwatch.engine.model.Reading;
+import targetwatch.engine.readings.RejectedReading;
+import targetwatch.engine.rules.RuleCompiler;
+import targetwatch.engine.store.JdbcStore;
+import targetwatch.engine.store.Sink;
+import targetwatch.routes.service.IngestService.Incoming;
+import targetwatch.routes.service.IngestService.Positioned;
+import targetwatch.routes.service.IngestService.Taken;
+
+/**
+ * Exactly once for batches of messages, on the real rule set and an H2 file: a message delivered again after its
+ * batch was stored changes nothing and goes to the dead-letter queue again only if it went there before.
+ */
+class IngestServiceMessagesTest {
+
+    private String url;
+    private JdbcStore store;
+    private IngestService service;
+
+    @BeforeEach
+    void start(@TempDir Path data) throws Exception {
+        url = "jdbc:h2:file:" + data.resolve("db") + ";WRITE_DELAY=0";
+        store = JdbcStore.open(url, "", "");
+        service = new IngestService(new RuleCompiler().load(Path.of(System.getProperty("targetwatch.rules"))), store,
+                EnumSet.of(Sink.TOPIC), Clock.fixed(Instant.parse("2018-05-01T09:00:00Z"), ZoneOffset.UTC), false);
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+        store.close();
+    }
+
+    private static Incoming message(String id, String area, String value) {
+        return new Incoming(id, "jms " + id, List.of(new Positioned(
+                Reading.of("maidstone", "ksi-casualties", area, "2017", value, "kfrs"), 1)), List.of());
+    }
+
+    @Test
+    void a_batch_delivered_again_changes_nothing_even_after_a_revision_of_its_reading() {
+        // given a batch stored, then a revision of its reading in a later message
+        service.ingestMessages(List.of(message("ID:1", "ward-a", "70"), message("ID:2", "ward-b", "30")));
+        service.ingestMessages(List.of(message("ID:3", "ward-a", "20")));
+        long stored = store.readingCount();
+
+        // when the broker delivers the first batch again (its commit was lost)
+        List<Taken> again = service.ingestMessages(List.of(message("ID:1", "ward-a", "70"), message("ID:2", "ward-b", "30")));
+
+        // then both are known as taken, nothing is stored, and the revision still stands
+        assertTrue(again.stream().allMatch(Taken::repeat));
+        assertEquals(stored, store.readingCount());
+        assertEquals("GREEN", service.latest().stream().filter(a -> a.area().equals("ward-a")).findFirst().orElseThrow()
+                .rating().name());
+    }
+
+    @Test
+    void a_message_dead_lettered_before_is_dead_lettered_again_with_its_first_reason_when_delivered_again() {
+        Incoming bad = new Incoming("ID:bad", "jms ID:bad", List.of(), List.of(new RejectedReading("jms ID:bad", 0,
+                "malformed JSON")));
+        Taken first = service.ingestMessages(List.of(bad)).get(0);
+
+        Taken again = service.ingestMessages(List.of(bad)).get(0);
+
+        assertFalse(first.repeat());
+        assertEquals("malformed JSON", first.deadLetterReason());
+        assertTrue(again.repeat());
+        assertEquals("malformed JSON", again.deadLetterReason());
+    }
+
+    @Test
+    void the_same_message_twice_in_one_batch_is_taken_once() {
+        List<Taken> taken = service.ingestMessages(List.of(message("ID:1", "ward-a", "70"), message("ID:1", "ward-a", "70")));
+
+        assertFalse(taken.get(0).repeat());
+        assertTrue(taken.get(1).repeat());
+        assertNull(taken.get(1).deadLetterReason());
+        assertEquals(1, store.readingCount());
+    }
+
+    @Test
+    void a_message_the_database_refuses_is_dead_lettered_with_the_reason_and_the_rest_of_its_batch_is_stored()
+            throws Exception {
+        // given a database that refuses readings for one ward (as it would a value it cannot hold)
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE readings ADD CONSTRAINT no_poison CHECK (area <> 'poison-ward')");
+        }
+
+        // when a batch holds a reading for it between two good ones
+        List<Taken> taken = service.ingestMessages(List.of(message("ID:1", "ward-a", "70"), message("ID:2", "poison-ward", "70"),
+                message("ID:3", "ward-b", "30")));
+
+        // then that message alone is dead-lettered with the database's reason, and the others are stored and assessed
+        assertNull(taken.get(0).deadLetterReason());
+        assertTrue(taken.get(1).deadLetterReason().startsWith("could not be stored"), taken.get(1).deadLetterReason());
+        assertNull(taken.get(2).deadLetterReason());
+        assertEquals(2, store.readingCount());
+        assertEquals(List.of("ward-a", "ward-b"), service.latest().stream().map(a -> a.area()).sorted().toList());
+
+        // and delivered again, it is dead-lettered again with the same reason and changes nothing
+        Taken again = service.ingestMessages(List.of(message("ID:2", "poison-ward", "70"))).get(0);
+        assertTrue(again.repeat());
+        assertEquals(taken.get(1).deadLetterReason(), again.deadLetterReason());
+        assertEquals(2, store.readingCount());
+    }
+}
