@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 
 import org.kie.api.KieServices;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
@@ -27,6 +29,7 @@ import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
+import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertKind;
@@ -152,6 +155,34 @@ public final class RuleEngine implements AutoCloseable {
         }
         moveClock(instant);
         return nowHandle == null ? Outcome.NOTHING : fire();
+    }
+
+    /**
+     * Moves the clock forward to {@code to} as {@link #advanceTo(Instant)} does, stopping on the way on every working day
+     * at each hour of the working day (08:00 to 17:00), so that what falls due happens at its own time: an escalation
+     * due at 11:00 happens at 11:00, one due at 11:20 by 12:00. Returns what each stop brought, in order, the move to
+     * {@code to} itself last.
+     */
+    public synchronized List<Outcome> advanceThroughWorkingHours(Instant to) {
+        List<Outcome> outcomes = new ArrayList<>();
+        if (!to.isAfter(now.getInstant())) {
+            return outcomes;
+        }
+        WorkingDays calendar = rules.ruleSet().workingDays();
+        LocalDate last = to.atZone(Now.ZONE).toLocalDate();
+        for (LocalDate day = now.getInstant().atZone(Now.ZONE).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+            if (!calendar.isWorkingDay(day)) {
+                continue;
+            }
+            for (LocalTime hour = WorkingDays.OPENS; hour.isBefore(WorkingDays.CLOSES); hour = hour.plusHours(1)) {
+                Instant stop = day.atTime(hour).atZone(Now.ZONE).toInstant();
+                if (stop.isAfter(now.getInstant()) && stop.isBefore(to)) {
+                    outcomes.add(advanceTo(stop));
+                }
+            }
+        }
+        outcomes.add(advanceTo(to));
+        return outcomes;
     }
 
     private void moveClock(Instant instant) {
