@@ -138,9 +138,10 @@ public class RulePageRoutes extends RouteBuilder {
         }
         if (file.length() > max) {
             log.warn("refused a rule set upload from {}: {} is {} bytes, over {}", user.name(), name, file.length(), max);
-            rulesPage(exchange, 413, null, comment, List.of(new PageContext.FieldError("file", "The selected file must be"
-                    + " smaller than " + RuleViews.megabytes(max) + " (" + name + " is " + RuleViews.megabytes(file.length())
-                    + ")")));
+            String size = RuleViews.megabytes(file.length());
+            rulesPage(exchange, 413, null, comment, List.of(new PageContext.FieldError("file", "The selected file must be at"
+                    + " most " + RuleViews.megabytes(max) + " (" + name + " is " + (size.equals(RuleViews.megabytes(max))
+                    ? "just over" : size) + ")")));
             return;
         }
         byte[] data = Files.readAllBytes(file.toPath());
@@ -155,8 +156,8 @@ public class RulePageRoutes extends RouteBuilder {
         RuleSetService.Submission s = ruleSets(exchange).submitOverActive(uploaded, user.name(),
                 comment.isEmpty() ? "uploaded " + name + " in the pages" : comment);
         if (s.refused()) {
-            rulesPage(exchange, 422, null, comment, s.errors().stream()
-                    .map(e -> new PageContext.FieldError("file", e.toString())).toList());
+            rulesPage(exchange, 422, null, comment, RuleViews.uploadErrors(s.errors(), name.equals(TargetsWorkbook.FILE),
+                    uploaded.get(RuleSetLoader.TARGETS)).stream().map(e -> new PageContext.FieldError("file", e)).toList());
             return;
         }
         Web.redirect(exchange, "/rules/versions/" + s.version());

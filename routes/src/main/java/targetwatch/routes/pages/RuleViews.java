@@ -1,11 +1,16 @@
 package targetwatch.routes.pages;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
@@ -16,6 +21,9 @@ import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.ruleset.RuleSetError;
+import targetwatch.engine.ruleset.RuleSetLoader;
+import targetwatch.engine.ruleset.TargetsWorkbook;
 import targetwatch.engine.store.RuleSetVersion;
 import targetwatch.routes.service.RuleSetService;
 
@@ -157,6 +165,44 @@ public final class RuleViews {
                 .map(s -> new SilenceRow(subject(rules, s), Words.day(s.until()), s.reason(),
                         rules.contact(s.author()).map(AlertViews::person).orElse(s.author()), s.activeOn(today)))
                 .toList();
+    }
+
+    /**
+     * The errors of an upload, as the error summary lists them ({@code file:row:column: message}); those of the
+     * targets.csv read from an uploaded workbook are said of the workbook and its cell, as a spreadsheet names it:
+     * {@code targets.xlsx:7:tolerance_pct: ... (cell L7)}.
+     */
+    static List<String> uploadErrors(List<RuleSetError> errors, boolean fromWorkbook, String targetsCsv) {
+        if (!fromWorkbook) {
+            return errors.stream().map(RuleSetError::toString).toList();
+        }
+        List<String> header = header(targetsCsv);
+        return errors.stream().map(e -> {
+            if (!RuleSetLoader.TARGETS.equals(e.file())) {
+                return e.toString();
+            }
+            int column = header.indexOf(e.column());
+            String cell = column >= 0 && e.row() > 0 ? " (cell " + columnLetters(column) + e.row() + ")" : "";
+            return TargetsWorkbook.FILE + ":" + e.row() + ":" + e.column() + ": " + e.message() + cell;
+        }).toList();
+    }
+
+    private static List<String> header(String csv) {
+        try (CSVParser parser = CSVParser.parse(new StringReader(csv == null ? "" : csv), CSVFormat.DEFAULT)) {
+            var records = parser.iterator();
+            return records.hasNext() ? records.next().toList().stream().map(String::strip).toList() : List.of();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /** A spreadsheet's letters for a column, from 0: A, B, ... Z, AA, AB. */
+    static String columnLetters(int index) {
+        StringBuilder b = new StringBuilder();
+        for (int n = index + 1; n > 0; n = (n - 1) / 26) {
+            b.insert(0, (char) ('A' + (n - 1) % 26));
+        }
+        return b.toString();
     }
 
     /** What a silence silences, in words: the indicator's name, or every indicator of a priority. */

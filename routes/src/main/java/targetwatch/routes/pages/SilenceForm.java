@@ -121,8 +121,7 @@ public record SilenceForm(String subject, String day, String month, String year,
         StringWriter out = new StringWriter();
         out.write(text.endsWith("\n") ? text : text + "\n");
         try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.DEFAULT.builder().setRecordSeparator("\n").build())) {
-            printer.printRecord(indicator() == null ? "" : indicator(), priority() == null ? "" : priority(),
-                    until().orElseThrow(), reason, author);
+            printer.printRecord(indicator(), priority(), until().orElseThrow(), reason, author);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
