@@ -262,10 +262,10 @@ public final class RuleSetService {
             STALE_CANDIDATE
         }
 
-        private final transient Why why;
+        private final Why why;
         private final int version;
         private final int active;
-        private final transient Instant activeSince;
+        private final Instant activeSince;
 
         NotAsPreviewed(Why why, int version, int active, Instant activeSince) {
             super("rule set version " + version + " cannot be activated as previewed: " + why + " (version " + active
