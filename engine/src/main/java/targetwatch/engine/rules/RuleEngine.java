@@ -60,6 +60,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<List<String>, Optional<Target>> targets = new HashMap<>();
     /** The periods to put up for rating at the next firing. */
     private final Map<PeriodKey, SeriesHistory> toRate = new LinkedHashMap<>();
+    /** The rule set's comparator areas, which readings are always taken for. */
+    private final Set<String> comparators;
     /** The assessments of the periods the rules rated during the current firing, as they were before it. */
     private final Map<PeriodKey, Assessment> before = new LinkedHashMap<>();
     private final List<FactHandle> signals = new ArrayList<>();
@@ -85,6 +87,7 @@ public final class RuleEngine implements AutoCloseable {
 
     private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
+        this.comparators = rules.ruleSet().comparatorAreas();
         this.now = new Now(start, rules.ruleSet().workingDays());
         this.session = newSession(rules);
         RuleSet rs = rules.ruleSet();
@@ -272,6 +275,7 @@ public final class RuleEngine implements AutoCloseable {
         } else {
             target.get().unit().problemWith(r.value()).ifPresent(problems::add);
         }
+        rules.ruleSet().areas().problemWith(r.area(), comparators).ifPresent(problems::add);
         return problems;
     }
 
@@ -321,7 +325,7 @@ public final class RuleEngine implements AutoCloseable {
         if (h == null) {
             Map<String, SeriesHistory> sameIndicator = areas.computeIfAbsent(List.of(key.partnership(), key.indicator()),
                     k -> new HashMap<>());
-            h = new SeriesHistory(key, sameIndicator);
+            h = new SeriesHistory(key, sameIndicator, rules.ruleSet().areas().isQuiet(key.area(), comparators));
             sameIndicator.put(key.area(), h);
             series.put(key, h);
             h.streakHandle = session.insert(h.streak);
@@ -401,7 +405,8 @@ public final class RuleEngine implements AutoCloseable {
     private void watch(Reading r) {
         Optional<Target> target = targetFor(r.partnership(), r.indicator());
         FactHandle handle = watches.get(r.series());
-        if (target.isEmpty()) {
+        if (target.isEmpty() || series.get(r.series()).streak.quiet()) {
+            // a quiet area's series is kept without alerts: nobody is chased for its late data either
             return;
         }
         if (handle == null) {

@@ -24,9 +24,10 @@ public final class IndicatorViews {
                       String expected, targetwatch.engine.model.Rating rating, String direction) {
     }
 
-    /** One indicator's page. */
+    /** One indicator's page; {@code latest} is its latest assessed period, or null before any. */
     public record IndicatorPage(Target target, String area, List<String> areas, String definition, String lead,
-                                String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table) {
+                                String due, String frequency, Chart chart, List<AlertViews.SeriesRow> table,
+                                AlertViews.SeriesRow latest) {
     }
 
     static List<Row> list(IngestService service) {
@@ -64,8 +65,12 @@ public final class IndicatorViews {
                 byArea.computeIfAbsent(a.area(), x -> new ArrayList<>()).add(a);
             }
         }
+        if (askedArea != null && !byArea.containsKey(askedArea)) {
+            // an area with no assessment of this indicator: not an empty page that looks like a series
+            return Optional.empty();
+        }
         List<String> areas = List.copyOf(byArea.keySet());
-        String area = askedArea != null && byArea.containsKey(askedArea) ? askedArea
+        String area = askedArea != null ? askedArea
                 : byArea.entrySet().stream().max(Comparator.comparingInt((Map.Entry<String, List<Assessment>> e) -> e.getValue().size()))
                 .map(Map.Entry::getKey).orElse(askedArea);
         List<Assessment> series = byArea.getOrDefault(area, List.of()).stream()
@@ -75,6 +80,6 @@ public final class IndicatorViews {
                 Words.number(x.actual()), Words.rounded(x.expected()), x.rating(), Words.direction(x.direction()))).toList();
         String lead = rules.contact(t.lead()).map(AlertViews::person).orElse(t.lead());
         return Optional.of(new IndicatorPage(t, area, areas, Words.definition(t), lead, Words.due(t),
-                Words.frequency(t.frequency()), chart, table));
+                Words.frequency(t.frequency()), chart, table, table.isEmpty() ? null : table.get(table.size() - 1)));
     }
 }

@@ -153,7 +153,7 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             received.add(read(m, endpoint.getMaxBodyBytes()));
         }
         Exchange exchange = createExchange(false);
-        exchange.getIn().setBody(new JmsBatch(received, deadLetters));
+        exchange.getIn().setBody(new JmsBatch(received, session, deadLetters));
         try {
             getProcessor().process(exchange);
         } catch (Exception e) {
@@ -180,7 +180,7 @@ final class BatchedJmsConsumer extends DefaultConsumer {
         long declared = MessageSize.declared(m);
         if (declared > maxBytes) {
             // refused on its declared size: a large message's body stays on the broker, never read into memory
-            return refused(id, "message of " + declared + " bytes is larger than the limit of " + maxBytes, m);
+            return tooLarge(id, "message of " + declared + " bytes is larger than the limit of " + maxBytes, m);
         }
         if (m instanceof BytesMessage bytes) {
             long length = bytes.getBodyLength();
@@ -188,17 +188,17 @@ final class BatchedJmsConsumer extends DefaultConsumer {
                 return refused(id, "empty message: no reading in it", m);
             }
             if (length > maxBytes) {
-                return refused(id, "message of " + length + " bytes is larger than the limit of " + maxBytes, m);
+                return tooLarge(id, "message of " + length + " bytes is larger than the limit of " + maxBytes, m);
             }
             byte[] body = new byte[(int) length];
             bytes.readBytes(body);
-            return new ReceivedMessage(id, body, null, m);
+            return new ReceivedMessage(id, body, null, m, false);
         }
         if (m instanceof TextMessage text) {
             long charsAtLeast = m instanceof ActiveMQMessage a
                     ? Math.max(0, (a.getCoreMessage().getBodySize() - TEXT_ENCODING_OVERHEAD) / 2) : 0;
             if (charsAtLeast > maxBytes) {
-                return refused(id, "a text message of more than " + charsAtLeast + " characters is larger than the limit of "
+                return tooLarge(id, "a text message of more than " + charsAtLeast + " characters is larger than the limit of "
                         + maxBytes + " bytes", m);
             }
             String body = text.getText();
@@ -209,14 +209,18 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             if (utf8.length > maxBytes) {
                 return refused(id, "message of " + utf8.length + " bytes is larger than the limit of " + maxBytes, m);
             }
-            return new ReceivedMessage(id, utf8, null, m);
+            return new ReceivedMessage(id, utf8, null, m, false);
         }
         String kind = m.getClass().getSimpleName().replaceFirst("^ActiveMQ", "");
         return refused(id, "a " + kind + ": send a reading as JSON in a text or bytes message", m);
     }
 
     private static ReceivedMessage refused(String id, String why, Message m) {
-        return new ReceivedMessage(id, null, why, m);
+        return new ReceivedMessage(id, null, why, m, false);
+    }
+
+    private static ReceivedMessage tooLarge(String id, String why, Message m) {
+        return new ReceivedMessage(id, null, why, m, true);
     }
 
     /** JMSMessageID, or the broker's id of the message when its sender disabled message ids. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 
 /**
  * What a {@code readings-jms} route gets: the messages of one transaction, in the order they were on the queue, and
@@ -21,13 +22,19 @@ public final class JmsBatch {
     public static final String REASON = "TargetwatchReason";
     /** The property holding how many of a dead-lettered message's readings were taken all the same. */
     public static final String ACCEPTED = "TargetwatchAccepted";
+    /** Set on a message dead-lettered without its body, refused for its size. */
+    public static final String BODY_LEFT_OUT = "TargetwatchBodyLeftOut";
+    /** The id of the message a bodiless dead letter stands for. */
+    public static final String ORIGINAL_ID = "TargetwatchOriginalMessageId";
     private static final int MAX_REASON_PROPERTY = 4000;
 
     private final List<ReceivedMessage> messages;
+    private final Session session;
     private final MessageProducer deadLetters;
 
-    JmsBatch(List<ReceivedMessage> messages, MessageProducer deadLetters) {
+    JmsBatch(List<ReceivedMessage> messages, Session session, MessageProducer deadLetters) {
         this.messages = List.copyOf(messages);
+        this.session = session;
         this.deadLetters = deadLetters;
     }
 
@@ -37,10 +44,12 @@ public final class JmsBatch {
 
     /**
      * Sends the message, as it came (body and properties), to the dead-letter queue with its reason and how many of
-     * its readings were taken; visible there once the batch commits.
+     * its readings were taken; visible there once the batch commits. A message refused for its size goes without its
+     * body (resending it would stream the whole body through this process): its properties, the reason and
+     * {@value #BODY_LEFT_OUT} say what it was.
      */
     public void deadLetter(ReceivedMessage m, String reason, int accepted) throws JMSException {
-        Message message = m.message();
+        Message message = m.tooLarge() ? withoutBody(m.message()) : m.message();
         Map<String, Object> properties = new LinkedHashMap<>();
         for (Enumeration<?> names = message.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();
@@ -57,6 +66,23 @@ public final class JmsBatch {
                 ? reason.substring(0, MAX_REASON_PROPERTY) + "..." : reason);
         message.setIntProperty(ACCEPTED, accepted);
         deadLetters.send(message);
+    }
+
+    /**
+     * An empty message of the same kind (text or bytes) with the user properties and the message id of {@code large},
+     * whose body stays unread.
+     */
+    private Message withoutBody(Message large) throws JMSException {
+        Message copy = large instanceof jakarta.jms.TextMessage ? session.createTextMessage("") : session.createBytesMessage();
+        for (Enumeration<?> names = large.getPropertyNames(); names.hasMoreElements(); ) {
+            String name = (String) names.nextElement();
+            if (!name.startsWith("JMSX") && !name.startsWith("_AMQ") && !name.startsWith("__AMQ")) {
+                copy.setObjectProperty(name, large.getObjectProperty(name));
+            }
+        }
+        copy.setStringProperty(ORIGINAL_ID, large.getJMSMessageID());
+        copy.setBooleanProperty(BODY_LEFT_OUT, true);
+        return copy;
     }
 
     @Override
