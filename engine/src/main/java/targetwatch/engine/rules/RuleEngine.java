@@ -569,7 +569,9 @@ public final class RuleEngine implements AutoCloseable {
                 why.append("; and ").append(theirs.size() - SUMMARY_LISTS).append(" more (GET /api/alerts)");
             }
             SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, recipient);
-            long sequence = now.getInstant().toEpochMilli();
+            // the store numbers events per (partnership, indicator, area), all "all/open-alerts/all" here: one number
+            // each, in the order of the recipients, after every earlier summary's
+            long sequence = now.getInstant().toEpochMilli() * 1000 + summaries.size();
             Period period = Period.containing(now.getToday(), targetwatch.engine.model.Frequency.MONTH);
             summaries.add(new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0),
                     sequence, AlertEventType.REMINDER, SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, SILENCE_PARTNERSHIP, period,

@@ -99,6 +99,8 @@ class HistoryLoadTest {
             assertEquals(List.of("lead-asb", "lead-domestic-abuse", "overview-scrutiny", "smp-chair"),
                     summaries.stream().map(AlertEvent::recipient).toList(), "one each, and only for those with alerts open");
             assertTrue(summaries.stream().allMatch(AlertEvent::delivered));
+            assertEquals(summaries.size(), summaries.stream().map(AlertEvent::sequence).distinct().count(),
+                    "each summary is numbered apart, as the store keys the events of one subject by their number");
             AlertEvent lead = summaries.get(1);
             assertEquals(AlertEventType.REMINDER, lead.type());
             assertEquals(RuleEngine.SUMMARY_SUBJECT, lead.indicator());
