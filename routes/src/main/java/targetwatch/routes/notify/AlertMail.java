@@ -92,11 +92,13 @@ public record AlertMail(String to, String toName, String subject, String text, S
 
     /** A plain mail for an event about no one target, such as a silence about to end: its reason says it all. */
     static AlertMail notice(AlertEvent e, Contact recipient) {
-        String subject = "[targetwatch] " + headline(e) + ": " + e.indicator();
-        String text = "Dear " + recipient.name() + ",\n\n" + (e.reason() == null ? headline(e) : e.reason()) + ".\n\n"
-                + "Event id: " + e.id() + "\n";
-        String html = Templates.render("mail/notice.jte", params("recipient", recipient.name(), "text",
-                e.reason() == null ? headline(e) : e.reason(), "eventId", e.id()));
+        String subject = targetwatch.engine.rules.RuleEngine.SUMMARY_SUBJECT.equals(e.indicator())
+                ? "[targetwatch] Alerts open after past readings were loaded"
+                : "[targetwatch] " + headline(e) + ": " + e.indicator();
+        String said = e.reason() == null ? headline(e) : Character.toUpperCase(e.reason().charAt(0)) + e.reason().substring(1);
+        String text = "Dear " + recipient.name() + ",\n\n" + said + ".\n\n" + "Event id: " + e.id() + "\n";
+        String html = Templates.render("mail/notice.jte", params("recipient", recipient.name(), "text", said,
+                "eventId", e.id()));
         return new AlertMail(recipient.email(), recipient.name(), subject, text, html);
     }
 
