@@ -58,7 +58,10 @@ public final class Main {
             System.err.println("usage: targetwatch send FILE...");
             return 2;
         }
-        String inboxSetting = System.getenv().getOrDefault("TARGETWATCH_INBOX", "data/inbox");
+        // the inbox of the service that `run` starts with the same environment: TARGETWATCH_INBOX, else the inbox
+        // folder of TARGETWATCH_DATA
+        String data = System.getenv().getOrDefault("TARGETWATCH_DATA", "data");
+        String inboxSetting = System.getenv().getOrDefault("TARGETWATCH_INBOX", data + "/inbox");
         Path inbox = Files.createDirectories(Settings.resolve(inboxSetting));
         for (String f : files) {
             Path source = Path.of(f);

@@ -104,7 +104,8 @@ public final class EngineBench {
             BuildFigures real = builds("rules/ (Maidstone)", options.rules(), options.coldRounds(), options.buildRounds(), 3);
             BuildFigures large = builds("generated", generated, options.largeColdRounds(), options.largeBuildRounds(), 0);
 
-            CompiledRules compiled = new RuleCompiler().load(options.rules());
+            CompiledRules compiled = new RuleCompiler().load(BenchRules.takingAnyArea(options.rules(),
+                    work.resolve("rules-any-area")));
             ReadingFeed feed = ReadingFeed.generate(compiled.ruleSet().targets(), options.readings(), options.firstYear(),
                     options.lastYear());
             Path csv = work.resolve("readings.csv");

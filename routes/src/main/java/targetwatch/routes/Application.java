@@ -49,6 +49,7 @@ public final class Application {
         main.configure().addRoutesBuilder(new targetwatch.routes.web.DeliveryApiRoutes());
         main.configure().addRoutesBuilder(new targetwatch.routes.pages.PageRoutes());
         main.configure().addRoutesBuilder(new targetwatch.routes.pages.ReportRoutes());
+        main.configure().addRoutesBuilder(new targetwatch.routes.pages.RulePageRoutes());
         environmentOverrides().forEach(main::addOverrideProperty);
         overrides.forEach(main::addOverrideProperty);
         return main;

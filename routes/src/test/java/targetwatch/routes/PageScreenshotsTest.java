@@ -15,15 +15,15 @@ import targetwatch.routes.pages.Words;
 /**
  * The pages over the Maidstone sample feeds, as the README's walk-through shows them: after the feeds are dropped in
  * the inbox, the indicators page lists every target with the engine's own latest rating in words, an alert's page
- * opens from the list, and the quarterly report shows; each page, and the first page of the report's PDF, is saved as
- * a PNG for the README (into {@code target/screenshots}, or the folder named by {@code -Dtargetwatch.screenshots=...},
- * which is how docs/screenshots is refreshed).
+ * opens from the list, the quarterly report shows, and the secretariat's rules page previews an upload; each page,
+ * and the first page of the report's PDF, is saved as a PNG for the README (into {@code target/screenshots}, or the
+ * folder named by {@code -Dtargetwatch.screenshots=...}, which is how docs/screenshots is refreshed).
  */
 class PageScreenshotsTest {
 
     @Test
     void the_sample_feeds_show_on_the_pages_with_the_engine_s_ratings_and_each_page_is_saved_for_the_readme(
-            @TempDir Path data, @TempDir Path profile) throws Exception {
+            @TempDir Path data, @TempDir Path profile, @TempDir Path uploads) throws Exception {
         Path shots = Path.of(System.getProperty("targetwatch.screenshots", "target/screenshots"));
         try (RunningTargetwatch app = RunningTargetwatch.start(data, Optional.empty());
              Browser browser = Browser.open(profile, app.baseUrl())) {
@@ -70,6 +70,21 @@ class PageScreenshotsTest {
                 java.awt.image.BufferedImage first = new org.apache.pdfbox.rendering.PDFRenderer(document).renderImageWithDPI(0, 110);
                 javax.imageio.ImageIO.write(first, "png", shots.resolve("report-pdf.png").toFile());
             }
+
+            // the secretariat's rules page, and the preview of a tighter KSI target uploaded there
+            browser.signOut();
+            browser.signIn("secretariat", app.password("secretariat"));
+            browser.go("/rules");
+            assertEquals("Rules", browser.text("h1"));
+            browser.screenshot(shots.resolve("rules.png"));
+            Path targets = Files.writeString(uploads.resolve("targets.csv"), SecretariatFiles.withCell(
+                    SecretariatFiles.realTargets(), "ksi-casualties", "target", "35"));
+            browser.find("#file").sendKeys(targets.toAbsolutePath().toString());
+            browser.find("#comment").sendKeys("KSI: the county's new target of 35 by 2018");
+            browser.clickAndWait("form[action='/rules/upload'] button");
+            assertTrue(browser.path().startsWith("/rules/versions/"), browser.path());
+            assertTrue(browser.text("#rating-changes").contains("Road users killed or seriously injured"), browser.text("main"));
+            browser.screenshot(shots.resolve("rules-preview.png"));
         }
     }
 }

@@ -72,7 +72,7 @@ class RuleSetApiEndToEndTest {
     @BeforeAll
     void startTargetwatch(@TempDir Path data, @TempDir Path rules) throws Exception {
         app = RunningTargetwatch.start(data, Optional.empty(), Map.of(
-                "targetwatch.rules", SecretariatFiles.copyOfReal(rules).toString(),
+                "targetwatch.rules", SecretariatFiles.copyOfRealTakingAnyArea(rules).toString(),
                 "targetwatch.rules.auto-activate", "false"));
     }
 

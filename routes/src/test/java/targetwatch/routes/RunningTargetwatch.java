@@ -125,7 +125,7 @@ final class RunningTargetwatch implements AutoCloseable {
      */
     private static Path newsRules(Path data) throws IOException {
         Path rules = SecretariatFiles.copyOfReal(data.resolve("test-rules"));
-        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\ndaily_mail_budget,1000\n", StandardCharsets.UTF_8);
+        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\ndaily_mail_budget,1000\nunlisted_areas,rate\n", StandardCharsets.UTF_8);
         return rules;
     }
 

@@ -54,6 +54,16 @@ final class SecretariatFiles {
         return into;
     }
 
+    /**
+     * A copy of the real rule set that rates readings for any area, as these tests send readings for areas of their
+     * own (each test its own "ward") to keep their series apart; the real areas.csv would refuse them.
+     */
+    static Path copyOfRealTakingAnyArea(Path into) throws IOException {
+        copyOfReal(into);
+        Files.writeString(into.resolve("settings.csv"), "setting,value\nunlisted_areas,rate\n", StandardCharsets.UTF_8);
+        return into;
+    }
+
     /** The real targets.csv as text. */
     static String realTargets() throws IOException {
         return Files.readString(real().resolve(TARGETS), StandardCharsets.UTF_8);

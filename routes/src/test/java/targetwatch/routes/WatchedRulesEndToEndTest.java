@@ -66,7 +66,7 @@ class WatchedRulesEndToEndTest {
 
     @BeforeAll
     void startTargetwatchWatchingACopyOfTheRules(@TempDir Path data, @TempDir Path folder) throws Exception {
-        rules = SecretariatFiles.copyOfReal(folder);
+        rules = SecretariatFiles.copyOfRealTakingAnyArea(folder);
         app = RunningTargetwatch.start(data, Optional.empty(), Map.of(
                 "targetwatch.rules", rules.toString(),
                 "targetwatch.rules.watch-ms", "200",

@@ -173,7 +173,8 @@ public final class JmsBench {
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
-                "targetwatch.rules", options.rules().toAbsolutePath().toString(),
+                "targetwatch.rules", targetwatch.bench.BenchRules.takingAnyArea(options.rules().toAbsolutePath(),
+                        data.resolve("rules")).toString(),
                 "camel.server.port", String.valueOf(freePort()),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.jms.batch-size", String.valueOf(options.batch())));

@@ -103,7 +103,7 @@ public final class SwapBench {
         String loadBefore = loadAverage();
         Path work = Files.createTempDirectory("targetwatch-swap-bench-");
         try {
-            Path real = copy(options.rules(), work.resolve("rules"));
+            Path real = targetwatch.bench.BenchRules.takingAnyArea(options.rules(), work.resolve("rules"));
             Figures plan = rounds("rules/ (Maidstone)", real, work.resolve("plan"), options.rounds(), options.warmups());
             Path generated = GeneratedRuleSet.write(options.rules(), work.resolve("generated"), options.targets());
             Figures large = rounds("generated", generated, work.resolve("large"), options.largeRounds(), 0);
@@ -404,20 +404,6 @@ public final class SwapBench {
         } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    private static Path copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
     }
 
     private static void deleteTree(Path root) throws IOException {

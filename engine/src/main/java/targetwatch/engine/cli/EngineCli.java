@@ -507,21 +507,11 @@ public final class EngineCli {
                 return;
             }
             if (clockStarted) {
-                LocalDate last = to.atZone(Now.ZONE).toLocalDate();
-                for (LocalDate day = engine.now().atZone(Now.ZONE).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
-                    if (!calendar.isWorkingDay(day)) {
-                        continue;
-                    }
-                    for (LocalTime hour = WorkingDays.OPENS; hour.isBefore(WorkingDays.CLOSES); hour = hour.plusHours(1)) {
-                        Instant stop = day.atTime(hour).atZone(Now.ZONE).toInstant();
-                        if (stop.isAfter(engine.now()) && stop.isBefore(to)) {
-                            print(engine.advanceTo(stop));
-                        }
-                    }
-                }
+                engine.advanceThroughWorkingHours(to).forEach(this::print);
+            } else {
+                print(engine.advanceTo(to));
             }
             clockStarted = true;
-            print(engine.advanceTo(to));
         }
 
         /** Assesses a reading at the clock's time; returns what it changed, or null when the rule set refused it. */

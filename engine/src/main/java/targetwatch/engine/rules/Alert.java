@@ -49,6 +49,11 @@ public final class Alert {
     private int reminders;
     /** For late data, the periods missing now; null for a rating alert. */
     private MissingPeriods missing;
+    /**
+     * Whether anyone was sent an event of it as news (not history, not silenced). Not stored: an alert restored after a
+     * restart or a rule change counts as announced, so that its resolution is never kept from someone told of it.
+     */
+    private boolean announced;
 
     private Alert(String id, AlertKind kind, SeriesKey series, Period period, Instant openedAt, Rating severity) {
         this.id = id;
@@ -95,6 +100,7 @@ public final class Alert {
         a.acknowledgedUntil = s.acknowledgedUntil();
         a.silence = s.silence();
         a.reminders = s.reminders();
+        a.announced = true;
         if (s.kind() == AlertKind.LATE_DATA && !s.missing().isEmpty()) {
             a.missing = new MissingPeriods(s.missing(), s.missing().get(0).previous(), s.missing().get(0).end());
         }
@@ -219,6 +225,15 @@ public final class Alert {
 
     void told(String contact) {
         told.add(contact);
+    }
+
+    /** Someone was sent an event of it as news. */
+    void announced() {
+        announced = true;
+    }
+
+    boolean isAnnounced() {
+        return announced;
     }
 
     // --- bean accessors for the rules

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
 
 import org.kie.api.KieServices;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
@@ -27,6 +29,7 @@ import org.kie.api.runtime.conf.ClockTypeOption;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
+import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertKind;
@@ -57,6 +60,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<List<String>, Optional<Target>> targets = new HashMap<>();
     /** The periods to put up for rating at the next firing. */
     private final Map<PeriodKey, SeriesHistory> toRate = new LinkedHashMap<>();
+    /** The rule set's comparator areas, which readings are always taken for. */
+    private final Set<String> comparators;
     /** The assessments of the periods the rules rated during the current firing, as they were before it. */
     private final Map<PeriodKey, Assessment> before = new LinkedHashMap<>();
     private final List<FactHandle> signals = new ArrayList<>();
@@ -82,6 +87,7 @@ public final class RuleEngine implements AutoCloseable {
 
     private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
+        this.comparators = rules.ruleSet().comparatorAreas();
         this.now = new Now(start, rules.ruleSet().workingDays());
         this.session = newSession(rules);
         RuleSet rs = rules.ruleSet();
@@ -152,6 +158,34 @@ public final class RuleEngine implements AutoCloseable {
         }
         moveClock(instant);
         return nowHandle == null ? Outcome.NOTHING : fire();
+    }
+
+    /**
+     * Moves the clock forward to {@code to} as {@link #advanceTo(Instant)} does, stopping on the way on every working day
+     * at each hour of the working day (08:00 to 17:00), so that what falls due happens at its own time: an escalation
+     * due at 11:00 happens at 11:00, one due at 11:20 by 12:00. Returns what each stop brought, in order, the move to
+     * {@code to} itself last.
+     */
+    public synchronized List<Outcome> advanceThroughWorkingHours(Instant to) {
+        List<Outcome> outcomes = new ArrayList<>();
+        if (!to.isAfter(now.getInstant())) {
+            return outcomes;
+        }
+        WorkingDays calendar = rules.ruleSet().workingDays();
+        LocalDate last = to.atZone(Now.ZONE).toLocalDate();
+        for (LocalDate day = now.getInstant().atZone(Now.ZONE).toLocalDate(); !day.isAfter(last); day = day.plusDays(1)) {
+            if (!calendar.isWorkingDay(day)) {
+                continue;
+            }
+            for (LocalTime hour = WorkingDays.OPENS; hour.isBefore(WorkingDays.CLOSES); hour = hour.plusHours(1)) {
+                Instant stop = day.atTime(hour).atZone(Now.ZONE).toInstant();
+                if (stop.isAfter(now.getInstant()) && stop.isBefore(to)) {
+                    outcomes.add(advanceTo(stop));
+                }
+            }
+        }
+        outcomes.add(advanceTo(to));
+        return outcomes;
     }
 
     private void moveClock(Instant instant) {
@@ -241,6 +275,7 @@ public final class RuleEngine implements AutoCloseable {
         } else {
             target.get().unit().problemWith(r.value()).ifPresent(problems::add);
         }
+        rules.ruleSet().areas().problemWith(r.area(), comparators).ifPresent(problems::add);
         return problems;
     }
 
@@ -290,7 +325,7 @@ public final class RuleEngine implements AutoCloseable {
         if (h == null) {
             Map<String, SeriesHistory> sameIndicator = areas.computeIfAbsent(List.of(key.partnership(), key.indicator()),
                     k -> new HashMap<>());
-            h = new SeriesHistory(key, sameIndicator);
+            h = new SeriesHistory(key, sameIndicator, rules.ruleSet().areas().isQuiet(key.area(), comparators));
             sameIndicator.put(key.area(), h);
             series.put(key, h);
             h.streakHandle = session.insert(h.streak);
@@ -370,7 +405,8 @@ public final class RuleEngine implements AutoCloseable {
     private void watch(Reading r) {
         Optional<Target> target = targetFor(r.partnership(), r.indicator());
         FactHandle handle = watches.get(r.series());
-        if (target.isEmpty()) {
+        if (target.isEmpty() || series.get(r.series()).streak.quiet()) {
+            // a quiet area's series is kept without alerts: nobody is chased for its late data either
             return;
         }
         if (handle == null) {
@@ -453,6 +489,9 @@ public final class RuleEngine implements AutoCloseable {
             reason = reason == null ? alert.getMissing().describe() : reason + "; " + alert.getMissing().describe();
         }
         boolean history = !silenced && isHistory(signal);
+        if (!history && !silenced) {
+            alert.announced();
+        }
         List<AlertEvent> events = new ArrayList<>();
         for (String recipient : recipients) {
             long sequence = eventSequences.merge(alert.getSeries(), 1L, Long::sum);
@@ -478,8 +517,9 @@ public final class RuleEngine implements AutoCloseable {
     /**
      * Whether a signal came of history rather than news: of a reading whose period ended before the news window
      * (settings.csv, history_window_periods: by default the previous reporting period on), or, for late data, of a
-     * period whose reading was due before it. What the clock brings (escalations after working days, reminders) is
-     * always news.
+     * period whose reading was due before it (and its resolution, of a last missing period that ended before it, as the
+     * reading that filled the gap is history, unless someone was told it was late). What the clock brings (escalations
+     * after working days, reminders) is always news.
      */
     private boolean isHistory(AlertSignal signal) {
         Assessment a = signal.getAssessment();
@@ -487,8 +527,19 @@ public final class RuleEngine implements AutoCloseable {
             return beforeNewsWindow(a.period().end(), a.period().frequency());
         }
         MissingPeriods missing = signal.getAlert().getMissing();
-        return signal.getType() == AlertEventType.LATE_DATA && missing != null
-                && beforeNewsWindow(missing.firstDue(), missing.first().frequency());
+        if (missing == null) {
+            return false;
+        }
+        if (signal.getType() == AlertEventType.LATE_DATA) {
+            return beforeNewsWindow(missing.firstDue(), missing.first().frequency());
+        }
+        if (signal.getType() == AlertEventType.RESOLVED && !signal.getAlert().isAnnounced()) {
+            // up to date again, and nobody was told it was late: history when the last period it missed is, as the
+            // reading that filled the gap is (a history loaded in batches opens and fills such gaps between them)
+            Period last = missing.periods().get(missing.periods().size() - 1);
+            return beforeNewsWindow(last.end(), last.frequency());
+        }
+        return false;
     }
 
     /** Periods start in 1900 at the earliest; a window reaching back there makes nothing history. */
@@ -549,7 +600,9 @@ public final class RuleEngine implements AutoCloseable {
                 why.append("; and ").append(theirs.size() - SUMMARY_LISTS).append(" more (GET /api/alerts)");
             }
             SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, recipient);
-            long sequence = now.getInstant().toEpochMilli();
+            // the store numbers events per (partnership, indicator, area), all "all/open-alerts/all" here: one number
+            // each, in the order of the recipients, after every earlier summary's
+            long sequence = now.getInstant().toEpochMilli() * 1000 + summaries.size();
             Period period = Period.containing(now.getToday(), targetwatch.engine.model.Frequency.MONTH);
             summaries.add(new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0),
                     sequence, AlertEventType.REMINDER, SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, SILENCE_PARTNERSHIP, period,

@@ -36,10 +36,10 @@ final class SeriesHistory {
     final Streak streak;
     FactHandle streakHandle;
 
-    SeriesHistory(SeriesKey key, Map<String, SeriesHistory> areas) {
+    SeriesHistory(SeriesKey key, Map<String, SeriesHistory> areas, boolean quiet) {
         this.key = key;
         this.areas = areas;
-        this.streak = new Streak(key, assessments);
+        this.streak = new Streak(key, assessments, quiet);
     }
 
     /** The value in force in a period of this series, or null without a reading. */

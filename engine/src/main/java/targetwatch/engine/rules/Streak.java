@@ -21,6 +21,8 @@ public final class Streak {
     private final SeriesKey series;
     /** The series' assessments as the engine holds them, by period: read, never changed, here. */
     private final NavigableMap<Period, Assessment> assessments;
+    /** A series of an area the secretariat keeps without alerts (areas.csv alerts=no): rated, never alerting. */
+    private final boolean quiet;
     private Assessment latest;
     private int redRun;
     private int alertRun;
@@ -32,8 +34,14 @@ public final class Streak {
 
     /** The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it. */
     public Streak(SeriesKey series, NavigableMap<Period, Assessment> assessments) {
+        this(series, assessments, false);
+    }
+
+    /** As {@link #Streak(SeriesKey, NavigableMap)}, for a series that alerts (false) or is only kept (true). */
+    public Streak(SeriesKey series, NavigableMap<Period, Assessment> assessments, boolean quiet) {
         this.series = Objects.requireNonNull(series);
         this.assessments = assessments;
+        this.quiet = quiet;
     }
 
     /** A streak as it stands, following no assessments. */
@@ -137,9 +145,14 @@ public final class Streak {
         return latest == null ? null : latest.rating();
     }
 
-    /** Whether the latest rated period asks for an alert (AMBER or RED). */
+    /** Whether the latest rated period asks for an alert (AMBER or RED), in a series that alerts at all. */
     public boolean alerting() {
-        return latest != null && (latest.rating() == Rating.AMBER || latest.rating() == Rating.RED);
+        return !quiet && latest != null && (latest.rating() == Rating.AMBER || latest.rating() == Rating.RED);
+    }
+
+    /** Whether the series is kept without alerts. */
+    public boolean quiet() {
+        return quiet;
     }
 
     /** Streaks are equal when they say the same of the same series (what truth maintenance compares). */

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertSettings;
+import targetwatch.engine.model.AreaList;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Silence;
@@ -27,10 +29,11 @@ import targetwatch.engine.model.Target;
  * @param silences the silences of silences.csv
  * @param workingDays the calendar escalation clocks count in (bank-holidays.csv)
  * @param settings what is history and how many mails a person gets a day (settings.csv, defaults without it)
+ * @param areas the areas readings are taken for (areas.csv with settings.csv's unlisted_areas; every area without it)
  */
 public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts, Map<String, String> templates,
                       Map<String, String> drl, String checksum, List<EscalationLevel> escalation,
-                      List<Silence> silences, WorkingDays workingDays, AlertSettings settings) {
+                      List<Silence> silences, WorkingDays workingDays, AlertSettings settings, AreaList areas) {
 
     public RuleSet {
         targets = List.copyOf(targets);
@@ -40,6 +43,13 @@ public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts,
         templates = Map.copyOf(templates);
         drl = Map.copyOf(drl);
         settings = settings == null ? AlertSettings.DEFAULTS : settings;
+        areas = areas == null ? AreaList.ANY : areas;
+    }
+
+    /** The areas the targets compare with: always taken, whatever areas.csv says. */
+    public Set<String> comparatorAreas() {
+        return targets.stream().map(Target::comparatorArea).filter(java.util.Objects::nonNull)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /** The targets that rate an indicator (more than one when rows are narrowed to partnerships). */

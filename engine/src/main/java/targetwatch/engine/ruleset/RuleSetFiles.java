@@ -20,7 +20,7 @@ public final class RuleSetFiles {
 
     /** The files the secretariat owns and may upload; everything else (templates, DRL) comes with a release. */
     public static final Set<String> SECRETARIAT_FILES = Set.of("targets.csv", "targets.xlsx", "contacts.csv",
-            "escalation.csv", "population.csv", "areas.csv", "bank-holidays.csv", "settings.csv");
+            "escalation.csv", "silences.csv", "population.csv", "areas.csv", "bank-holidays.csv", "settings.csv");
     private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
 
     private RuleSetFiles() {

@@ -26,6 +26,7 @@ import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.AlertSettings;
+import targetwatch.engine.model.AreaList;
 import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Frequency;
@@ -56,6 +57,9 @@ public final class RuleSetLoader {
     static final List<String> SETTING_COLUMNS = List.of("setting", "value");
     static final String HISTORY_WINDOW_PERIODS = "history_window_periods";
     static final String DAILY_MAIL_BUDGET = "daily_mail_budget";
+    static final String UNLISTED_AREAS = "unlisted_areas";
+    static final String AREAS = "areas.csv";
+    static final List<String> AREA_COLUMNS = List.of("area", "readings");
     /** Fifty years of months: a secretariat may treat a whole plan's history as news. */
     private static final int MAX_HISTORY_WINDOW_PERIODS = 600;
     private static final int MAX_DAILY_MAIL_BUDGET = 1000;
@@ -101,6 +105,10 @@ public final class RuleSetLoader {
         List<Silence> silences = silencesText == null ? List.of() : parseSilences(silencesText, targets, known, errors);
         String settingsText = optional(folder, SETTINGS, errors, files);
         AlertSettings settings = settingsText == null ? AlertSettings.DEFAULTS : parseSettings(settingsText, errors);
+        String areasText = optional(folder, AREAS, errors, files);
+        AreaList.Unlisted unlisted = settingsText == null ? null : unlistedAreas(settingsText, areasText != null, errors);
+        AreaList areas = areasText == null ? AreaList.ANY : parseAreas(areasText, errors)
+                .withUnlisted(unlisted == null ? AreaList.Unlisted.REFUSE : unlisted);
         WorkingDays workingDays = new WorkingDays(Set.of());
         Path holidays = folder.resolve(WorkingDays.FILE);
         if (Files.isRegularFile(holidays)) {
@@ -116,7 +124,7 @@ public final class RuleSetLoader {
             throw new RuleSetRejectedException(errors);
         }
         return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files), escalation, silences,
-                workingDays, settings);
+                workingDays, settings, areas);
     }
 
     /**
@@ -130,9 +138,11 @@ public final class RuleSetLoader {
             Integer value = switch (name) {
                 case HISTORY_WINDOW_PERIODS -> c.integer("value", true, 0, MAX_HISTORY_WINDOW_PERIODS);
                 case DAILY_MAIL_BUDGET -> c.integer("value", true, 1, MAX_DAILY_MAIL_BUDGET);
+                // read by unlistedAreas(), which knows whether areas.csv is there; counted here for the repeat check
+                case UNLISTED_AREAS -> 0;
                 default -> {
                     c.error("setting", "\"" + targetwatch.engine.model.Slugs.abbreviate(name) + "\" is not a setting: use "
-                            + HISTORY_WINDOW_PERIODS + " or " + DAILY_MAIL_BUDGET);
+                            + HISTORY_WINDOW_PERIODS + ", " + DAILY_MAIL_BUDGET + " or " + UNLISTED_AREAS);
                     yield null;
                 }
             };
@@ -142,6 +152,84 @@ public final class RuleSetLoader {
         }
         return new AlertSettings(values.getOrDefault(HISTORY_WINDOW_PERIODS, AlertSettings.DEFAULT_HISTORY_WINDOW_PERIODS),
                 values.getOrDefault(DAILY_MAIL_BUDGET, AlertSettings.DEFAULT_DAILY_MAIL_BUDGET));
+    }
+
+    /**
+     * The {@code unlisted_areas} setting of settings.csv (refuse, quiet or rate), or null when it is not set. It says
+     * what happens to an area areas.csv does not list, so it needs areas.csv.
+     */
+    static AreaList.Unlisted unlistedAreas(String settingsText, boolean areasListed, List<RuleSetError> errors) {
+        AreaList.Unlisted found = null;
+        // rows() has reported the file's shape already: read it again without repeating those errors
+        for (Cells c : rows(SETTINGS, settingsText, SETTING_COLUMNS, new ArrayList<>())) {
+            if (!c.raw("setting").equals(UNLISTED_AREAS) || found != null) {
+                continue;
+            }
+            String value = c.raw("value").toLowerCase(java.util.Locale.ROOT);
+            java.util.Optional<AreaList.Unlisted> u = AreaList.Unlisted.fromCode(value);
+            if (u.isEmpty()) {
+                errors.add(new RuleSetError(SETTINGS, c.row(), "value", "\"" + targetwatch.engine.model.Slugs.abbreviate(value)
+                        + "\" is not a treatment of unlisted areas: use refuse, quiet or rate"));
+                return null;
+            }
+            if (!areasListed) {
+                errors.add(new RuleSetError(SETTINGS, c.row(), "setting", UNLISTED_AREAS + " says what happens to areas "
+                        + AREAS + " does not list, and the rule set has no " + AREAS + ": add it or remove this row"));
+                return null;
+            }
+            found = u.get();
+        }
+        return found;
+    }
+
+    /**
+     * Parses the columns of areas.csv the engine reads: {@code area}, {@code readings} (yes: readings are taken for
+     * it; no: it only counts toward a wider area) and, optionally, {@code alerts} (no: rated but never alerting).
+     * The feeds read the other columns (FeedAreas).
+     */
+    static AreaList parseAreas(String text, List<RuleSetError> errors) {
+        Set<String> rated = new HashSet<>();
+        Set<String> quiet = new HashSet<>();
+        Set<String> countedOnly = new HashSet<>();
+        for (Cells c : rows(AREAS, text, AREA_COLUMNS, errors)) {
+            String area = c.slug("area", true);
+            Boolean readings = yesNo(c, "readings", true);
+            Boolean alerts = yesNo(c, "alerts", false);
+            if (area == null || readings == null) {
+                continue;
+            }
+            if (rated.contains(area) || quiet.contains(area) || countedOnly.contains(area)) {
+                c.error("area", "\"" + area + "\" is already listed");
+                continue;
+            }
+            if (!readings) {
+                if (alerts != null && alerts) {
+                    c.error("alerts", "is yes for an area with readings=no, which is never rated");
+                }
+                countedOnly.add(area);
+            } else if (alerts != null && !alerts) {
+                quiet.add(area);
+            } else {
+                rated.add(area);
+            }
+        }
+        return new AreaList(rated, quiet, countedOnly, AreaList.Unlisted.REFUSE);
+    }
+
+    /** A yes or no cell; null when blank (an error when required) or neither. */
+    private static Boolean yesNo(Cells c, String column, boolean required) {
+        String v = c.raw(column).toLowerCase(java.util.Locale.ROOT);
+        if (v.isEmpty()) {
+            if (required) {
+                c.error(column, "is required: yes or no");
+            }
+            return null;
+        }
+        if (!v.equals("yes") && !v.equals("no")) {
+            c.error(column, "must be yes or no, not \"" + targetwatch.engine.model.Slugs.abbreviate(v) + "\"");
+            return null;
+        }
+        return v.equals("yes");
     }
 
     /** A file the rule set may leave out: null when absent. */

@@ -25,6 +25,7 @@ import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.AreaList;
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Reading;
@@ -58,13 +59,14 @@ class EngineDifferentialTest {
 
     /**
      * The same rules with a history window wide enough that every reading is news: the reference engine predates
-     * history marking (issue 12), so the comparison is of the rating and alerting both engines share.
+     * history marking and the list of areas (issue 12), so the comparison is of the rating and alerting both engines
+     * share.
      */
     private static CompiledRules everythingNews(CompiledRules rules) throws Exception {
         RuleSet rs = rules.ruleSet();
         return new RuleCompiler().compile(new RuleSet(rs.folder(), rs.targets(), rs.contacts(), rs.templates(),
                 rs.drl(), rs.checksum(), rs.escalation(), rs.silences(), rs.workingDays(),
-                new AlertSettings(100_000, rs.settings().dailyMailBudget())));
+                new AlertSettings(100_000, rs.settings().dailyMailBudget()), AreaList.ANY));
     }
 
     @Test

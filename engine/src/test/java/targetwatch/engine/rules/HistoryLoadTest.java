@@ -99,6 +99,8 @@ class HistoryLoadTest {
             assertEquals(List.of("lead-asb", "lead-domestic-abuse", "overview-scrutiny", "smp-chair"),
                     summaries.stream().map(AlertEvent::recipient).toList(), "one each, and only for those with alerts open");
             assertTrue(summaries.stream().allMatch(AlertEvent::delivered));
+            assertEquals(summaries.size(), summaries.stream().map(AlertEvent::sequence).distinct().count(),
+                    "each summary is numbered apart, as the store keys the events of one subject by their number");
             AlertEvent lead = summaries.get(1);
             assertEquals(AlertEventType.REMINDER, lead.type());
             assertEquals(RuleEngine.SUMMARY_SUBJECT, lead.indicator());
@@ -117,6 +119,40 @@ class HistoryLoadTest {
             assertEquals(List.of("lead-domestic-abuse", "smp-chair", "overview-scrutiny"),
                     resolved.stream().map(AlertEvent::recipient).toList());
             assertTrue(resolved.stream().allMatch(AlertEvent::delivered));
+        }
+    }
+
+    @Test
+    void late_data_that_a_history_load_opens_between_two_of_its_batches_and_then_fills_resolves_unseen() throws Exception {
+        try (RuleEngine engine = new RuleEngine(rules)) {
+            engine.advanceTo(at("2026-12-02T10:00"));
+            // a partner's file taken in batches: after the first, the clock moves on and finds 2018-03 missing
+            List<AlertEvent> events = new ArrayList<>();
+            events.addAll(engine.process(maidstone(ASB, "maidstone", "2018-01", "20")).alertEvents());
+            events.addAll(engine.process(maidstone(ASB, "maidstone", "2018-02", "20")).alertEvents());
+            events.addAll(engine.advanceTo(at("2026-12-02T10:01")).alertEvents());
+            assertEquals(List.of(AlertEventType.LATE_DATA), events.stream().map(AlertEvent::type).toList());
+            // the next batch brings it
+            List<AlertEvent> resolved = engine.process(maidstone(ASB, "maidstone", "2018-03", "20")).alertEvents();
+            assertEquals(List.of(AlertEventType.RESOLVED), resolved.stream().map(AlertEvent::type).toList());
+            events.addAll(resolved);
+            assertEquals(List.of(), events.stream().filter(AlertEvent::delivered).toList(),
+                    "a late-data alert of the history resolved by the history is news to nobody");
+        }
+    }
+
+    @Test
+    void late_data_resolved_by_news_is_delivered() throws Exception {
+        try (RuleEngine engine = new RuleEngine(rules)) {
+            // the plan's last months, read as they fall due: March 2018's reading is late in May and comes then
+            engine.advanceTo(at("2018-04-20T10:00"));
+            engine.process(maidstone(ASB, "maidstone", "2018-02", "20"));
+            List<AlertEvent> late = engine.advanceTo(at("2018-05-02T10:00")).alertEvents();
+            assertEquals(List.of(AlertEventType.LATE_DATA), late.stream().map(AlertEvent::type).toList());
+            assertTrue(late.stream().allMatch(AlertEvent::delivered));
+            List<AlertEvent> resolved = engine.process(maidstone(ASB, "maidstone", "2018-03", "20")).alertEvents();
+            assertEquals(List.of(AlertEventType.RESOLVED), resolved.stream().map(AlertEvent::type).toList());
+            assertTrue(resolved.stream().allMatch(AlertEvent::delivered), "the lead told of it hears it resolve");
         }
     }
 

@@ -124,33 +124,33 @@ class RebuildTest {
     @Test
     void alerts_the_new_rules_open_or_worsen_are_announced_with_the_reason_rule_change() throws Exception {
         try (RuleEngine engine = new RuleEngine(real)) {
-            // given one ward green in 2017 under a target of 40 and another amber
-            engine.submit(maidstone(KSI, "green-ward", "2017", "35"));
-            engine.submit(maidstone(KSI, "amber-ward", "2017", "42"));
-            assertEquals(Map.of(ksi("amber-ward"), Rating.AMBER), engine.openAlerts());
+            // given Maidstone green in 2017 under a target of 40 and Kent amber
+            engine.submit(maidstone(KSI, "maidstone", "2017", "35"));
+            engine.submit(maidstone(KSI, "kent", "2017", "42"));
+            assertEquals(Map.of(ksi("kent"), Rating.AMBER), engine.openAlerts());
 
             // when the target is tightened to 30
             try (RuleEngine.Rebuilt rebuilt = engine.rebuild(ksiTo30)) {
-                // then the green ward's alert opens red and the amber ward's worsens to red
-                assertEquals(List.of(new RuleEngine.AlertChange(ksi("amber-ward"), Rating.AMBER, Rating.RED),
-                        new RuleEngine.AlertChange(ksi("green-ward"), null, Rating.RED)), rebuilt.alerts());
+                // then Maidstone's alert opens red and Kent's worsens to red
+                assertEquals(List.of(new RuleEngine.AlertChange(ksi("kent"), Rating.AMBER, Rating.RED),
+                        new RuleEngine.AlertChange(ksi("maidstone"), null, Rating.RED)), rebuilt.alerts());
                 AlertEvent worsened = rebuilt.events().get(0);
                 AlertEvent raised = rebuilt.events().get(1);
                 assertAll(
                         () -> assertEquals(2, rebuilt.events().size()),
                         () -> assertEquals(AlertEventType.WORSENED, worsened.type()),
-                        () -> assertEquals("amber-ward", worsened.area()),
+                        () -> assertEquals("kent", worsened.area()),
                         () -> assertEquals(Rating.AMBER, worsened.previousSeverity()),
                         () -> assertEquals(Rating.RED, worsened.severity()),
                         () -> assertEquals(RuleEngine.RULE_CHANGE, worsened.reason()),
                         () -> assertEquals(AlertEventType.RAISED, raised.type()),
-                        () -> assertEquals("green-ward", raised.area()),
+                        () -> assertEquals("maidstone", raised.area()),
                         () -> assertNull(raised.previousSeverity()),
                         () -> assertEquals(Rating.RED, raised.severity()),
                         () -> assertNumber("31.06", raised.expected()),
                         () -> assertEquals("lead-road-safety", raised.recipient()),
                         () -> assertEquals(RuleEngine.RULE_CHANGE, raised.reason()));
-                assertEquals(Map.of(ksi("amber-ward"), Rating.RED, ksi("green-ward"), Rating.RED), rebuilt.engine().openAlerts());
+                assertEquals(Map.of(ksi("kent"), Rating.RED, ksi("maidstone"), Rating.RED), rebuilt.engine().openAlerts());
             }
         }
     }

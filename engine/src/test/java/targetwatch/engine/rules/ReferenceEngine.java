@@ -80,7 +80,7 @@ final class ReferenceEngine implements AutoCloseable {
         Map<String, String> drl = new HashMap<>(live.drl());
         drl.put("streak", resource("streak.drl"));
         return new RuleCompiler().compile(new RuleSet(live.folder(), live.targets(), live.contacts(), templates, drl,
-                live.checksum() + "-reference", live.escalation(), live.silences(), live.workingDays(), live.settings()));
+                live.checksum() + "-reference", live.escalation(), live.silences(), live.workingDays(), live.settings(), live.areas()));
     }
 
     private static String resource(String name) throws java.io.IOException {

@@ -7,10 +7,12 @@ import java.util.Map;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.Target;
+import targetwatch.routes.pages.Templates;
 
 /**
- * The email a recipient gets for an alert event, in plain text and HTML: which indicator, the actual
- * against the trajectory and the target, the direction of travel, and what they are asked to do.
+ * The email a recipient gets for an alert event, in plain text and HTML (the HTML from the templates under
+ * {@code src/main/jte/mail}, escaped by jte like the pages): which indicator, the actual against the trajectory and the
+ * target, the direction of travel, and what they are asked to do.
  */
 public record AlertMail(String to, String toName, String subject, String text, String html) {
 
@@ -69,34 +71,34 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + "\n" + ask + "\n" + ack + "\n"
                 + "You receive this as " + (recipient.role() == null ? "the contact" : recipient.role()) + ".\n"
                 + "Event id: " + e.id() + "\n";
-        String html = "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\">"
-                + "<p>Dear " + esc(recipient.name()) + ",</p>"
-                + "<h2>" + esc(headline(e)) + ": " + esc(name) + "</h2>"
-                + "<p>" + esc(e.indicator()) + " in " + esc(e.area()) + " for " + esc(e.period().toString()) + "</p>"
-                + "<table>"
-                + row("Rating", e.severity() + (e.previousSeverity() == null ? "" : " (was " + e.previousSeverity() + ")"))
-                + row("Actual", actual)
-                + row("Expected", expected + " (" + comparedWith + ")")
-                + row("Target", targetLine.substring("Target: ".length()))
-                + row("Direction of travel", e.direction().code())
-                + row("Priority", target.priority())
-                + (note == null ? "" : row("Partner's note", note))
-                + (e.reason() == null ? "" : row("Why", e.reason()))
-                + "</table><p>" + esc(ask) + "</p>"
-                + (ackUrl == null ? "" : "<p><a href=\"" + esc(ackUrl) + "\">Acknowledge this alert</a> (it then stops "
-                + "escalating and reminding)</p>")
-                + "<p style=\"color:#505a5f\">Event id " + esc(e.id()) + "</p></body></html>";
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"Rating", e.severity() + (e.previousSeverity() == null ? "" : " (was " + e.previousSeverity() + ")")});
+        rows.add(new String[] {"Actual", actual});
+        rows.add(new String[] {"Expected", expected + " (" + comparedWith + ")"});
+        rows.add(new String[] {"Target", targetLine.substring("Target: ".length())});
+        rows.add(new String[] {"Direction of travel", e.direction().code()});
+        rows.add(new String[] {"Priority", target.priority()});
+        if (note != null) {
+            rows.add(new String[] {"Partner's note", note});
+        }
+        if (e.reason() != null) {
+            rows.add(new String[] {"Why", e.reason()});
+        }
+        String html = Templates.render("mail/alert.jte", params("recipient", recipient.name(), "headline", headline(e),
+                "name", name, "where", e.indicator() + " in " + e.area() + " for " + e.period(), "rows", rows, "ask", ask,
+                "ackUrl", ackUrl, "eventId", e.id()));
         return new AlertMail(recipient.email(), recipient.name(), subject, text, html);
     }
 
     /** A plain mail for an event about no one target, such as a silence about to end: its reason says it all. */
     static AlertMail notice(AlertEvent e, Contact recipient) {
-        String subject = "[targetwatch] " + headline(e) + ": " + e.indicator();
-        String text = "Dear " + recipient.name() + ",\n\n" + (e.reason() == null ? headline(e) : e.reason()) + ".\n\n"
-                + "Event id: " + e.id() + "\n";
-        String html = "<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\"><p>Dear " + esc(recipient.name())
-                + ",</p><p>" + esc(e.reason() == null ? headline(e) : e.reason()) + ".</p><p style=\"color:#505a5f\">Event id "
-                + esc(e.id()) + "</p></body></html>";
+        String subject = targetwatch.engine.rules.RuleEngine.SUMMARY_SUBJECT.equals(e.indicator())
+                ? "[targetwatch] Alerts open after past readings were loaded"
+                : "[targetwatch] " + headline(e) + ": " + e.indicator();
+        String said = e.reason() == null ? headline(e) : Character.toUpperCase(e.reason().charAt(0)) + e.reason().substring(1);
+        String text = "Dear " + recipient.name() + ",\n\n" + said + ".\n\n" + "Event id: " + e.id() + "\n";
+        String html = Templates.render("mail/notice.jte", params("recipient", recipient.name(), "text", said,
+                "eventId", e.id()));
         return new AlertMail(recipient.email(), recipient.name(), subject, text, html);
     }
 
@@ -128,10 +130,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
         StringBuilder text = new StringBuilder("Dear " + recipient.name() + ",\n\n"
                 + (foldedNote.isEmpty() ? "" : foldedNote + "\n\n") + events.size() + " alerts of the "
                 + priority + " priority changed together:\n\n");
-        StringBuilder html = new StringBuilder("<!DOCTYPE html><html><body style=\"font-family:Arial,sans-serif\"><p>Dear "
-                + esc(recipient.name()) + ",</p>" + (foldedNote.isEmpty() ? "" : "<p>" + esc(foldedNote) + "</p>") + "<p>"
-                + events.size() + " alerts of the " + esc(String.valueOf(priority))
-                + " priority changed together:</p><table>");
+        java.util.List<String[]> lines = new java.util.ArrayList<>();
         for (AlertEvent e : events) {
             Target t = targets.apply(e);
             String line = headline(e) + ": " + (t == null ? e.indicator() : t.name()) + " (" + e.area() + ", " + e.period()
@@ -139,13 +138,13 @@ public record AlertMail(String to, String toName, String subject, String text, S
                     + (e.expected() == null ? "-" : plain(e.expected())) + (e.reason() == null ? "" : "; " + e.reason());
             String url = ackUrls.get(e.id());
             text.append("- ").append(line).append(url == null ? "" : "\n  Acknowledge: " + url).append("\n");
-            html.append("<tr><td>").append(esc(line)).append("</td><td>")
-                    .append(url == null ? "" : "<a href=\"" + esc(url) + "\">Acknowledge</a>").append("</td></tr>");
+            lines.add(new String[] {line, url});
         }
         text.append("\nEvent ids: ").append(events.stream().map(AlertEvent::id).collect(java.util.stream.Collectors.joining(" ")))
                 .append("\n");
-        html.append("</table></body></html>");
-        return new AlertMail(recipient.email(), recipient.name(), subject, text.toString(), html.toString());
+        String html = Templates.render("mail/digest.jte", params("recipient", recipient.name(), "count", events.size(),
+                "priority", String.valueOf(priority), "lines", lines, "foldedNote", foldedNote));
+        return new AlertMail(recipient.email(), recipient.name(), subject, text.toString(), html);
     }
 
     /** Whether an event asks its recipient to act, and so carries an acknowledgement link. */
@@ -169,27 +168,15 @@ public record AlertMail(String to, String toName, String subject, String text, S
         };
     }
 
-    private static String row(String k, String v) {
-        return "<tr><th style=\"text-align:left;padding-right:1em\">" + esc(k) + "</th><td>" + esc(v) + "</td></tr>";
+    private static java.util.Map<String, Object> params(Object... keysAndValues) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static String plain(BigDecimal v) {
         return v.toPlainString();
-    }
-
-    /** Escapes text for HTML, so nothing a partner or the secretariat wrote can become markup. */
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -11,9 +11,14 @@ import targetwatch.routes.security.Users;
  */
 public record PageContext(String title, Users.Principal user, String csrf, String section, List<FieldError> errors) {
 
-    /** The navigation's sections: id, address and name, in the order the header shows them. */
-    public static final List<String[]> SECTIONS = List.of(new String[] {"alerts", "/alerts", "Alerts"},
-            new String[] {"indicators", "/indicators", "Indicators"}, new String[] {"report", "/report", "Report"});
+    /**
+     * The navigation's sections: id, address, name and the role it needs (a section's pages answer 403 to others, so
+     * the header does not offer it to them), in the order the header shows them.
+     */
+    public static final List<String[]> SECTIONS = List.of(new String[] {"alerts", "/alerts", "Alerts", "viewer"},
+            new String[] {"indicators", "/indicators", "Indicators", "viewer"},
+            new String[] {"report", "/report", "Report", "viewer"},
+            new String[] {"rules", "/rules", "Rules", "secretariat"});
 
     public PageContext {
         errors = List.copyOf(errors);
@@ -21,6 +26,11 @@ public record PageContext(String title, Users.Principal user, String csrf, Strin
 
     /** An error to show in the summary, linking to the field it is about ({@code #id}), or to nothing. */
     public record FieldError(String field, String message) {
+    }
+
+    /** The sections of the navigation the user signed in may open. */
+    public List<String[]> sections() {
+        return SECTIONS.stream().filter(s -> may(s[3])).toList();
     }
 
     public boolean signedIn() {

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.rest.RestBindingMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.rules.NoSuchAlertException;
@@ -31,6 +33,7 @@ import targetwatch.routes.service.IngestService;
  */
 public class PageRoutes extends RouteBuilder {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PageRoutes.class);
     private static final int MAX_NOTE = 500;
     private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9.-]*\\.(css|js|svg|ico|png|woff2?)");
     private static final String ACKNOWLEDGED = "acknowledged";
@@ -236,17 +239,11 @@ public class PageRoutes extends RouteBuilder {
      */
     static void answerRefusalsAsPages(RouteBuilder routes) {
         routes.onException(PageException.class).handled(true).process(PageRoutes::refused);
-        routes.onException(Exception.class).handled(true).process(exchange -> {
-            Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            LOG.error("page {} failed", Web.here(exchange), e);
-            Web.html(exchange, 500, "error.jte", Web.params("page", Web.context(exchange, "Sorry, there is a problem",
-                    null), "status", 500, "message", "Something went wrong on our side and nothing was changed. Try again"
-                    + " later; if it keeps happening, tell the partnership's administrator."));
-        });
+        routes.onException(Exception.class).handled(true).process(PageRoutes::failed);
     }
 
     /** Answers a refusal in the pages' style: the sign-in form for 401, the error page otherwise. */
-    private static void refused(Exchange exchange) {
+    static void refused(Exchange exchange) {
         PageException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PageException.class);
         String who = Web.user(exchange).map(Users.Principal::name).orElse("nobody signed in");
         if (e.status() == 401 || e.status() == 403) {
@@ -261,6 +258,15 @@ public class PageRoutes extends RouteBuilder {
         }
         Web.html(exchange, e.status(), "error.jte", Web.params("page", Web.context(exchange, e.title(), null),
                 "status", e.status(), "message", e.getMessage()));
+    }
+
+    /** Answers a page that failed on the service's side: logged, and a 500 page saying nothing was changed. */
+    static void failed(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.error("page {} failed", Web.here(exchange), e);
+        Web.html(exchange, 500, "error.jte", Web.params("page", Web.context(exchange, "Sorry, there is a problem",
+                null), "status", 500, "message", "Something went wrong on our side and nothing was changed. Try again"
+                + " later; if it keeps happening, tell the partnership's administrator."));
     }
 
     // ---- alerts

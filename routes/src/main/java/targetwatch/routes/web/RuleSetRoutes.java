@@ -79,8 +79,7 @@ public class RuleSetRoutes extends RouteBuilder {
                                 e.details() == null ? "" : e.details());
                         throw e;
                     }
-                    RuleSetService service = service(exchange);
-                    RuleSetService.Submission s = service.submit(service.overActive(uploaded), who, comment);
+                    RuleSetService.Submission s = service(exchange).submitOverActive(uploaded, who, comment);
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("version", s.version());
                     answer.put("checksum", s.checksum());

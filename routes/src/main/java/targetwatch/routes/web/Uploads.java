@@ -18,9 +18,9 @@ import targetwatch.engine.ruleset.TargetsWorkbook;
 /**
  * Unpacks what the secretariat uploads (a zip, or one file) into rule set files, refusing anything
  * that is not their data: templates or DRL, entries escaping their folder, zip bombs, non-UTF-8 text,
- * workbooks with formulas or macros.
+ * workbooks with formulas or macros. The API's uploads and the rules pages' both come through here.
  */
-final class Uploads {
+public final class Uploads {
 
     static final long MAX_UNPACKED = 20L * 1024 * 1024;
     private static final int MAX_ENTRIES = 20;
@@ -29,7 +29,7 @@ final class Uploads {
     }
 
     /** The files of a zip upload, by name. */
-    static Map<String, String> unzip(byte[] zip) throws IOException {
+    public static Map<String, String> unzip(byte[] zip) throws IOException {
         Map<String, String> files = new TreeMap<>();
         long total = 0;
         int entries = 0;
@@ -61,7 +61,7 @@ final class Uploads {
     }
 
     /** One uploaded file as rule set files (a workbook becomes targets.csv). */
-    static Map<String, String> file(String name, byte[] data) {
+    public static Map<String, String> file(String name, byte[] data) {
         if (RuleSetFiles.isDeveloperOwned(name)) {
             throw new ApiException(422, "\"" + name + "\" is a template or DRL: these change only with a release, never by upload");
         }

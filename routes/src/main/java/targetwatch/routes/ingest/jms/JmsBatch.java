@@ -68,9 +68,12 @@ public final class JmsBatch {
         deadLetters.send(message);
     }
 
-    /** An empty bytes message with the user properties and the message id of {@code large}, whose body stays unread. */
+    /**
+     * An empty message of the same kind (text or bytes) with the user properties and the message id of {@code large},
+     * whose body stays unread.
+     */
     private Message withoutBody(Message large) throws JMSException {
-        Message copy = session.createBytesMessage();
+        Message copy = large instanceof jakarta.jms.TextMessage ? session.createTextMessage("") : session.createBytesMessage();
         for (Enumeration<?> names = large.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();
             if (!name.startsWith("JMSX") && !name.startsWith("_AMQ") && !name.startsWith("__AMQ")) {
