@@ -37,7 +37,6 @@ public class PageRoutes extends RouteBuilder {
     private static final int MAX_NOTE = 500;
     private static final Pattern ASSET = Pattern.compile("[a-z0-9][a-z0-9.-]*\\.(css|js|svg|ico|png|woff2?)");
     private static final String ACKNOWLEDGED = "acknowledged";
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PageRoutes.class);
 
     @Override
     public void configure() {
