@@ -28,12 +28,17 @@ public final class BenchRules {
                 }
             }
         }
-        Path settings = into.resolve("settings.csv");
-        String text = Files.isRegularFile(settings) ? Files.readString(settings, StandardCharsets.UTF_8) : "setting,value\n";
-        if (!text.contains("unlisted_areas")) {
-            Files.writeString(settings, (text.endsWith("\n") ? text : text + "\n") + "unlisted_areas,rate\n",
-                    StandardCharsets.UTF_8);
-        }
-        return into;
+        return withSetting(into, "unlisted_areas", "rate");
+    }
+
+    /** Sets one row of the folder's settings.csv (made when absent), replacing the setting's row if it has one. */
+    public static Path withSetting(Path folder, String setting, String value) throws IOException {
+        Path settings = folder.resolve("settings.csv");
+        java.util.List<String> lines = new java.util.ArrayList<>(Files.isRegularFile(settings)
+                ? Files.readAllLines(settings, StandardCharsets.UTF_8) : java.util.List.of("setting,value"));
+        lines.removeIf(line -> line.startsWith(setting + ","));
+        lines.add(setting + "," + value);
+        Files.write(settings, lines, StandardCharsets.UTF_8);
+        return folder;
     }
 }

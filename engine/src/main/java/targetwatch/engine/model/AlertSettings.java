@@ -8,12 +8,15 @@ package targetwatch.engine.model;
  *                             and still be news: 1 (the default) makes the previous period news and anything older
  *                             history, which is stored, rated and kept in the alert history but delivered to nobody
  * @param dailyMailBudget the most alert mails one person is sent in a working day; the rest wait for the next
- *                        working morning and go in one digest that says how many it holds back
+ *                        working morning and go in one digest that says how many it holds back ({@link #NO_BUDGET}:
+ *                        no limit, settings.csv's {@code none})
  */
 public record AlertSettings(int historyWindowPeriods, int dailyMailBudget) {
 
     public static final int DEFAULT_HISTORY_WINDOW_PERIODS = 1;
     public static final int DEFAULT_DAILY_MAIL_BUDGET = 10;
+    /** A budget no one reaches: every mail goes as it comes. */
+    public static final int NO_BUDGET = Integer.MAX_VALUE;
     public static final AlertSettings DEFAULTS = new AlertSettings(DEFAULT_HISTORY_WINDOW_PERIODS, DEFAULT_DAILY_MAIL_BUDGET);
 
     public AlertSettings {

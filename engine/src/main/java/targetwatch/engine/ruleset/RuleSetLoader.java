@@ -58,6 +58,8 @@ public final class RuleSetLoader {
     static final String HISTORY_WINDOW_PERIODS = "history_window_periods";
     static final String DAILY_MAIL_BUDGET = "daily_mail_budget";
     static final String UNLISTED_AREAS = "unlisted_areas";
+    /** The daily_mail_budget that sends every mail as it comes. */
+    static final String NO_BUDGET = "none";
     static final String AREAS = "areas.csv";
     static final List<String> AREA_COLUMNS = List.of("area", "readings");
     /** Fifty years of months: a secretariat may treat a whole plan's history as news. */
@@ -137,7 +139,8 @@ public final class RuleSetLoader {
             String name = c.raw("setting");
             Integer value = switch (name) {
                 case HISTORY_WINDOW_PERIODS -> c.integer("value", true, 0, MAX_HISTORY_WINDOW_PERIODS);
-                case DAILY_MAIL_BUDGET -> c.integer("value", true, 1, MAX_DAILY_MAIL_BUDGET);
+                case DAILY_MAIL_BUDGET -> c.raw("value").equalsIgnoreCase(NO_BUDGET) ? Integer.valueOf(AlertSettings.NO_BUDGET)
+                        : c.integer("value", true, 1, MAX_DAILY_MAIL_BUDGET);
                 // read by unlistedAreas(), which knows whether areas.csv is there; counted here for the repeat check
                 case UNLISTED_AREAS -> 0;
                 default -> {

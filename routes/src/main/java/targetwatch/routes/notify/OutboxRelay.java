@@ -257,7 +257,7 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         int folded = (int) group.stream().filter(Delivery::folded).count();
-        if (folded > 0 || severalIndicators(group) || sentToday + group.size() > budget) {
+        if (folded > 0 || severalIndicators(group) || (long) sentToday + group.size() > budget) {
             deliverDigest(group, folded, budget);
         } else {
             group.forEach(this::deliver);
