@@ -33,6 +33,7 @@ import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
 import targetwatch.routes.service.RuleSetService;
+import targetwatch.routes.web.BodyLimits;
 
 /**
  * The beans the routes use, built from application.properties: the store (embedded H2 by default),
@@ -153,6 +154,21 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                         Duration.ofSeconds(Long.parseLong(settings.get("targetwatch.sign-in.cache-seconds"))),
                         Integer.parseInt(settings.get("targetwatch.sign-in.concurrent-checks"))),
                 Clock.systemUTC()));
+        context.addStartupListener(bodyLimits());
+    }
+
+    /** Puts the HTTP body limits on the server once it runs (until then its own small limit holds for every route). */
+    private static org.apache.camel.StartupListener bodyLimits() {
+        return new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                BodyLimits.install(context);
+            }
+        };
     }
 
     /** A service that only closes something when the context stops (after the routes have). */
