@@ -29,7 +29,7 @@ import targetwatch.routes.service.IngestService;
  * Sizes decided before bodies are read, on the HTTP server itself (a Vert.x handler ahead of every route, before the
  * server's body handler). Every request has a small limit ({@code targetwatch.http.max-body-bytes}; readings
  * {@code targetwatch.max-message-bytes}): a declared length over it is refused at once with 413 and a reason, unread,
- * and a body without a declared length is refused with 411. Only the two uploads take more (up to the server's
+ * and an HTTP/1.1 body without a declared length (chunked) is refused with 411. Only the two uploads take more (up to the server's
  * ceiling, {@code camel.server.maxBodySize}), and only once their sender is known: {@code POST /api/rulesets} once its
  * Basic credentials are a secretariat's (checked through {@link LoginGuard}; no, wrong or a lesser role's credentials
  * are answered 401, 429 or 403 here, without the body), {@code POST /rules/upload} once its session cookie is a
@@ -157,13 +157,12 @@ public final class BodyLimits implements Handler<RoutingContext> {
                 .isPresent();
     }
 
-    /** Whether a body comes without a declared length (HTTP/1.1 chunked; an HTTP/2 POST, PUT or PATCH). */
+    /**
+     * Whether a body comes without a declared length: HTTP/1.1 chunked. (An HTTP/2 request may leave its length out,
+     * an empty POST does: those have the server's ceiling, camel.server.maxBodySize.)
+     */
     private static boolean hasBody(HttpServerRequest request) {
-        if (request.version() == HttpVersion.HTTP_2) {
-            return request.method() == HttpMethod.POST || request.method() == HttpMethod.PUT
-                    || request.method() == HttpMethod.PATCH;
-        }
-        return request.headers().contains("Transfer-Encoding");
+        return request.version() != HttpVersion.HTTP_2 && request.headers().contains("Transfer-Encoding");
     }
 
     /** The declared body length, or -1 when none is declared. */
