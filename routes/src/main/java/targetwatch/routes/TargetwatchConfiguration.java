@@ -29,9 +29,11 @@ import targetwatch.routes.ingest.jms.BatchedJmsComponent;
 import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
+import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
 import targetwatch.routes.service.RuleSetService;
+import targetwatch.routes.web.BodyLimits;
 
 /**
  * The beans the routes use, built from application.properties: the store (embedded H2 by default),
@@ -144,7 +146,29 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.getRegistry().bind("sessions", new targetwatch.routes.pages.Sessions(
                 Duration.ofMinutes(Long.parseLong(settings.get("targetwatch.pages.session-idle-minutes"))),
                 Duration.ofHours(Long.parseLong(settings.get("targetwatch.pages.session-max-hours"))), Clock.systemUTC()));
-        context.getRegistry().bind("signInThrottle", new targetwatch.routes.pages.SignInThrottle(Clock.systemUTC()));
+        // every password check of the pages and the API, limited before any hashing
+        context.getRegistry().bind("loginGuard", new LoginGuard(context.getRegistry().findSingleByType(Users.class),
+                new LoginGuard.Limits(Integer.parseInt(settings.get("targetwatch.sign-in.max-failures-per-name")),
+                        Integer.parseInt(settings.get("targetwatch.sign-in.max-failures-per-address")),
+                        Duration.ofMinutes(Long.parseLong(settings.get("targetwatch.sign-in.failure-window-minutes"))),
+                        Duration.ofSeconds(Long.parseLong(settings.get("targetwatch.sign-in.cache-seconds"))),
+                        Integer.parseInt(settings.get("targetwatch.sign-in.concurrent-checks"))),
+                Clock.systemUTC()));
+        context.addStartupListener(bodyLimits());
+    }
+
+    /** Puts the HTTP body limits on the server once it runs (until then its own small limit holds for every route). */
+    private static org.apache.camel.StartupListener bodyLimits() {
+        return new org.apache.camel.StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                BodyLimits.install(context);
+            }
+        };
     }
 
     /** A service that only closes something when the context stops (after the routes have). */

@@ -212,7 +212,7 @@ class BadInputEndToEndTest {
     // ---- health
 
     @Test
-    void health_is_open_without_credentials_and_counts_the_readings_taken_and_dead_lettered() throws Exception {
+    void health_says_only_up_without_credentials_and_counts_the_readings_taken_and_dead_lettered_to_a_viewer() throws Exception {
         // given the counts so far
         Map<String, Long> before = readingCounts();
 
@@ -222,7 +222,11 @@ class BadInputEndToEndTest {
         app.sendToReadingsQueue(bad);
         app.awaitDeadLetterReason(bad);
 
-        // then health answers 200 without credentials, with the broker up and both counts higher
+        // then health answers 200 and UP alone without credentials, and to a viewer with the broker up and both
+        // counts higher
+        HttpResponse<String> anonymous = app.anonymousHealth();
+        assertEquals(200, anonymous.statusCode(), anonymous.body());
+        assertEquals("{\"status\":\"UP\"}", anonymous.body(), "no URLs or counts without credentials");
         await("health counts taken and dead-lettered readings").atMost(PATIENCE).untilAsserted(() -> {
             HttpResponse<String> response = app.health();
             assertEquals(200, response.statusCode(), response.body());

@@ -337,8 +337,13 @@ final class RunningTargetwatch implements AutoCloseable {
         return JSON.readTree(text);
     }
 
-    /** GET /api/health, with no credentials. */
+    /** GET /api/health as a viewer: the detail (broker, database, deliveries, readings, sign-ins). */
     HttpResponse<String> health() throws IOException, InterruptedException {
+        return send(request("/api/health").header("Authorization", basicAuth("viewer")).GET().build());
+    }
+
+    /** GET /api/health with no credentials: only UP or DOWN. */
+    HttpResponse<String> anonymousHealth() throws IOException, InterruptedException {
         return send(request("/api/health").GET().build());
     }
 

@@ -19,6 +19,7 @@ import org.apache.poi.ss.usermodel.DataFormatter;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.ss.usermodel.Row;
 import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.util.CellReference;
 import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 
 /**
@@ -29,6 +30,10 @@ import org.apache.poi.xssf.usermodel.XSSFWorkbook;
 public final class TargetsWorkbook {
 
     public static final String FILE = "targets.xlsx";
+    /** The most rows a targets sheet may use (its header included): far more than any partnership's targets. */
+    public static final int MAX_ROWS = 5_000;
+    /** The most columns a targets sheet may use: the table has 14. */
+    public static final int MAX_COLUMNS = 100;
 
     private TargetsWorkbook() {
     }
@@ -36,7 +41,9 @@ public final class TargetsWorkbook {
     /**
      * The first sheet as targets.csv text, row for row (the header is row 1 in both).
      *
-     * @throws RuleSetRejectedException naming each formula cell, a macro-enabled workbook, or an unreadable file
+     * @throws RuleSetRejectedException naming each formula cell, a cell holding something beyond {@link #MAX_ROWS}
+     *                                  rows or {@link #MAX_COLUMNS} columns, a macro-enabled workbook, or an unreadable
+     *                                  file
      */
     public static String toCsv(InputStream xlsx) throws RuleSetRejectedException {
         List<RuleSetError> errors = new ArrayList<>();
@@ -47,14 +54,14 @@ public final class TargetsWorkbook {
                         "holds macros; save it as a plain .xlsx workbook without macros")));
             }
             Sheet sheet = wb.getSheetAt(0);
+            // the used range from the cells that hold something, before any row is read: a sheet whose range (or
+            // one stray cell) spans the whole sheet must not make us walk billions of empty cells
+            int[] used = usedRange(sheet);
             DataFormatter formatter = new DataFormatter();
             List<String> header = new ArrayList<>();
-            int width = 0;
-            for (int r = 0; r <= sheet.getLastRowNum(); r++) {
+            int width = used[1];
+            for (int r = 0; r <= used[0]; r++) {
                 Row row = sheet.getRow(r);
-                if (r == 0) {
-                    width = row == null ? 0 : row.getLastCellNum();
-                }
                 List<String> cells = new ArrayList<>();
                 for (int c = 0; c < width; c++) {
                     Cell cell = row == null ? null : row.getCell(c);
@@ -74,6 +81,41 @@ public final class TargetsWorkbook {
             throw new RuleSetRejectedException(errors);
         }
         return out.toString();
+    }
+
+    /**
+     * The last row index holding something and the header's width (up to its last cell holding something), looking
+     * only at the cells the file has.
+     *
+     * @throws RuleSetRejectedException when something is beyond {@link #MAX_ROWS} rows or {@link #MAX_COLUMNS} columns
+     */
+    private static int[] usedRange(Sheet sheet) throws RuleSetRejectedException {
+        int lastRow = -1;
+        int width = 0;
+        for (Row row : sheet) {
+            for (Cell cell : row) {
+                if (blank(cell)) {
+                    continue;
+                }
+                if (row.getRowNum() >= MAX_ROWS || cell.getColumnIndex() >= MAX_COLUMNS) {
+                    String at = new CellReference(row.getRowNum(), cell.getColumnIndex()).formatAsString();
+                    throw new RuleSetRejectedException(List.of(new RuleSetError(FILE, row.getRowNum() + 1, at,
+                            "holds something at " + at + ", beyond the " + MAX_ROWS + " rows and " + MAX_COLUMNS
+                                    + " columns a targets sheet may use: delete what is there (or the rows and"
+                                    + " columns past the table) and save again")));
+                }
+                lastRow = Math.max(lastRow, row.getRowNum());
+                if (row.getRowNum() == 0) {
+                    width = Math.max(width, cell.getColumnIndex() + 1);
+                }
+            }
+        }
+        return new int[] {lastRow, width};
+    }
+
+    private static boolean blank(Cell cell) {
+        return cell.getCellType() == CellType.BLANK
+                || (cell.getCellType() == CellType.STRING && cell.getStringCellValue().isBlank());
     }
 
     private static String text(Cell cell, DataFormatter formatter, int row, String column, List<RuleSetError> errors) {

@@ -171,4 +171,64 @@ class TargetsWorkbookTest {
         assertEquals(TargetsWorkbook.FILE, error.file());
         assertTrue(error.message().startsWith("is not a readable .xlsx workbook"), error.message());
     }
+
+    /** A workbook of the real targets with one more cell holding {@code value} at the given row and column index. */
+    private static byte[] withCellAt(int row, int column, String value) throws IOException {
+        return workbook(wb -> {
+            Sheet sheet = wb.getSheetAt(0);
+            Row r = sheet.getRow(row) != null ? sheet.getRow(row) : sheet.createRow(row);
+            Cell c = r.createCell(column);
+            if (value != null) {
+                c.setCellValue(value);
+            }
+        });
+    }
+
+    @Test
+    void a_small_workbook_whose_used_range_spans_the_whole_sheet_is_refused_at_once_naming_the_far_cell() throws Exception {
+        // given a workbook of a few kilobytes with one cell holding something at the sheet's last row and column
+        // (its dimension then spans A1:XFD1048576: 17 billion cells if walked)
+        byte[] xlsx = withCellAt(1_048_575, 16_383, "x");
+        assertTrue(xlsx.length < 20_000, "a small file: " + xlsx.length + " bytes");
+
+        // when it is read, then it is refused by its bounds, before the cells are walked (a walk would not end)
+        long heapBefore = usedHeap();
+        long start = System.nanoTime();
+        RuleSetError error = refused(xlsx).errors().get(0);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+
+        assertEquals("XFD1048576", error.column());
+        assertTrue(error.message().startsWith("holds something at XFD1048576, beyond the " + TargetsWorkbook.MAX_ROWS
+                + " rows and " + TargetsWorkbook.MAX_COLUMNS + " columns"), error.message());
+        // loose bounds (the are 1 s and 64 MB): this guards against walking the range, not against a slow machine
+        assertTrue(millis < 10_000, "refused in " + millis + " ms");
+        assertTrue(usedHeap() - heapBefore < 256L * 1024 * 1024, "heap grew by " + (usedHeap() - heapBefore) + " bytes");
+    }
+
+    @Test
+    void a_value_in_the_last_row_and_column_a_sheet_may_use_is_read_and_one_past_either_is_refused() throws Exception {
+        int lastRow = TargetsWorkbook.MAX_ROWS - 1;
+        int lastColumn = TargetsWorkbook.MAX_COLUMNS - 1;
+        String csv = TargetsWorkbook.toCsv(new ByteArrayInputStream(withCellAt(lastRow, 0, "x")));
+        assertEquals(TargetsWorkbook.MAX_ROWS, csv.lines().count(), "every row up to the last one used");
+        String wide = TargetsWorkbook.toCsv(new ByteArrayInputStream(withCellAt(0, lastColumn, "extra")));
+        assertTrue(wide.lines().findFirst().orElseThrow().endsWith(",extra"), "the header reaches the last column");
+
+        assertEquals("A" + (TargetsWorkbook.MAX_ROWS + 1), refused(withCellAt(lastRow + 1, 0, "x")).errors().get(0).column());
+        assertEquals(new org.apache.poi.ss.util.CellReference(0, lastColumn + 1).formatAsString(),
+                refused(withCellAt(0, lastColumn + 1, "x")).errors().get(0).column());
+    }
+
+    @Test
+    void empty_cells_far_beyond_the_table_are_ignored_and_the_targets_read_as_they_are() throws Exception {
+        // given the real targets with an empty cell (formatted, say) at the sheet's last row and column
+        String csv = TargetsWorkbook.toCsv(new ByteArrayInputStream(withCellAt(1_048_575, 16_383, null)));
+
+        assertEquals(TargetsWorkbook.toCsv(new ByteArrayInputStream(workbook(wb -> { }))), csv);
+    }
+
+    private static long usedHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
 }

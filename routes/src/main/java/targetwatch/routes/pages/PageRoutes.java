@@ -20,9 +20,11 @@ import targetwatch.engine.model.AlertState;
 import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
+import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.web.ApiAuth;
 
 /**
  * The browser's pages on the service's own port: sign in and out, the alerts ({@code /alerts}, {@code /alerts/{id}}
@@ -201,22 +203,20 @@ public class PageRoutes extends RouteBuilder {
                     "Enter your user name and password")));
             return;
         }
-        SignInThrottle throttle = exchange.getContext().getRegistry().findSingleByType(SignInThrottle.class);
-        if (!throttle.allows(name)) {
-            log.warn("refused signing in as {}: too many wrong passwords", name);
+        LoginGuard.Outcome outcome = exchange.getContext().getRegistry().findSingleByType(LoginGuard.class)
+                .check(name, password, ApiAuth.remoteAddress(exchange), "sign-in form");
+        if (outcome instanceof LoginGuard.Throttled t) {
             signInForm(exchange, 429, next, name, null, List.of(new PageContext.FieldError("name",
-                    "Too many wrong passwords for this user name: wait 15 minutes, or ask an administrator to reset it")));
+                    "Too many wrong passwords: wait " + waitInWords(t.retryAfterSeconds())
+                            + ", or ask an administrator to reset your password")));
+            exchange.getMessage().setHeader("Retry-After", String.valueOf(t.retryAfterSeconds()));
             return;
         }
-        Optional<Users.Principal> user = Web.users(exchange).signIn(name, password);
-        if (user.isEmpty()) {
-            throttle.failed(name);
-            log.warn("refused signing in as {}: wrong name or password, or a disabled account", name);
+        if (!(outcome instanceof LoginGuard.Verified)) {
             signInForm(exchange, 401, next, name, null, List.of(new PageContext.FieldError("name",
                     "The user name or password is not right")));
             return;
         }
-        throttle.succeeded(name);
         Users.Account account = Web.users(exchange).account(name).orElseThrow();
         Sessions.Session previous = Web.session(exchange).orElse(null);
         Sessions.Session s = Web.sessions(exchange).signedIn(previous == null ? null : previous.id(), name, account.hash());
@@ -224,6 +224,15 @@ public class PageRoutes extends RouteBuilder {
         exchange.setProperty("targetwatch.set-cookie", s.id());
         log.info("{} signed in ({})", name, account.role().name().toLowerCase());
         Web.redirect(exchange, next);
+    }
+
+    /** A wait in words: "40 seconds", "1 minute", "15 minutes" (rounded up). */
+    static String waitInWords(long seconds) {
+        if (seconds < 60) {
+            return seconds + (seconds == 1 ? " second" : " seconds");
+        }
+        long minutes = (seconds + 59) / 60;
+        return minutes + (minutes == 1 ? " minute" : " minutes");
     }
 
     private static void signInForm(Exchange exchange, int status, String next, String name, String message,

@@ -141,8 +141,8 @@ public final class Users {
         }
     }
 
-    /** The user an {@code Authorization: Basic ...} header names, when the password matches. */
-    public Optional<Principal> authenticate(String authorization) {
+    /** The name and password of an {@code Authorization: Basic ...} header, if it is one. */
+    public static Optional<String[]> basicCredentials(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return Optional.empty();
         }
@@ -156,16 +156,26 @@ public final class Users {
         if (colon < 0) {
             return Optional.empty();
         }
-        return signIn(decoded.substring(0, colon), decoded.substring(colon + 1));
+        return Optional.of(new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)});
     }
 
-    /** The user, when the name and password match an account that is not disabled. */
+    /**
+     * The user, when the name and password match an account that is not disabled. The password is hashed whether or
+     * not the account exists (against a dummy hash when it does not), so an unknown name costs and answers the same.
+     * Callers that face the network go through {@link LoginGuard}, which limits how often this runs.
+     */
     public Optional<Principal> signIn(String name, String password) {
         Account a = accounts().get(name);
-        if (a == null || a.disabled() || !PasswordHash.matches(password, a.hash())) {
+        boolean matches = PasswordHash.matches(password, a == null ? DummyHash.HASH : a.hash());
+        if (a == null || a.disabled() || !matches) {
             return Optional.empty();
         }
         return Optional.of(new Principal(a.name(), a.role(), a.contacts()));
+    }
+
+    /** A hash no password is known for, made once, with the same rounds as real ones. */
+    private static final class DummyHash {
+        static final String HASH = PasswordHash.hash(PasswordHash.randomPassword() + PasswordHash.randomPassword());
     }
 
     /** An account as the file holds it now (it may have been disabled or reset since someone signed in). */

@@ -22,12 +22,14 @@ import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.ingest.Batch;
 import targetwatch.routes.ingest.IngestRoute;
+import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.service.IngestService;
 
 /**
  * Source and API over HTTP: {@code POST /api/readings} (JSON), {@code GET /api/status} (the latest
- * assessment of every indicator) and {@code GET /api/health} (open to all: broker, database, rule set, counts).
+ * assessment of every indicator) and {@code GET /api/health} (UP or DOWN to anyone; with a viewer's credentials also
+ * broker, database, rule set, deliveries, readings and sign-in failures).
  */
 public class ApiRoutes extends RouteBuilder {
 
@@ -95,14 +97,21 @@ public class ApiRoutes extends RouteBuilder {
                     respond(exchange, 200, body);
                 });
 
+        // without credentials only UP or DOWN (a load balancer's probe needs no more); with a viewer's, the detail
         from("direct:api-health").routeId("api-health-view")
                 .process(exchange -> {
                     IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
                     BrokerStatus broker = exchange.getContext().getRegistry().findSingleByType(BrokerStatus.class);
                     boolean brokerUp = broker.isUp();
                     boolean dbUp = service.store().isHealthy();
+                    int status = brokerUp && dbUp ? 200 : 503;
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("status", brokerUp && dbUp ? "UP" : "DOWN");
+                    if (exchange.getIn().getHeader("Authorization") == null) {
+                        respond(exchange, status, body);
+                        return;
+                    }
+                    ApiAuth.require(Role.VIEWER).process(exchange);
                     body.put("broker", Map.of("status", brokerUp ? "UP" : "DOWN", "url", broker.description()));
                     body.put("database", Map.of("status", dbUp ? "UP" : "DOWN", "url", service.store().description()));
                     DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1, -1);
@@ -113,7 +122,10 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,
                             "taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));
-                    respond(exchange, brokerUp && dbUp ? 200 : 503, body);
+                    LoginGuard guard = exchange.getContext().getRegistry().findSingleByType(LoginGuard.class);
+                    body.put("signIns", Map.of("checked", guard.passwordChecks(), "failed", guard.failures(),
+                            "throttled", guard.throttledAttempts()));
+                    respond(exchange, status, body);
                 });
     }
 
@@ -126,6 +138,7 @@ public class ApiRoutes extends RouteBuilder {
             body.put("details", e.details());
         }
         respond(exchange, e.status(), body);
+        e.headers().forEach(exchange.getMessage()::setHeader);
         if (e.status() == 401) {
             exchange.getMessage().setHeader("WWW-Authenticate", "Basic realm=\"targetwatch\"");
         }
