@@ -131,8 +131,16 @@ final class ServiceProcess implements AutoCloseable {
     /** The health document, or null when the service does not answer. */
     JsonNode health() {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/health"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/health"))
+                    .timeout(Duration.ofSeconds(5)).GET();
+            // the detail (counts, rule set) is for a signed-in viewer: without credentials health says only UP or DOWN
+            java.nio.file.Path credentials = data.resolve("demo-credentials.txt");
+            if (java.nio.file.Files.isRegularFile(credentials)) {
+                String basic = "viewer:" + targetwatch.bench.DemoAccounts.password(data, "viewer");
+                request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                        .encodeToString(basic.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(r.body());
         } catch (IOException e) {
             return null;
