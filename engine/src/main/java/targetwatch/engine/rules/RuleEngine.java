@@ -40,6 +40,7 @@ import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Period;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.model.Target;
@@ -209,6 +210,7 @@ public final class RuleEngine implements AutoCloseable {
      * @throws NoSuchAlertException when no open alert has the id (never raised, or resolved since)
      */
     public synchronized Outcome acknowledge(String alertId, String by, String comment) throws NoSuchAlertException {
+        comment = PlainText.oneLine(comment); // text from outside: one line, no control or bidi characters
         Optional<Alert> alert = nowHandle == null ? Optional.empty() : findAlert(alertId);
         if (alert.isEmpty()) {
             throw new NoSuchAlertException(alertId);

@@ -65,7 +65,7 @@ public class NotifyRoutes extends RouteBuilder {
                     IngestService service = service(exchange);
                     Contact to = contact(service, e.recipient());
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    String note = service.store().latestNote(e.series(), e.period()).orElse(null);
+                    var note = service.store().latestNote(e.series(), e.period()).orElse(null);
                     exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e).orElse(null), to, note,
                             ackUrl(exchange, e)), e.id(), handOver(exchange)));
                 });

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.Now;
@@ -129,13 +130,14 @@ public final class RuleSetService {
             CompiledRules rules = compiler.load(dir);
             int version = store.addRuleSetVersion(checksum, files, RuleSetVersion.CANDIDATE, who, comment, null, clock.instant());
             compiled.put(version, rules);
-            LOG.info("rule set version {} from {} is ready to preview and activate ({} targets)", version, who,
+            LOG.info("rule set version {} from {} is ready to preview and activate ({} targets)", version, PlainText.forLog(who),
                     rules.ruleSet().targets().size());
             return new Submission(version, checksum, List.of());
         } catch (RuleSetRejectedException e) {
             String errors = e.errors().stream().map(RuleSetError::toString).collect(Collectors.joining("\n"));
             int version = store.addRuleSetVersion(checksum, files, RuleSetVersion.REFUSED, who, comment, errors, clock.instant());
-            LOG.warn("refused rule set version {} from {}:\n{}", version, who, errors);
+            LOG.warn("refused rule set version {} from {}:\n{}", version, PlainText.forLog(who),
+                    e.errors().stream().map(PlainText::forLog).collect(Collectors.joining("\n")));
             deleteQuietly(dir);
             return new Submission(version, checksum, e.errors());
         }
@@ -186,7 +188,7 @@ public final class RuleSetService {
                 throw new IllegalArgumentException("rule set version " + version + " was refused and cannot be activated");
             }
             RuleEngine.Rebuilt rebuilt = ingest.activate(version, compiledVersion(version));
-            LOG.info("{} activated rule set version {}", who, version);
+            LOG.info("{} activated rule set version {}", PlainText.forLog(who), version);
             return rebuilt;
         }
     }
