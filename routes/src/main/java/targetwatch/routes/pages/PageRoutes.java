@@ -282,7 +282,7 @@ public class PageRoutes extends RouteBuilder {
                 user == null ? null : Web.sessionOrNew(exchange).csrf(), "alerts", List.of()).withErrors(errors);
         Web.html(exchange, status, "alert.jte", Web.params("page", page, "a", acknowledged
                 ? new AlertViews.AlertPage(a.alert(), a.name(), a.headline(), a.gap(), a.definition(), a.lead(), a.chart(),
-                a.table(), a.history(), false, null, a.acknowledgeAction(), a.acknowledgeAs(), true, "") : a));
+                a.table(), a.history(), false, null, a.acknowledgeAction(), a.acknowledgeAs(), true, "", a.partnerNote()) : a));
     }
 
     private static AckLinks.Verified verified(Exchange exchange) {
