@@ -85,7 +85,8 @@ public final class RuleSetService {
                 .filter(v -> RuleSetVersion.ACTIVE.equals(v.status())).findFirst();
         if (active.isPresent()) {
             RuleSetVersion v = store.ruleSetVersion(active.get().version()).orElseThrow();
-            CompiledRules rules = compiler.load(RuleSetFiles.write(v.files(), freshDir(v.version())));
+            CompiledRules rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()),
+                    freshDir(v.version())));
             compiled.put(v.version(), rules);
             return rules;
         }
@@ -163,11 +164,11 @@ public final class RuleSetService {
     }
 
     /**
-     * The secretariat's files laid over the active version's developer-owned files (templates, DRL), to
-     * make a complete rule set from an upload.
+     * The secretariat's files laid over the active version's other secretariat files, to make a complete rule set
+     * from an upload of one file (the templates and DRL come from the release).
      */
     public Map<String, String> overActive(Map<String, String> secretariatFiles) {
-        Map<String, String> files = new TreeMap<>(activeFiles());
+        Map<String, String> files = RuleSetFiles.withoutDeveloperFiles(activeFiles());
         if (secretariatFiles.containsKey("targets.xlsx")) {
             files.remove("targets.csv");
         }
@@ -353,7 +354,7 @@ public final class RuleSetService {
             return rules;
         }
         RuleSetVersion v = store.ruleSetVersion(version).orElseThrow(() -> new IllegalArgumentException("no rule set version " + version));
-        rules = compiler.load(RuleSetFiles.write(v.files(), freshDir(version)));
+        rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()), freshDir(version)));
         compiled.put(version, rules);
         return rules;
     }
