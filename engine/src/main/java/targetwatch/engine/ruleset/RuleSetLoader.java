@@ -137,7 +137,7 @@ public final class RuleSetLoader {
         if (!errors.isEmpty()) {
             throw new RuleSetRejectedException(errors);
         }
-        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files, release), escalation, silences,
+        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files), escalation, silences,
                 workingDays, settings, areas);
     }
 
@@ -578,15 +578,15 @@ public final class RuleSetLoader {
      * The checksum of every rule set file in the folder (data files the feeds read too), so that the same
      * folder always has the same checksum as the version stored from it.
      */
-    /** Over the secretariat's files and the release's rules: the same for the same data under the same release. */
-    private static String checksum(Path folder, Map<String, String> checkedFiles, ReleaseRules release) {
-        Map<String, String> all = new TreeMap<>();
+    /**
+     * Over the secretariat's files as the folder holds them: the same as the stored version's checksum, so that the
+     * folder watch and the status agree (the release's rules are the same for every version of one release).
+     */
+    private static String checksum(Path folder, Map<String, String> checkedFiles) {
         try {
-            all.putAll(RuleSetFiles.read(folder));
+            return RuleSetFiles.checksum(RuleSetFiles.read(folder));
         } catch (IOException e) {
-            all.putAll(checkedFiles);
+            return RuleSetFiles.checksum(checkedFiles);
         }
-        release.files().forEach((name, text) -> all.put("release/" + name, text));
-        return RuleSetFiles.checksum(all);
     }
 }

@@ -440,8 +440,11 @@ public final class IngestService implements AutoCloseable {
         }
         RuleEngine next = RuleEngine.restoring(candidate);
         next.submitAll(held);
-        return running.rebuildFrom(next);
+        return running.rebuildFrom(next, PREVIEW_LIMIT);
     }
+
+    /** How many rating changes, alert changes and events a preview lists at most, each; the rest are counted. */
+    public static final int PREVIEW_LIMIT = 1000;
 
     /**
      * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built
