@@ -576,11 +576,8 @@ public final class RuleSetLoader {
 
     /**
      * The checksum of every rule set file in the folder (data files the feeds read too), so that the same
-     * folder always has the same checksum as the version stored from it.
-     */
-    /**
-     * Over the secretariat's files as the folder holds them: the same as the stored version's checksum, so that the
-     * folder watch and the status agree (the release's rules are the same for every version of one release).
+     * folder always has the same checksum as the version stored from it (the release's rules are the same for every
+     * version under one release).
      */
     private static String checksum(Path folder, Map<String, String> checkedFiles) {
         try {

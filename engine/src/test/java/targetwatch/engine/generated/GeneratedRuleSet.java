@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.ruleset.RuleSetLoader;
