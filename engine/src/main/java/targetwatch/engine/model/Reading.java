@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param value the value, in the indicator's unit
  * @param source the sending partner's slug, such as {@code kfrs}
  * @param reportedAt when the partner reported it (optional)
- * @param note free text (optional)
+ * @param note free text (optional), kept on one line without control or bidi characters ({@link PlainText#oneLine})
  */
 public record Reading(String partnership, String indicator, String area, Period period, BigDecimal value,
                       String source, Instant reportedAt, String note) {
@@ -44,6 +44,7 @@ public record Reading(String partnership, String indicator, String area, Period 
         if (note != null && note.length() > MAX_NOTE) {
             throw new IllegalArgumentException("note is longer than " + MAX_NOTE + " characters");
         }
+        note = PlainText.oneLine(note);
         value = Numbers.tidy(value);
     }
 

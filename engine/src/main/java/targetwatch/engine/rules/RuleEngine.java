@@ -40,6 +40,7 @@ import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Period;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.model.Target;
@@ -209,6 +210,7 @@ public final class RuleEngine implements AutoCloseable {
      * @throws NoSuchAlertException when no open alert has the id (never raised, or resolved since)
      */
     public synchronized Outcome acknowledge(String alertId, String by, String comment) throws NoSuchAlertException {
+        comment = PlainText.oneLine(comment); // text from outside: one line, no control or bidi characters
         Optional<Alert> alert = nowHandle == null ? Optional.empty() : findAlert(alertId);
         if (alert.isEmpty()) {
             throw new NoSuchAlertException(alertId);
@@ -670,6 +672,15 @@ public final class RuleEngine implements AutoCloseable {
      * own lock around this and the swap.
      */
     public Rebuilt rebuildFrom(RuleEngine next) {
+        return rebuildFrom(next, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The same, listing at most {@code limit} rating changes, alert changes and events each and counting the rest
+     * ({@link Rebuilt#ratingsLeftOut()} ...): a preview's answer stays bounded in memory however much the candidate
+     * changes. Only a complete one ({@link #rebuildFrom(RuleEngine)}) may be activated.
+     */
+    public Rebuilt rebuildFrom(RuleEngine next, int limit) {
         List<AlertState> states;
         Map<SeriesKey, Rating> open;
         Map<SeriesKey, NavigableMap<Period, Assessment>> before = new HashMap<>();
@@ -692,14 +703,15 @@ public final class RuleEngine implements AutoCloseable {
                 after.put(e.getKey(), e.getValue().assessments);
             }
             openNext = next.openAlerts();
-            return compare(next, before, after, open, openNext, reconciled);
+            return compare(next, before, after, open, openNext, reconciled, limit);
         }
     }
 
     private static Rebuilt compare(RuleEngine next, Map<SeriesKey, NavigableMap<Period, Assessment>> before,
                                    Map<SeriesKey, NavigableMap<Period, Assessment>> after, Map<SeriesKey, Rating> open,
-                                   Map<SeriesKey, Rating> openNext, Outcome reconciled) {
+                                   Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
         List<RatingChange> ratings = new ArrayList<>();
+        int ratingsLeftOut = 0;
         java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
                 .thenComparing(k -> k.series().toString()));
         before.values().forEach(periods -> periods.values().forEach(a -> keys.add(PeriodKey.of(a))));
@@ -709,23 +721,36 @@ public final class RuleEngine implements AutoCloseable {
             Assessment will = heldIn(after, k);
             if (was == null || will == null || was.rating() != will.rating()
                     || !java.util.Objects.equals(was.expected(), will.expected())) {
-                ratings.add(new RatingChange(k.series(), k.period(), was, will));
+                if (ratings.size() < limit) {
+                    ratings.add(new RatingChange(k.series(), k.period(), was, will));
+                } else {
+                    ratingsLeftOut++;
+                }
             }
         }
         List<AlertChange> alerts = new ArrayList<>();
+        int alertsLeftOut = 0;
         java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
         series.addAll(open.keySet());
         series.addAll(openNext.keySet());
         for (SeriesKey k : series) {
             if (open.get(k) != openNext.get(k)) {
-                alerts.add(new AlertChange(k, open.get(k), openNext.get(k)));
+                if (alerts.size() < limit) {
+                    alerts.add(new AlertChange(k, open.get(k), openNext.get(k)));
+                } else {
+                    alertsLeftOut++;
+                }
             }
         }
         // all at once, so in the order of their series, and within a series in the order they happened
         List<AlertEvent> events = reconciled.alertEvents().stream()
                 .sorted(Comparator.comparing((AlertEvent e) -> e.series().toString()).thenComparingLong(AlertEvent::sequence))
                 .map(e -> e.reason() == null ? e.withReason(RULE_CHANGE) : e).toList();
-        return new Rebuilt(next, ratings, alerts, events, reconciled.alerts());
+        int eventsLeftOut = Math.max(0, events.size() - limit);
+        if (eventsLeftOut > 0) {
+            events = List.copyOf(events.subList(0, limit));
+        }
+        return new Rebuilt(next, ratings, alerts, events, reconciled.alerts(), ratingsLeftOut, alertsLeftOut, eventsLeftOut);
     }
 
     private static Assessment heldIn(Map<SeriesKey, NavigableMap<Period, Assessment>> held, PeriodKey k) {
@@ -763,7 +788,14 @@ public final class RuleEngine implements AutoCloseable {
      * An engine rebuilt under a candidate rule set, and what it changes. Close it when only previewing.
      */
     public record Rebuilt(RuleEngine engine, List<RatingChange> ratings, List<AlertChange> alerts,
-                          List<AlertEvent> events, List<AlertState> alertStates) implements AutoCloseable {
+                          List<AlertEvent> events, List<AlertState> alertStates, int ratingsLeftOut, int alertsLeftOut,
+                          int eventsLeftOut) implements AutoCloseable {
+
+        /** Whether every change is listed (a preview's may not be): only a complete one may be activated. */
+        public boolean complete() {
+            return ratingsLeftOut == 0 && alertsLeftOut == 0 && eventsLeftOut == 0;
+        }
+
         /** The assessments the change alters, as they are under the candidate. */
         public List<Assessment> changedAssessments() {
             return ratings.stream().map(RatingChange::after).filter(java.util.Objects::nonNull).toList();

@@ -18,7 +18,10 @@ import java.util.stream.Stream;
  */
 public final class RuleSetFiles {
 
-    /** The files the secretariat owns and may upload; everything else (templates, DRL) comes with a release. */
+    /**
+     * The files the secretariat owns and may upload or keep in the rules folder; the rest (templates, DRL) comes with
+     * a release ({@link ReleaseRules}).
+     */
     public static final Set<String> SECRETARIAT_FILES = Set.of("targets.csv", "targets.xlsx", "contacts.csv",
             "escalation.csv", "silences.csv", "population.csv", "areas.csv", "bank-holidays.csv", "settings.csv");
     private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
@@ -29,6 +32,16 @@ public final class RuleSetFiles {
     /** Whether a file belongs to the developers (templates and DRL), which uploads may not carry. */
     public static boolean isDeveloperOwned(String name) {
         return name.startsWith(RuleSetLoader.TEMPLATES + "/") || name.endsWith(".drl") || name.endsWith(".drt");
+    }
+
+    /**
+     * The secretariat's files of a stored version: versions stored before the rules came from the release also hold
+     * the templates and DRL of their day, which the release's own now replace.
+     */
+    public static Map<String, String> withoutDeveloperFiles(Map<String, String> files) {
+        Map<String, String> out = new TreeMap<>(files);
+        out.keySet().removeIf(RuleSetFiles::isDeveloperOwned);
+        return out;
     }
 
     /** Reads every rule set file of a folder: its .csv files, *.drl and templates/*.drt. */

@@ -37,7 +37,8 @@ import targetwatch.engine.model.Unit;
 
 /**
  * Reads a rule set folder and checks every cell of the secretariat's files before anything reaches a
- * template: a rule set with any error is refused whole, with every error found.
+ * template: a rule set with any error is refused whole, with every error found. The templates and DRL come from the
+ * release ({@link ReleaseRules}); a folder that holds any is refused, since the folder is the secretariat's data only.
  */
 public final class RuleSetLoader {
 
@@ -71,6 +72,18 @@ public final class RuleSetLoader {
     static final int MAX_REMINDERS = 20;
     private static final long MAX_FILE_BYTES = 5L * 1024 * 1024;
 
+    private final ReleaseRules release;
+
+    /** A loader for the rules this release ships with. */
+    public RuleSetLoader() {
+        this(ReleaseRules.shipped());
+    }
+
+    /** A loader with other developer-owned rules (tests). */
+    public RuleSetLoader(ReleaseRules release) {
+        this.release = release;
+    }
+
     /**
      * Loads and checks the rule set in {@code folder}.
      *
@@ -84,8 +97,9 @@ public final class RuleSetLoader {
         Map<String, String> files = new TreeMap<>();
         String targetsText = read(folder, TARGETS, errors, files);
         String contactsText = read(folder, CONTACTS, errors, files);
-        Map<String, String> templates = readAll(folder.resolve(TEMPLATES), ".drt", errors, files, TEMPLATES + "/");
-        Map<String, String> drl = readAll(folder, ".drl", errors, files, "");
+        refuseDeveloperFiles(folder, errors);
+        Map<String, String> templates = release.templates();
+        Map<String, String> drl = release.drl();
 
         List<Contact> contacts = contactsText == null ? List.of() : parseContacts(contactsText, errors);
         List<Target> targets = targetsText == null ? List.of()
@@ -402,25 +416,26 @@ public final class RuleSetLoader {
         return null;
     }
 
-    private static Map<String, String> readAll(Path folder, String suffix, List<RuleSetError> errors,
-                                               Map<String, String> files, String prefix) {
-        Map<String, String> out = new TreeMap<>();
-        if (!Files.isDirectory(folder)) {
-            return out;
-        }
-        try (Stream<Path> s = Files.list(folder)) {
-            for (Path p : s.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList()) {
-                String file = p.getFileName().toString();
-                String text = readText(p, prefix + file, errors, files);
-                if (text != null) {
-                    out.put(file.substring(0, file.length() - suffix.length()), text);
+    /**
+     * Refuses templates and DRL in the folder: they are code, and come only with the release; the folder (and any
+     * upload) carries the secretariat's data. One error per file found.
+     */
+    private static void refuseDeveloperFiles(Path folder, List<RuleSetError> errors) {
+        try (Stream<Path> s = Files.walk(folder, 2)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                String name = folder.relativize(p).toString().replace('\\', '/');
+                if (RuleSetFiles.isDeveloperOwned(name)) {
+                    errors.add(new RuleSetError(name, 0, "", DEVELOPER_OWNED));
                 }
             }
         } catch (IOException e) {
-            errors.add(new RuleSetError(prefix + "*" + suffix, 0, "", "cannot be listed: " + e.getMessage()));
+            errors.add(new RuleSetError(folder.toString(), 0, "", "cannot be listed: " + e.getMessage()));
         }
-        return out;
     }
+
+    /** Why a template or DRL in a rule set folder or upload is refused. */
+    public static final String DEVELOPER_OWNED = "is a template or DRL: these are code and come only with a release of"
+            + " targetwatch, never from the rules folder or an upload (remove it; the release's rules apply)";
 
     /**
      * Parses a secretariat CSV into rows of cells by column, or reports why it cannot. Empty lines are
@@ -564,7 +579,8 @@ public final class RuleSetLoader {
 
     /**
      * The checksum of every rule set file in the folder (data files the feeds read too), so that the same
-     * folder always has the same checksum as the version stored from it.
+     * folder always has the same checksum as the version stored from it (the release's rules are the same for every
+     * version under one release).
      */
     private static String checksum(Path folder, Map<String, String> checkedFiles) {
         try {

@@ -577,16 +577,17 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public java.util.Optional<String> latestNote(SeriesKey series, Period period) {
+    public java.util.Optional<StoredNote> latestNote(SeriesKey series, Period period) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT note FROM readings WHERE partnership = ? AND indicator = ?"
+             PreparedStatement s = c.prepareStatement("SELECT source, note FROM readings WHERE partnership = ? AND indicator = ?"
                      + " AND area = ? AND period = ? ORDER BY id DESC FETCH FIRST 1 ROWS ONLY")) {
             s.setString(1, series.partnership());
             s.setString(2, series.indicator());
             s.setString(3, series.area());
             s.setString(4, period.toString());
             try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? java.util.Optional.ofNullable(rs.getString(1)) : java.util.Optional.empty();
+                return rs.next() && rs.getString(2) != null
+                        ? java.util.Optional.of(new StoredNote(rs.getString(1), rs.getString(2))) : java.util.Optional.empty();
             }
         } catch (SQLException e) {
             throw new StoreException("could not read a reading's note: " + e.getMessage(), e);

@@ -67,8 +67,8 @@ public interface Store extends AutoCloseable {
 
     long readingCount();
 
-    /** The note of the latest stored reading for one period of a series, if it had one: alert mails show it. */
-    java.util.Optional<String> latestNote(SeriesKey series, targetwatch.engine.model.Period period);
+    /** The note of the latest stored reading for one period of a series, with its source, if it had one: alert mails show it. */
+    java.util.Optional<StoredNote> latestNote(SeriesKey series, targetwatch.engine.model.Period period);
 
     /** The highest event number of each series, so that new events continue the sequence. */
     Map<SeriesKey, Long> eventSequences();

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.ruleset.RuleSetLoader;
@@ -30,22 +29,13 @@ public final class GeneratedRuleSet {
 
     /**
      * Writes a rule set of {@code targets} rows, spread evenly over the five kinds in turn, into
-     * {@code folder}, taking templates and DRL from the real rule set folder {@code real}.
+     * {@code folder}, with the release's templates and DRL
+     * ({@code real}, the real rule set folder, is kept for the callers that pass it).
      *
      * @return {@code folder}
      */
     public static Path write(Path real, Path folder, int targets) throws IOException {
-        Files.createDirectories(folder.resolve(RuleSetLoader.TEMPLATES));
-        try (Stream<Path> templates = Files.list(real.resolve(RuleSetLoader.TEMPLATES))) {
-            for (Path t : templates.filter(p -> p.toString().endsWith(".drt")).toList()) {
-                Files.copy(t, folder.resolve(RuleSetLoader.TEMPLATES).resolve(t.getFileName()));
-            }
-        }
-        try (Stream<Path> drl = Files.list(real)) {
-            for (Path d : drl.filter(p -> p.toString().endsWith(".drl")).toList()) {
-                Files.copy(d, folder.resolve(d.getFileName()));
-            }
-        }
+        Files.createDirectories(folder);
         Files.write(folder.resolve(RuleSetLoader.CONTACTS), contacts(), StandardCharsets.UTF_8);
         Files.write(folder.resolve(RuleSetLoader.TARGETS), targets(targets), StandardCharsets.UTF_8);
         return folder;

@@ -48,7 +48,6 @@ class OtherPartnershipTest {
         RuleFolders.write(tw.resolve("contacts.csv"), CONTACTS_HEADER,
                 "lead-burglary,DI Sam Example,Lead officer: burglary,Kent Police,sam.example@example.org",
                 "lead-youth,Alex Example,Lead officer: youth justice,Kent County Council,alex.example@example.org");
-        RuleFolders.copyTemplates(tw);
         tunbridgeWells = new RuleCompiler().load(tw);
 
         Path kent = Files.createDirectories(tmp.resolve("kent-districts"));
@@ -64,7 +63,6 @@ class OtherPartnershipTest {
                 "vehicle-crime-per-1000,Vehicle crimes per thousand population,acquisitive-crime,per-1000,reduce-to,lower,"
                         + "quarter,10,2013-12-31,8,2015-12-31,10,,lead-burglary,");
         Files.copy(tw.resolve("contacts.csv"), kent.resolve("contacts.csv"));
-        RuleFolders.copyTemplates(kent);
         kentDistricts = new RuleCompiler().load(kent);
     }
 

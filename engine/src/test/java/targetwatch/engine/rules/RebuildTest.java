@@ -84,6 +84,30 @@ class RebuildTest {
     }
 
     @Test
+    void a_bounded_rebuild_lists_at_most_its_limit_of_each_and_counts_the_rest_and_one_at_the_limit_lists_all()
+            throws Exception {
+        try (RuleEngine engine = new RuleEngine(real)) {
+            engine.submit(maidstone(KSI, "maidstone", "2013", "48"));
+            engine.submit(maidstone(KSI, "maidstone", "2014", "51"));
+            // two rating changes (2013's expected value, 2014's rating): a limit of one lists one and counts one more
+            RuleEngine next = RuleEngine.restoring(ksiTo30);
+            next.submitAll(engine.heldReadings());
+            try (RuleEngine.Rebuilt bounded = engine.rebuildFrom(next, 1)) {
+                assertEquals(List.of("maidstone 2013 GREEN -> GREEN"), bounded.ratings().stream().map(RebuildTest::describe).toList());
+                assertEquals(1, bounded.ratingsLeftOut());
+                assertEquals(false, bounded.complete());
+            }
+            RuleEngine again = RuleEngine.restoring(ksiTo30);
+            again.submitAll(engine.heldReadings());
+            try (RuleEngine.Rebuilt atLimit = engine.rebuildFrom(again, 2)) {
+                assertEquals(2, atLimit.ratings().size());
+                assertEquals(0, atLimit.ratingsLeftOut());
+                assertEquals(true, atLimit.complete());
+            }
+        }
+    }
+
+    @Test
     void a_preview_leaves_the_running_engine_as_it_was() throws Exception {
         try (RuleEngine engine = new RuleEngine(real)) {
             // given an engine holding a red KSI year

@@ -272,11 +272,33 @@ class RuleSetLoaderTest {
     }
 
     @Test
-    void a_kind_without_its_template_is_refused() throws Exception {
-        Files.delete(folder.resolve("templates").resolve("maintain.drt"));
+    void a_kind_without_its_template_in_the_release_is_refused() throws Exception {
         List<Integer> rows = RuleFolders.rowsWhere(targets, "kind", "maintain");
-        assertRefusedBeforeCompiling(rows.stream()
-                .map(row -> targetsError(row, "kind", "no template templates/maintain.drt for this kind in the rule set")).toList());
+        RuleSetRejectedException e = assertThrows(RuleSetRejectedException.class,
+                () -> new RuleSetLoader(ReleaseRules.shipped().withoutTemplate("maintain")).load(folder));
+        assertEquals(rows.stream()
+                .map(row -> targetsError(row, "kind", "no template templates/maintain.drt for this kind in the rule set")).toList(),
+                e.errors());
+    }
+
+    @Test
+    void drl_or_a_template_in_the_rules_folder_is_refused_as_code_that_comes_only_with_a_release() throws Exception {
+        RuleFolders.write(folder.resolve("backdoor.drl"), "package targetwatch.rules;", "rule \"x\" when then end");
+        Files.createDirectories(folder.resolve("templates"));
+        RuleFolders.write(folder.resolve("templates").resolve("reduce-to.drt"), "template header");
+        assertRefusedBeforeCompiling(List.of(new RuleSetError("backdoor.drl", 0, "", RuleSetLoader.DEVELOPER_OWNED),
+                new RuleSetError("templates/reduce-to.drt", 0, "", RuleSetLoader.DEVELOPER_OWNED)));
+    }
+
+    @Test
+    void the_rules_folder_holds_only_the_secretariat_s_data_and_the_templates_and_drl_come_from_the_release() throws Exception {
+        try (var files = Files.walk(RuleFolders.real())) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).map(p -> RuleFolders.real().relativize(p).toString())
+                    .filter(RuleSetFiles::isDeveloperOwned).toList());
+        }
+        RuleSet rules = new RuleSetLoader().load(RuleFolders.real());
+        assertEquals(ReleaseRules.shipped().templates(), rules.templates());
+        assertEquals(java.util.Set.of("alerts", "streak"), rules.drl().keySet());
     }
 
     private void escalation(String... rows) throws Exception {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.component.jms.JmsMessage;
 
 import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Slugs;
 import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.routes.broker.BrokerAccounts;
@@ -28,6 +29,8 @@ import targetwatch.routes.service.IngestService;
  * same transaction to {@code targetwatch.acks.DLQ} with its reason in {@code TargetwatchReason}.
  */
 public class JmsAcksRoute extends RouteBuilder {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JmsAcksRoute.class);
 
     private static final int MAX_BYTES = 16 * 1024;
     private static final int MAX_COMMENT = 500;
@@ -79,7 +82,8 @@ public class JmsAcksRoute extends RouteBuilder {
                                 StandardCharsets.UTF_8));
                         exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
                     })
-                    .log(org.apache.camel.LoggingLevel.WARN, "dead-lettered an acknowledgement: ${header.TargetwatchReason}")
+                    .process(exchange -> LOG.warn("dead-lettered an acknowledgement: {}",
+                            PlainText.forLog(exchange.getIn().getHeader(JmsReadingsRoute.REASON))))
                     .to("jms:queue:{{targetwatch.queue.acks-dlq}}")
                 .end();
     }

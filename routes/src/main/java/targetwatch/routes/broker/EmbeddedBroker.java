@@ -85,9 +85,11 @@ public final class EmbeddedBroker implements AutoCloseable {
      * @param partnerships the partnerships whose alert addresses ({@code targetwatch.alerts.<id>}) are declared, beside
      *                     those the accounts name
      * @param intakeMaxBytes how much the readings and acknowledgement queues hold before they refuse more
+     * @param tlsParams the TCP acceptor's TLS parameters ({@code sslEnabled=true;keyStorePath=...;keyStorePassword=...}),
+     *                  or empty for plain TCP
      */
     public EmbeddedBroker(Path dataDir, String host, int port, BrokerAccounts accounts, Set<String> partnerships,
-                          long intakeMaxBytes) throws Exception {
+                          long intakeMaxBytes, String tlsParams) throws Exception {
         this.tcpUrl = "tcp://" + host + ":" + port;
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
@@ -109,7 +111,8 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setJournalBufferTimeout_NIO(JOURNAL_BUFFER_TIMEOUT_NANOS)
                 .setJournalBufferTimeout_AIO(JOURNAL_BUFFER_TIMEOUT_NANOS)
                 .addAcceptorConfiguration("in-vm", IN_VM_URL)
-                .addAcceptorConfiguration("tcp", tcpUrl + "?protocols=CORE,AMQP,STOMP")
+                .addAcceptorConfiguration("tcp", tcpUrl + "?protocols=CORE,AMQP,STOMP"
+                        + (tlsParams == null || tlsParams.isBlank() ? "" : ";" + tlsParams))
                 .setJMXManagementEnabled(false)
                 // alert events carry their id as the duplicate id: remember enough of them to drop resends
                 .setIDCacheSize(200_000)

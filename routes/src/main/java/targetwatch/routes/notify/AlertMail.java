@@ -6,7 +6,9 @@ import java.util.Map;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Target;
+import targetwatch.engine.store.StoredNote;
 import targetwatch.routes.pages.Templates;
 
 /**
@@ -20,18 +22,20 @@ public record AlertMail(String to, String toName, String subject, String text, S
         return compose(e, target, recipient, null, null);
     }
 
-    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note) {
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, StoredNote note) {
         return compose(e, target, recipient, note, null);
     }
 
     /**
      * @param target the target that rates the event's indicator; null for a notice about no one target (a silence
      *               about to end), which gets a plain mail with its reason
-     * @param note the partner's note on the reading, or null; shown as text, escaped in the HTML, so a
-     *             note written as a spreadsheet formula or markup stays inert
+     * @param note the partner's note on the reading, or null; quoted as its source's words on one line, its links
+     *             defused, escaped in the HTML, so that a note written as a spreadsheet formula, markup or a
+     *             forged line of the mail ("Acknowledge it: http://...") stays inert
      * @param ackUrl the recipient's acknowledgement link, or null when the event asks for none
      */
-    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, String note, String ackUrl) {
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, StoredNote storedNote, String ackUrl) {
+        String note = storedNote == null ? null : storedNote.quoted();
         if (target == null) {
             return notice(e, recipient);
         }
@@ -49,12 +53,13 @@ public record AlertMail(String to, String toName, String subject, String text, S
         String ask = switch (e.type()) {
             case RESOLVED -> "No action is needed: this closes the alert you were sent.";
             case IMPROVED -> "The indicator is improving but still off track: please keep the partnership informed.";
-            case ACKNOWLEDGED -> "Acknowledged by " + e.actor() + (e.comment() == null ? "." : ": " + e.comment());
+            case ACKNOWLEDGED -> acknowledged(e);
             case LATE_DATA -> "Please send the reading, or tell the partnership when it will come.";
             default -> "Please look into this reading with the partners who deliver it, and be ready to report to the "
                     + "Safer Maidstone Partnership on what is being done.";
         };
-        String why = e.reason() == null ? "" : "Why: " + e.reason() + "\n";
+        String reason = PlainText.defused(e.reason());
+        String why = reason == null ? "" : "Why: " + reason + "\n";
         String ack = ackUrl == null ? "" : "\nAcknowledge it (it then stops escalating and reminding): " + ackUrl + "\n";
         String actual = e.actual() == null ? "-" : plain(e.actual());
         String expected = e.expected() == null ? "-" : plain(e.expected());
@@ -81,8 +86,8 @@ public record AlertMail(String to, String toName, String subject, String text, S
         if (note != null) {
             rows.add(new String[] {"Partner's note", note});
         }
-        if (e.reason() != null) {
-            rows.add(new String[] {"Why", e.reason()});
+        if (reason != null) {
+            rows.add(new String[] {"Why", reason});
         }
         String html = Templates.render("mail/alert.jte", params("recipient", recipient.name(), "headline", headline(e),
                 "name", name, "where", e.indicator() + " in " + e.area() + " for " + e.period(), "rows", rows, "ask", ask,
@@ -95,7 +100,8 @@ public record AlertMail(String to, String toName, String subject, String text, S
         String subject = targetwatch.engine.rules.RuleEngine.SUMMARY_SUBJECT.equals(e.indicator())
                 ? "[targetwatch] Alerts open after past readings were loaded"
                 : "[targetwatch] " + headline(e) + ": " + e.indicator();
-        String said = e.reason() == null ? headline(e) : Character.toUpperCase(e.reason().charAt(0)) + e.reason().substring(1);
+        String reason = PlainText.defused(e.reason());
+        String said = reason == null ? headline(e) : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
         String text = "Dear " + recipient.name() + ",\n\n" + said + ".\n\n" + "Event id: " + e.id() + "\n";
         String html = Templates.render("mail/notice.jte", params("recipient", recipient.name(), "text", said,
                 "eventId", e.id()));
@@ -135,7 +141,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
             Target t = targets.apply(e);
             String line = headline(e) + ": " + (t == null ? e.indicator() : t.name()) + " (" + e.area() + ", " + e.period()
                     + ") actual " + (e.actual() == null ? "-" : plain(e.actual())) + ", expected "
-                    + (e.expected() == null ? "-" : plain(e.expected())) + (e.reason() == null ? "" : "; " + e.reason());
+                    + (e.expected() == null ? "-" : plain(e.expected())) + (e.reason() == null ? "" : "; " + PlainText.defused(e.reason()));
             String url = ackUrls.get(e.id());
             text.append("- ").append(line).append(url == null ? "" : "\n  Acknowledge: " + url).append("\n");
             lines.add(new String[] {line, url});
@@ -145,6 +151,13 @@ public record AlertMail(String to, String toName, String subject, String text, S
         String html = Templates.render("mail/digest.jte", params("recipient", recipient.name(), "count", events.size(),
                 "priority", String.valueOf(priority), "lines", lines, "foldedNote", foldedNote));
         return new AlertMail(recipient.email(), recipient.name(), subject, text.toString(), html);
+    }
+
+    /** Who acknowledged, and what they wrote quoted as theirs, on one line with its links defused. */
+    static String acknowledged(AlertEvent e) {
+        String who = PlainText.oneLine(e.actor());
+        String said = PlainText.quoted(who, e.comment());
+        return "Acknowledged by " + who + (said == null ? "." : ". " + said);
     }
 
     /** Whether an event asks its recipient to act, and so carries an acknowledgement link. */

@@ -34,8 +34,22 @@ public final class MailSender {
     private final String from;
     private final Path mailDir;
     private final Session session;
+    private final String user;
+    private final String password;
 
     public MailSender(String smtpHost, int smtpPort, String from, Path mailDir) {
+        this(smtpHost, smtpPort, from, mailDir, false, "", "");
+    }
+
+    /**
+     * @param startTls whether the connection must be upgraded with STARTTLS before anything is sent (a server that does
+     *                 not offer it is refused, so no mail goes in clear)
+     * @param user the SMTP AUTH user (empty: no authentication)
+     * @param password its password
+     */
+    public MailSender(String smtpHost, int smtpPort, String from, Path mailDir, boolean startTls, String user, String password) {
+        this.user = user == null ? "" : user.strip();
+        this.password = password == null ? "" : password;
         this.smtpHost = smtpHost == null ? "" : smtpHost.strip();
         this.smtpPort = smtpPort;
         this.from = from;
@@ -45,6 +59,14 @@ public final class MailSender {
         p.put("mail.smtp.port", String.valueOf(smtpPort));
         p.put("mail.smtp.connectiontimeout", "10000");
         p.put("mail.smtp.timeout", "10000");
+        if (startTls) {
+            p.put("mail.smtp.starttls.enable", "true");
+            p.put("mail.smtp.starttls.required", "true");
+            p.put("mail.smtp.ssl.checkserveridentity", "true");
+        }
+        if (!this.user.isEmpty()) {
+            p.put("mail.smtp.auth", "true");
+        }
         this.session = Session.getInstance(p);
     }
 
@@ -120,7 +142,11 @@ public final class MailSender {
     private String sendBySmtp(MimeMessage m, Runnable handOver) throws MessagingException {
         HandOverTransport transport = new HandOverTransport(session, handOver);
         try {
-            transport.connect();
+            if (user.isEmpty()) {
+                transport.connect();
+            } else {
+                transport.connect(smtpHost, smtpPort, user, password);
+            }
             transport.sendMessage(m, m.getAllRecipients());
             return "accepted by " + description() + ": " + transport.getLastServerResponse().strip();
         } catch (MessagingException e) {

@@ -65,7 +65,7 @@ public class NotifyRoutes extends RouteBuilder {
                     IngestService service = service(exchange);
                     Contact to = contact(service, e.recipient());
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    String note = service.store().latestNote(e.series(), e.period()).orElse(null);
+                    var note = service.store().latestNote(e.series(), e.period()).orElse(null);
                     exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e).orElse(null), to, note,
                             ackUrl(exchange, e)), e.id(), handOver(exchange)));
                 });
@@ -97,7 +97,14 @@ public class NotifyRoutes extends RouteBuilder {
                     exchange.getIn().setHeader("Content-Type", "application/json");
                     exchange.getIn().setHeader("X-Targetwatch-Event", e.id());
                     exchange.getIn().setHeader(org.apache.camel.Exchange.HTTP_METHOD, "POST");
-                    exchange.getIn().setBody(EventJson.line(e));
+                    byte[] body = EventJson.line(e).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    String secret = new targetwatch.routes.Settings(exchange.getContext()).get("targetwatch.webhook.secret");
+                    if (!secret.isEmpty()) {
+                        long now = java.time.Instant.now().getEpochSecond();
+                        exchange.getIn().setHeader(WebhookSignature.TIMESTAMP, String.valueOf(now));
+                        exchange.getIn().setHeader(WebhookSignature.SIGNATURE, WebhookSignature.sign(secret, now, body));
+                    }
+                    exchange.getIn().setBody(body);
                 })
                 .toD("{{targetwatch.webhook.url}}")
                 .setBody(simple("HTTP ${header.CamelHttpResponseCode}"));

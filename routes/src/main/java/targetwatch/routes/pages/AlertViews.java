@@ -12,9 +12,11 @@ import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Contact;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.store.StoredNote;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.security.Users;
 import targetwatch.routes.service.IngestService;
@@ -43,7 +45,12 @@ public final class AlertViews {
         }
     }
 
-    /** One event of an alert's history, in words. */
+    /**
+     * One event of an alert's history, in words.
+     *
+     * @param comment what the person who acknowledged wrote, quoted as theirs on one line ({@code lead wrote: “...”}),
+     *                or null
+     */
     public record Moment(String when, String what, String who, String comment, String reason) {
     }
 
@@ -55,7 +62,7 @@ public final class AlertViews {
     public record AlertPage(AlertState alert, String name, String headline, String gap, String definition, String lead,
                             Chart chart, List<SeriesRow> table, List<Moment> history, boolean mayAcknowledge,
                             String whyNot, String acknowledgeAction, String acknowledgeAs, boolean acknowledged,
-                            String note) {
+                            String note, String partnerNote) {
 
         public String state() {
             return stateOf(alert);
@@ -123,6 +130,9 @@ public final class AlertViews {
                 Words.rounded(x.expected()), x.rating(), Words.direction(x.direction()))).toList();
         Chart chart = Chart.of("chart-" + a.id().replaceAll("[^A-Za-z0-9-]", ""), name + " in " + a.area(),
                 target.orElse(null), series, 720, 320);
+        // the partner's note on the reading the alert stands at, quoted as its source's words
+        String partnerNote = service.store().latestNote(a.series(), latest == null ? a.period() : latest.period())
+                .map(StoredNote::quoted).orElse(null);
         List<Moment> history = service.store().alertHistory(a.id()).stream().map(e -> moment(rules, e)).toList();
         String whyNot = null;
         boolean may;
@@ -140,7 +150,7 @@ public final class AlertViews {
             }
         }
         return new AlertPage(a, name, headline, gap, target.map(Words::definition).orElse(""), lead, chart, table, history,
-                may, whyNot, acknowledgeAction, as, acknowledged, note);
+                may, whyNot, acknowledgeAction, as, acknowledged, note, partnerNote);
     }
 
     /** Whether the user answers for the alert: one of its contacts is the alert's lead, data contact, or was told. */
@@ -176,7 +186,9 @@ public final class AlertViews {
         String who = e.type() == targetwatch.engine.model.AlertEventType.ACKNOWLEDGED ? "by " + e.actor()
                 : e.recipient() == null ? "" : "to " + rules.contact(e.recipient()).map(AlertViews::person).orElse(e.recipient())
                 + (e.silenced() ? " (held back by a silence)" : "");
-        return new Moment(Words.when(e.at()), Words.eventLine(e), who, e.comment(), e.reason());
+        return new Moment(Words.when(e.at()), Words.eventLine(e), java.util.Objects.requireNonNullElse(PlainText.oneLine(who), ""),
+                PlainText.quoted(e.actor(), e.comment()),
+                PlainText.oneLine(e.reason()));
     }
 
     static String person(Contact c) {

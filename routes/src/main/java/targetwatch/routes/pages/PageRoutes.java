@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
@@ -255,8 +256,8 @@ public class PageRoutes extends RouteBuilder {
         PageException e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, PageException.class);
         String who = Web.user(exchange).map(Users.Principal::name).orElse("nobody signed in");
         if (e.status() == 401 || e.status() == 403) {
-            LOG.warn("refused {} {} to {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD), Web.here(exchange), who,
-                    e.getMessage());
+            LOG.warn("refused {} {} to {}: {}", PlainText.forLog(exchange.getIn().getHeader(Exchange.HTTP_METHOD)),
+                    PlainText.forLog(Web.here(exchange)), PlainText.forLog(who), PlainText.forLog(e.getMessage()));
         }
         if (e.status() == 401) {
             String method = exchange.getIn().getHeader(Exchange.HTTP_METHOD, String.class);
@@ -298,7 +299,7 @@ public class PageRoutes extends RouteBuilder {
                 user == null ? null : Web.sessionOrNew(exchange).csrf(), "alerts", List.of()).withErrors(errors);
         Web.html(exchange, status, "alert.jte", Web.params("page", page, "a", acknowledged
                 ? new AlertViews.AlertPage(a.alert(), a.name(), a.headline(), a.gap(), a.definition(), a.lead(), a.chart(),
-                a.table(), a.history(), false, null, a.acknowledgeAction(), a.acknowledgeAs(), true, "") : a));
+                a.table(), a.history(), false, null, a.acknowledgeAction(), a.acknowledgeAs(), true, "", a.partnerNote()) : a));
     }
 
     private static AckLinks.Verified verified(Exchange exchange) {

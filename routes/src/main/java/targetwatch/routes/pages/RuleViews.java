@@ -222,7 +222,7 @@ public final class RuleViews {
                 c.after() == null ? null : c.after().rating(), figures(c.after()))).toList();
         List<AlertRow> alerts = r.alerts().stream().map(a -> new AlertRow(name(rules, a.series().indicator()),
                 a.series().area(), alertChange(a.before(), a.after()))).toList();
-        return new Preview(ratings, r.ratings().size(), alerts, r.events().size());
+        return new Preview(ratings, r.ratings().size() + r.ratingsLeftOut(), alerts, r.events().size() + r.eventsLeftOut());
     }
 
     private static String figures(Assessment a) {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Reading;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
@@ -177,7 +178,7 @@ public final class IngestService implements AutoCloseable {
         try {
             return change.get();
         } catch (RuntimeException e) {
-            LOG.warn("could not store {} ({}); rebuilding rule state from the store", what, e.getMessage());
+            LOG.warn("could not store {} ({}); rebuilding rule state from the store", what, PlainText.forLog(e.getMessage()));
             engine.close();
             engine = recover();
             throw e;
@@ -246,7 +247,8 @@ public final class IngestService implements AutoCloseable {
             if (batch.size() == 1) {
                 return List.of(unstorable(batch.get(0), e));
             }
-            LOG.warn("a batch of {} messages could not be stored ({}); taking them one at a time", batch.size(), e.getMessage());
+            LOG.warn("a batch of {} messages could not be stored ({}); taking them one at a time", batch.size(),
+                    PlainText.forLog(e.getMessage()));
         }
         List<Taken> out = new ArrayList<>();
         for (Incoming one : batch) {
@@ -269,7 +271,8 @@ public final class IngestService implements AutoCloseable {
             store.save(List.of(), List.of(new ProcessedMessage(m.messageId(), reason)), sinks, rules.ruleSet().checksum(),
                     clock.instant());
         }
-        LOG.warn("{} could not be stored and goes to the dead-letter place: {}", m.where(), e.getMessage());
+        LOG.warn("{} could not be stored and goes to the dead-letter place: {}", PlainText.forLog(m.where()),
+                PlainText.forLog(e.getMessage()));
         return new Taken(new Result(0, List.of(), List.of(), List.of(new RejectedReading(m.where(), 0, reason))), reason,
                 false);
     }
@@ -368,7 +371,8 @@ public final class IngestService implements AutoCloseable {
     }
 
     private void rebuild(String where, RuntimeException cause) {
-        LOG.warn("could not store what {} brought ({}); rebuilding rule state from the store", where, cause.getMessage());
+        LOG.warn("could not store what {} brought ({}); rebuilding rule state from the store", PlainText.forLog(where),
+                PlainText.forLog(cause.getMessage()));
         engine.close();
         engine = recover();
     }
@@ -436,8 +440,11 @@ public final class IngestService implements AutoCloseable {
         }
         RuleEngine next = RuleEngine.restoring(candidate);
         next.submitAll(held);
-        return running.rebuildFrom(next);
+        return running.rebuildFrom(next, PREVIEW_LIMIT);
     }
+
+    /** How many rating changes, alert changes and events a preview lists at most, each; the rest are counted. */
+    public static final int PREVIEW_LIMIT = 1000;
 
     /**
      * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built

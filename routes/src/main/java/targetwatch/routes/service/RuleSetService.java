@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.model.AlertState;
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.Now;
@@ -84,7 +85,8 @@ public final class RuleSetService {
                 .filter(v -> RuleSetVersion.ACTIVE.equals(v.status())).findFirst();
         if (active.isPresent()) {
             RuleSetVersion v = store.ruleSetVersion(active.get().version()).orElseThrow();
-            CompiledRules rules = compiler.load(RuleSetFiles.write(v.files(), freshDir(v.version())));
+            CompiledRules rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()),
+                    freshDir(v.version())));
             compiled.put(v.version(), rules);
             return rules;
         }
@@ -129,13 +131,14 @@ public final class RuleSetService {
             CompiledRules rules = compiler.load(dir);
             int version = store.addRuleSetVersion(checksum, files, RuleSetVersion.CANDIDATE, who, comment, null, clock.instant());
             compiled.put(version, rules);
-            LOG.info("rule set version {} from {} is ready to preview and activate ({} targets)", version, who,
+            LOG.info("rule set version {} from {} is ready to preview and activate ({} targets)", version, PlainText.forLog(who),
                     rules.ruleSet().targets().size());
             return new Submission(version, checksum, List.of());
         } catch (RuleSetRejectedException e) {
             String errors = e.errors().stream().map(RuleSetError::toString).collect(Collectors.joining("\n"));
             int version = store.addRuleSetVersion(checksum, files, RuleSetVersion.REFUSED, who, comment, errors, clock.instant());
-            LOG.warn("refused rule set version {} from {}:\n{}", version, who, errors);
+            LOG.warn("refused rule set version {} from {}:\n{}", version, PlainText.forLog(who),
+                    e.errors().stream().map(PlainText::forLog).collect(Collectors.joining("\n")));
             deleteQuietly(dir);
             return new Submission(version, checksum, e.errors());
         }
@@ -161,11 +164,11 @@ public final class RuleSetService {
     }
 
     /**
-     * The secretariat's files laid over the active version's developer-owned files (templates, DRL), to
-     * make a complete rule set from an upload.
+     * The secretariat's files laid over the active version's other secretariat files, to make a complete rule set
+     * from an upload of one file (the templates and DRL come from the release).
      */
     public Map<String, String> overActive(Map<String, String> secretariatFiles) {
-        Map<String, String> files = new TreeMap<>(activeFiles());
+        Map<String, String> files = RuleSetFiles.withoutDeveloperFiles(activeFiles());
         if (secretariatFiles.containsKey("targets.xlsx")) {
             files.remove("targets.csv");
         }
@@ -186,7 +189,7 @@ public final class RuleSetService {
                 throw new IllegalArgumentException("rule set version " + version + " was refused and cannot be activated");
             }
             RuleEngine.Rebuilt rebuilt = ingest.activate(version, compiledVersion(version));
-            LOG.info("{} activated rule set version {}", who, version);
+            LOG.info("{} activated rule set version {}", PlainText.forLog(who), version);
             return rebuilt;
         }
     }
@@ -351,7 +354,7 @@ public final class RuleSetService {
             return rules;
         }
         RuleSetVersion v = store.ruleSetVersion(version).orElseThrow(() -> new IllegalArgumentException("no rule set version " + version));
-        rules = compiler.load(RuleSetFiles.write(v.files(), freshDir(version)));
+        rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()), freshDir(version)));
         compiled.put(version, rules);
         return rules;
     }

@@ -25,7 +25,8 @@ import targetwatch.routes.service.RuleSetService;
 
 /**
  * Rule sets over HTTP and from the watched folder. Only the secretariat (or admin) may upload, activate
- * or roll back; any signed-in user may read versions and previews.
+ * or roll back; any signed-in user may read the versions, and the secretariat (and admin) preview them: a preview
+ * builds and fires a candidate, which is work only those who may activate it should set going.
  * <ul>
  * <li>{@code GET /api/rulesets}: the versions, newest first</li>
  * <li>{@code POST /api/rulesets}: a zip, or one file named by {@code ?name=targets.csv} (or targets.xlsx,
@@ -93,7 +94,7 @@ public class RuleSetRoutes extends RouteBuilder {
                 });
 
         from("direct:rulesets-preview").routeId("rulesets-preview-view")
-                .process(ApiAuth.require(Role.VIEWER))
+                .process(ApiAuth.require(Role.SECRETARIAT))
                 .process(exchange -> {
                     int version = exchange.getIn().getHeader("version", Integer.class);
                     try (RuleEngine.Rebuilt r = service(exchange).preview(version)) {
@@ -166,6 +167,12 @@ public class RuleSetRoutes extends RouteBuilder {
             return x;
         }).toList());
         m.put("events", r.events().stream().map(EventJson::toJson).toList());
+        if (!r.complete()) {
+            // a preview lists a bounded number of each; these say how many more there are
+            m.put("ratingsLeftOut", r.ratingsLeftOut());
+            m.put("alertsLeftOut", r.alertsLeftOut());
+            m.put("eventsLeftOut", r.eventsLeftOut());
+        }
         return m;
     }
 
