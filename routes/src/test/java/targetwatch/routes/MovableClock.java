@@ -8,16 +8,21 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock a test moves by hand: the service's alert clock follows it, so days pass without waiting. */
-final class MovableClock extends Clock {
+public final class MovableClock extends Clock {
 
     private final AtomicReference<Instant> now;
 
-    MovableClock(Instant start) {
+    public MovableClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
+    }
+
+    /** Sets the clock to an instant (before or after where it stands). */
+    public void set(Instant to) {
+        now.set(to);
     }
 
     @Override

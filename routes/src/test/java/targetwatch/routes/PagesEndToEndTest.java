@@ -16,11 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -34,11 +31,8 @@ import targetwatch.routes.security.Users;
  * banner; the CSRF token on every form; the role and contact checks; the mail's link landing on the alert page; and
  * axe-core finding no serious or critical accessibility violation on these pages.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PagesEndToEndTest {
+class PagesEndToEndTest extends BrowserTestBase {
 
-    private RunningTargetwatch app;
-    private Browser browser;
     private Path data;
     private String ianPassword;
     private String nickPassword;
@@ -51,22 +45,6 @@ class PagesEndToEndTest {
         ianPassword = Users.add(users, "ian.park", Role.LEAD, List.of("lead-domestic-abuse"));
         nickPassword = Users.add(users, "nick.silvester", Role.LEAD, List.of("lead-road-safety"));
         browser = Browser.open(profile, app.baseUrl());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/sign-in");
-        browser.driver().manage().deleteAllCookies();
     }
 
     /** A road-safety alert: 70 killed or seriously injured in 2017 against a trajectory near 41 is RED. */

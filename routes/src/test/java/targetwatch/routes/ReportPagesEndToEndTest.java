@@ -18,11 +18,8 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVRecord;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -45,15 +42,12 @@ import targetwatch.routes.service.IngestService;
  * show it with the author; a viewer and another priority's lead cannot write it; a forged or missing CSRF token
  * changes nothing; axe-core finds no serious or critical violation on the report and its form.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReportPagesEndToEndTest {
+class ReportPagesEndToEndTest extends BrowserTestBase {
 
     /** The period each frequency reports for 2015-Q3 (July to September 2015), worked out by hand. */
     private static final Map<Frequency, String> Q3_PERIODS = Map.of(Frequency.MONTH, "2015-09", Frequency.QUARTER, "2015-Q3",
             Frequency.YEAR, "2014", Frequency.FINANCIAL_YEAR, "2014/15");
 
-    private RunningTargetwatch app;
-    private Browser browser;
     private String nickPassword;
     private String ianPassword;
 
@@ -65,22 +59,6 @@ class ReportPagesEndToEndTest {
         ianPassword = Users.add(users, "ian.park", Role.LEAD, List.of("lead-domestic-abuse"));
         app.dropSampleFeeds();
         browser = Browser.open(profile, app.baseUrl());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/sign-in");
-        browser.driver().manage().deleteAllCookies();
     }
 
     private IngestService service() {

@@ -16,11 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -39,15 +36,12 @@ import targetwatch.engine.ruleset.TargetsWorkbook;
  * back, then added; and axe-core finding no serious or critical violation on these pages. The service runs the real
  * rule set; each test works from whatever version is active when it starts.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RulesPagesEndToEndTest {
+class RulesPagesEndToEndTest extends BrowserTestBase {
 
     /** The upload limit these tests set (targetwatch.pages.max-upload-bytes), so that its boundary pair stays small. */
     private static final int LIMIT = 1024 * 1024;
     private static final String ASB = "asb-satisfaction";
 
-    private RunningTargetwatch app;
-    private Browser browser;
     private Path files;
     private final AtomicInteger uploads = new AtomicInteger();
 
@@ -57,22 +51,6 @@ class RulesPagesEndToEndTest {
         app = RunningTargetwatch.start(data, Optional.empty(), Map.of("targetwatch.pages.max-upload-bytes",
                 String.valueOf(LIMIT)));
         browser = Browser.open(profile, app.baseUrl());
-    }
-
-    @AfterAll
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (app != null) {
-            app.close();
-        }
-    }
-
-    @BeforeEach
-    void signedOut() {
-        browser.go("/sign-in");
-        browser.driver().manage().deleteAllCookies();
     }
 
     // ---- helpers

@@ -4,16 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -30,6 +26,7 @@ import targetwatch.engine.model.Rating;
 import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.store.JdbcStore;
 import targetwatch.engine.store.Sink;
+import targetwatch.routes.MovableClock;
 
 /**
  * The daily mail budget in the relay, on a hand-moved clock and a real H2 store: one person gets at most the budget
@@ -42,7 +39,7 @@ class MailBudgetTest {
     private static final Instant MONDAY = Instant.parse("2026-06-01T09:00:00Z");
     private static final String LEAD = "lead-asb";
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(MONDAY);
+    private final MovableClock now = new MovableClock(MONDAY);
     private final List<AlertEvent> singles = new CopyOnWriteArrayList<>();
     private final List<List<AlertEvent>> digests = new CopyOnWriteArrayList<>();
     private final List<Integer> foldedNoted = new CopyOnWriteArrayList<>();
@@ -72,23 +69,7 @@ class MailBudgetTest {
             }
         });
         camel.start();
-        Clock clock = new Clock() {
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-        };
-        relay = new OutboxRelay(store, camel.createProducerTemplate(), clock, 5, Duration.ZERO, false, Duration.ZERO,
+        relay = new OutboxRelay(store, camel.createProducerTemplate(), now, 5, Duration.ZERO, false, Duration.ZERO,
                 () -> null);
     }
 
@@ -153,7 +134,7 @@ class MailBudgetTest {
         for (String area : List.of("maidstone", "kent", "ashford")) {
             areas.add(event("asb-incidents-per-1000", LEAD, "asb", area));
         }
-        store.saveAlertChanges(areas, List.of(), Set.of(Sink.EMAIL), now.get());
+        store.saveAlertChanges(areas, List.of(), Set.of(Sink.EMAIL), now.instant());
         relay.run(Sink.EMAIL);
         assertEquals(9, singles.size());
         assertEquals(List.of(3), digests.stream().map(List::size).toList());
@@ -162,7 +143,7 @@ class MailBudgetTest {
     }
 
     private void save(AlertEvent e) {
-        store.saveAlertChanges(List.of(e), List.of(), Set.of(Sink.EMAIL), now.get());
+        store.saveAlertChanges(List.of(e), List.of(), Set.of(Sink.EMAIL), now.instant());
     }
 
     private AlertEvent event(String indicator, String recipient, String priority) {
@@ -175,6 +156,6 @@ class MailBudgetTest {
         long seq = ++sequence;
         return new AlertEvent(AlertEvent.idFor(series, seq, period, AlertEventType.RAISED, Rating.RED, 1), seq,
                 AlertEventType.RAISED, "maidstone", indicator, area, period, Rating.RED, null, new BigDecimal("30"),
-                new BigDecimal("21"), Direction.WORSENING, 1, 2, recipient, null, priority, null, now.get(), null, null, false);
+                new BigDecimal("21"), Direction.WORSENING, 1, 2, recipient, null, priority, null, now.instant(), null, null, false);
     }
 }
