@@ -16,9 +16,10 @@ import targetwatch.routes.pages.Words;
 /**
  * The pages over the Maidstone sample feeds, as the README's walk-through shows them: after the feeds are dropped in
  * the inbox, the indicators page lists every target with the engine's own latest rating in words, an alert's page
- * opens from the list, the quarterly report shows, and the secretariat's rules page previews an upload; each page,
- * and the first page of the report's PDF, is saved as a PNG for the README (into {@code target/screenshots}, or the
- * folder named by {@code -Dtargetwatch.screenshots=...}, which is how docs/screenshots is refreshed).
+ * opens from the list, the quarterly report shows (to its lead and to a board member), and the secretariat's rules
+ * page previews an upload; each page, and the first page of the report's PDF, is saved as a PNG for the README (into
+ * {@code target/screenshots}, or the folder named by {@code -Dtargetwatch.screenshots=...}, which is how
+ * docs/screenshots is refreshed).
  */
 class PageScreenshotsTest {
 
@@ -71,6 +72,15 @@ class PageScreenshotsTest {
                 java.awt.image.BufferedImage first = new org.apache.pdfbox.rendering.PDFRenderer(document).renderImageWithDPI(0, 110);
                 javax.imageio.ImageIO.write(first, "png", shots.resolve("report-pdf.png").toFile());
             }
+
+            // a board member reads the same report, with the lead's commentary and no form to write one
+            browser.signOut();
+            browser.signIn("viewer", app.password("viewer"));
+            browser.go("/report?period=2015-Q4");
+            assertTrue(browser.all("a[href^='/report/commentary/']").isEmpty(), "a viewer is offered no commentary form");
+            assertTrue(browser.text("#da-repeat-victims").contains("MARAC now reviews every repeat case"),
+                    browser.text("#da-repeat-victims"));
+            browser.screenshot(shots.resolve("report-viewer.png"));
 
             // the secretariat's rules page, and the preview of a tighter KSI target uploaded there
             browser.signOut();
