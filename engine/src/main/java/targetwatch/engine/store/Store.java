@@ -148,6 +148,12 @@ public interface Store extends AutoCloseable {
     /** Whether the database answers. */
     boolean isHealthy();
 
+    /**
+     * A view of the same store scoped to one partnership: its readings, alerts, event numbers and rule set versions only.
+     * Closing it closes nothing.
+     */
+    Store scopedTo(String partnership);
+
     /** What the store is, for people: the JDBC URL without credentials. */
     String description();
 

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -71,7 +71,8 @@ public final class OutboxRelay implements AutoCloseable {
     private final Duration groupWait;
     private final LongSupplier nanoTime;
     /** The rule set in force: its daily mail budget and its working days. */
-    private final Supplier<RuleSet> ruleSet;
+    /** The rule set in force of each partnership (null: defaults), for its mail budget and working days. */
+    private final Function<String, RuleSet> ruleSet;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
@@ -86,22 +87,25 @@ public final class OutboxRelay implements AutoCloseable {
     /** A relay with the default daily mail budget and no bank holidays. */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, () -> null);
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, p -> null);
     }
 
-    /** A relay whose mail budget and working days are the rule set's in force ({@code ruleSet} may give null: defaults). */
+    /**
+     * A relay whose mail budget and working days are those of the rule set in force of each event's partnership
+     * ({@code ruleSet} may give null: defaults).
+     */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
-                       boolean webhookConfigured, Duration groupWait, Supplier<RuleSet> ruleSet) {
+                       boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, () -> null);
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, p -> null);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
-                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Supplier<RuleSet> ruleSet) {
+                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Function<String, RuleSet> ruleSet) {
         this.ruleSet = ruleSet;
         if (groupWait.isNegative()) {
             throw new IllegalArgumentException("the email group wait is negative: " + groupWait);
@@ -211,7 +215,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private static String groupKey(Delivery d) {
-        return d.event().recipient() + "|" + d.event().priority();
+        // contact ids are each partnership's own: the same id in two partnerships is two people
+        return d.event().partnership() + "|" + d.event().recipient() + "|" + d.event().priority();
     }
 
     /**
@@ -240,7 +245,7 @@ public final class OutboxRelay implements AutoCloseable {
      * mail each.
      */
     private void mailWithinBudget(List<Delivery> group) {
-        RuleSet rules = ruleSet.get();
+        RuleSet rules = ruleSet.apply(group.get(0).event().partnership());
         AlertSettings settings = rules == null ? AlertSettings.DEFAULTS : rules.settings();
         WorkingDays calendar = rules == null ? new WorkingDays(Set.of()) : rules.workingDays();
         Instant now = clock.instant();
