@@ -212,4 +212,29 @@ class TenantsEndToEndTest {
         assertEquals("Safer Swale Partnership", health.get("partnerships").get("swale").get("name").asText());
         assertFalse(health.get("partnerships").has("medway"));
     }
+    @Test
+    void the_pages_of_another_partnership_are_refused_and_an_accounts_own_are_named_in_the_header() throws Exception {
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+        String form = browser.send(app.request("/sign-in").GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(form);
+        assertTrue(csrf.find(), form);
+        HttpResponse<String> signedIn = browser.send(app.request("/sign-in").header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1)
+                + "&name=ms-viewer&password=" + java.net.URLEncoder.encode(PASSWORDS.get("ms-viewer"), StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, signedIn.statusCode(), signedIn.body());
+        HttpResponse<String> alerts = browser.send(app.request("/alerts").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, alerts.statusCode(), alerts.body());
+        assertTrue(alerts.body().contains("govuk-generic-header__homepage-link\">Safer Maidstone Partnership</a>"),
+                "the header names the account's partnership");
+        for (String page : List.of("/alerts?partnership=swale", "/indicators?partnership=swale", "/report?partnership=swale")) {
+            HttpResponse<String> refused = browser.send(app.request(page).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, refused.statusCode(), page);
+            assertTrue(refused.body().contains("Not your partnership"), page);
+        }
+        assertEquals(200, browser.send(app.request("/alerts?partnership=maidstone").GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
 }
