@@ -1,0 +1,22 @@
+package targetwatch.engine.store;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fencing and outbox claims on embedded H2: two pools on one database file, as two stores in one process. */
+class H2FencingTest extends FencingContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    String emptyDatabase() {
+        return "jdbc:h2:file:" + dir.resolve("targetwatch").toAbsolutePath();
+    }
+
+    @Override
+    JdbcStore open(String url) {
+        return JdbcStore.open(url, "", "");
+    }
+}

@@ -1,0 +1,15 @@
+package targetwatch.engine.store;
+
+/** Fencing and outbox claims on a real PostgreSQL server (see {@link PostgresTestDatabase}): two pools on one schema. */
+class PostgresFencingTest extends FencingContract {
+
+    @Override
+    String emptyDatabase() throws Exception {
+        return PostgresTestDatabase.emptySchemaUrl();
+    }
+
+    @Override
+    JdbcStore open(String url) {
+        return JdbcStore.open(url, PostgresTestDatabase.user(), PostgresTestDatabase.password());
+    }
+}
