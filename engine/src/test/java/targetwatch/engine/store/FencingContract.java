@@ -1,9 +1,16 @@
 package targetwatch.engine.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,11 +21,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +168,58 @@ abstract class FencingContract {
         assertTrue(second.useToken("token-1", StoreContract.ALERT, NOW), "the token was not used by the refused write");
         assertTrue(second.commentaries("maidstone", "maidstone", Period.parse("2018-Q1")).isEmpty());
         assertTrue(second.ruleSetVersions().isEmpty());
+    }
+
+    /** A query counting the sessions on the database that wait for a row lock another holds. */
+    abstract String lockWaits();
+
+    @Test
+    void a_stale_owners_save_racing_a_take_over_in_flight_waits_for_it_and_is_refused() throws Exception {
+        Fence stale = first.ownership().claim("maidstone", "instance-a");
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try (Connection takeOver = second.dataSource().getConnection()) {
+            takeOver.setAutoCommit(false);
+            try (PreparedStatement s = takeOver.prepareStatement("UPDATE partnership_owners SET owner = 'instance-b',"
+                    + " epoch = epoch + 1 WHERE partnership = 'maidstone'")) {
+                assertEquals(1, s.executeUpdate());
+            }
+            Future<?> save = writer.submit(() -> first.withFence(stale).save(List.of(readingWithEvent(1)), TOPIC, "abc", NOW));
+            awaitLockWait();
+            takeOver.commit();
+
+            ExecutionException e = assertThrows(ExecutionException.class, () -> save.get(1, TimeUnit.MINUTES));
+            assertInstanceOf(FencedOutException.class, e.getCause());
+        } finally {
+            writer.shutdownNow();
+        }
+        assertEquals(0, second.readingCount());
+    }
+
+    @Test
+    void a_take_over_waits_for_the_old_owners_write_in_flight_and_never_passes_it() throws Exception {
+        Fence current = first.ownership().claim("maidstone", "instance-a");
+        ExecutorService claimer = Executors.newSingleThreadExecutor();
+        try (Connection write = first.dataSource().getConnection()) {
+            write.setAutoCommit(false);
+            Ownership.check(write, current, Timestamp.from(NOW));
+            Future<Fence> takeOver = claimer.submit(() -> second.ownership().claim("maidstone", "instance-b"));
+            awaitLockWait();
+            assertFalse(takeOver.isDone(), "the take-over passed a write under the fence it ends");
+            write.commit();
+
+            assertEquals(new Fence("maidstone", "instance-b", 2), takeOver.get(1, TimeUnit.MINUTES));
+        } finally {
+            claimer.shutdownNow();
+        }
+    }
+
+    private void awaitLockWait() {
+        Awaitility.await("a session waiting for the owner's row").atMost(Duration.ofSeconds(30)).until(() -> {
+            try (Connection c = second.dataSource().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery(lockWaits())) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        });
     }
 
     @Test

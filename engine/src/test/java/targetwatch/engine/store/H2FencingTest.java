@@ -19,4 +19,9 @@ class H2FencingTest extends FencingContract {
     JdbcStore open(String url) {
         return JdbcStore.open(url, "", "");
     }
+
+    @Override
+    String lockWaits() {
+        return "SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL";
+    }
 }

@@ -12,4 +12,10 @@ class PostgresFencingTest extends FencingContract {
     JdbcStore open(String url) {
         return JdbcStore.open(url, PostgresTestDatabase.user(), PostgresTestDatabase.password());
     }
+
+    @Override
+    String lockWaits() {
+        return "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND query LIKE '%partnership_owners%'";
+    }
 }
