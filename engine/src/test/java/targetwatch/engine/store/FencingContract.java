@@ -170,6 +170,12 @@ abstract class FencingContract {
         assertTrue(second.ruleSetVersions().isEmpty());
     }
 
+    /**
+     * Whether a claim made while another is under way takes the next due rows (PostgreSQL), or may find none because
+     * the rows the other has locked count within its limit (H2, which applies the limit before skipping locked rows).
+     */
+    abstract boolean claimsPassOverLockedRows();
+
     /** A query counting the sessions on the database that wait for a row lock another holds. */
     abstract String lockWaits();
 
@@ -246,7 +252,9 @@ abstract class FencingContract {
             assertEquals(2000, sends.size());
             assertEquals(Set.of(1), Set.copyOf(sends.values()), "a delivery was sent more than once");
             assertEquals(2000, byA + byB);
-            assertTrue(byA > 0 && byB > 0, "both relays took a share: " + byA + " and " + byB);
+            if (claimsPassOverLockedRows()) {
+                assertTrue(byA > 0 && byB > 0, "both relays took a share: " + byA + " and " + byB);
+            }
             assertEquals(new DeliveryCounts(0, 2000, 0), first.deliveryCounts());
         } finally {
             relays.shutdownNow();

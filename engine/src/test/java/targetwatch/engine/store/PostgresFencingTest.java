@@ -18,4 +18,9 @@ class PostgresFencingTest extends FencingContract {
         return "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
                 + " AND query LIKE '%partnership_owners%'";
     }
+
+    @Override
+    boolean claimsPassOverLockedRows() {
+        return true;
+    }
 }

@@ -344,15 +344,33 @@ public final class OutboxRelay implements AutoCloseable {
         return deliveries.stream().filter(d -> kept.contains(d.id())).toList();
     }
 
-    /** What a sink runs at its point of no return: the deliveries are in doubt until their answer is recorded. */
+    /**
+     * What a sink runs at its point of no return: the deliveries are in doubt until their answer is recorded. A relay
+     * that stood still past its lease on the way there (another relay holds a delivery now) stops short of it.
+     */
     private Runnable handOver(List<Delivery> deliveries) {
         List<Long> ids = deliveries.stream().map(Delivery::id).toList();
-        return () -> store.markHandedOver(ids, clock.instant());
+        return () -> {
+            if (store.keepClaims(ids, relayId, clock.instant(), lease).size() < ids.size()) {
+                throw new ClaimLostException(relayId + " no longer holds every delivery of events " + deliveries.stream()
+                        .map(d -> d.event().id()).toList() + ": not handed over");
+            }
+            store.markHandedOver(ids, clock.instant());
+        };
     }
 
-    private static boolean inDoubt(Throwable e) {
+    /** The relay's claim ran out and another relay took a delivery before it was handed over: that relay sends it. */
+    static final class ClaimLostException extends IllegalStateException {
+
+        ClaimLostException(String message) {
+            super(message);
+        }
+    }
+
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> cause) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MailSender.MailInDoubtException) {
+            if (cause.isInstance(t)) {
                 return true;
             }
         }
@@ -366,7 +384,12 @@ public final class OutboxRelay implements AutoCloseable {
             store.markSent(d.id(), result.getMessage().getBody(String.class), now);
             return;
         }
-        if (inDoubt(result.getException())) {
+        if (causedBy(result.getException(), ClaimLostException.class)) {
+            LOG.warn("{} delivery of event {} left to the relay that holds it now: {}", d.sink(), d.event().id(),
+                    result.getException().getMessage());
+            return;
+        }
+        if (causedBy(result.getException(), MailSender.MailInDoubtException.class)) {
             // handed over with no answer: sending again could mail it twice, so it stays in doubt for someone to check
             LOG.error("{} delivery of event {} is in doubt: {}", d.sink(), d.event().id(), result.getException().getMessage());
             return;

@@ -105,7 +105,11 @@ class SharedOutboxTest {
 
         assertEquals(2000, sends.size());
         assertEquals(Set.of(1), Set.copyOf(sends.values()), "a delivery was sent more than once");
-        assertTrue(byA.get() > 0 && byB.get() > 0, "both relays took a share: " + byA + " and " + byB);
+        // H2 counts the rows another claim has locked within the limit, so there a relay claiming at the same moment
+        // as the other may get nothing that round (and ends its run); PostgreSQL passes over them to the next ones
+        if (database.equals("postgresql")) {
+            assertTrue(byA.get() > 0 && byB.get() > 0, "both relays took a share: " + byA + " and " + byB);
+        }
         assertEquals(new DeliveryCounts(0, 2000, 0), second.deliveryCounts());
     }
 
@@ -150,6 +154,32 @@ class SharedOutboxTest {
         assertEquals(Set.of(1), Set.copyOf(sends.values()));
     }
 
+    @Test
+    void a_relay_that_stood_still_past_its_lease_before_the_hand_over_leaves_the_mail_to_the_relay_holding_it_now()
+            throws Exception {
+        String url = emptyDatabase("h2");
+        JdbcStore first = store(url);
+        JdbcStore second = store(url);
+        first.saveAlertChanges(List.of(event(1, "lead-road-safety")), List.of(), Set.of(Sink.EMAIL), NOW);
+        AtomicInteger byA = new AtomicInteger();
+        AtomicInteger byB = new AtomicInteger();
+        OutboxRelay b = relay(second, "instance-b", Duration.ZERO, byB);
+        // instance-a stops in the middle of the SMTP conversation; meanwhile its lease runs out and instance-b claims
+        OutboxRelay a = relay(first, "instance-a", Duration.ZERO, byA, () -> {
+            clock.set(NOW.plus(LEASE));
+            assertEquals(1, second.claimDeliveries(Sink.EMAIL, "instance-b", clock.instant(), LEASE, 10).size());
+        });
+
+        a.run(Sink.EMAIL);
+        assertEquals(0, byA.get(), "instance-a handed over a mail instance-b holds");
+        assertEquals(new DeliveryCounts(1, 0, 0), first.deliveryCounts(), "instance-a marked what is instance-b's");
+        b.run(Sink.EMAIL);
+
+        assertEquals(1, byB.get());
+        assertEquals(Set.of(1), Set.copyOf(sends.values()));
+        assertEquals(new DeliveryCounts(0, 1, 0), first.deliveryCounts());
+    }
+
     private JdbcStore store(String url) {
         JdbcStore s = url.startsWith("jdbc:postgresql:")
                 ? JdbcStore.open(url, System.getenv("TARGETWATCH_TEST_PG_USER"), System.getenv("TARGETWATCH_TEST_PG_PASSWORD"))
@@ -160,12 +190,19 @@ class SharedOutboxTest {
 
     /** An instance's relay with its own sink routes, counting what it sends. */
     private OutboxRelay relay(JdbcStore store, String name, Duration groupWait, AtomicInteger sent) throws Exception {
+        return relay(store, name, groupWait, sent, () -> { });
+    }
+
+    /** A relay whose sinks run {@code beforeHandOver} on their way to the point of no return. */
+    private OutboxRelay relay(JdbcStore store, String name, Duration groupWait, AtomicInteger sent, Runnable beforeHandOver)
+            throws Exception {
         CamelContext camel = new DefaultCamelContext();
         camel.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
                 for (String sink : List.of("topic", "email")) {
                     from(OutboxRelay.DELIVER + sink).process(ex -> {
+                        beforeHandOver.run();
                         ex.getProperty(OutboxRelay.HAND_OVER, Runnable.class).run();
                         sends.merge(ex.getIn().getBody(AlertEvent.class).id(), 1, Integer::sum);
                         sent.incrementAndGet();
