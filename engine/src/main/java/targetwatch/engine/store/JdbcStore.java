@@ -640,8 +640,9 @@ public final class JdbcStore implements Store {
 
     /**
      * Two steps in one transaction: the due rows are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL
-     * both have it), so a relay claiming at the same moment passes over them rather than waiting, and marked with the
-     * relay and the end of its lease; then the claimed rows are read with their events.
+     * both have it), so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the
+     * next due rows; H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease;
+     * then the claimed rows are read with their events.
      */
     @Override
     public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
