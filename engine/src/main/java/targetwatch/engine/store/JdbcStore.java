@@ -40,11 +40,17 @@ public final class JdbcStore implements Store {
     private final String url;
     /** The partnership this view is scoped to, or null for the whole store. */
     private final String partnership;
+    /** Checked first in every write transaction when set: see {@link #withFence}. */
+    private final Fence fence;
+    /** Whether this is a view over another store's pool, which closing leaves open. */
+    private final boolean view;
 
-    private JdbcStore(HikariDataSource dataSource, String url, String partnership) {
+    private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view) {
         this.dataSource = dataSource;
         this.url = url;
         this.partnership = partnership;
+        this.fence = fence;
+        this.view = view;
     }
 
     /**
@@ -55,7 +61,7 @@ public final class JdbcStore implements Store {
     @Override
     public JdbcStore scopedTo(String partnershipId) {
         targetwatch.engine.model.Slugs.require("partnership", partnershipId);
-        return new JdbcStore(dataSource, url, partnershipId);
+        return new JdbcStore(dataSource, url, partnershipId, fence, true);
     }
 
     /** The partnership this view is scoped to, or null for the whole store. */
@@ -100,7 +106,21 @@ public final class JdbcStore implements Store {
             ds.close();
             throw e;
         }
-        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null);
+        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null, null, false);
+    }
+
+    /**
+     * This store, over the same pool (and scope), with every write made under the fence: each write transaction first
+     * renews the fence's row, and is rolled back with {@link FencedOutException} once another instance has taken the
+     * fence's partnership over. Closing the view closes nothing.
+     */
+    public JdbcStore withFence(Fence fence) {
+        return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true);
+    }
+
+    /** Who owns which partnership, on this store's database. */
+    public Ownership ownership() {
+        return new Ownership(dataSource, java.time.Clock.systemUTC());
     }
 
     DataSource dataSource() {
@@ -324,6 +344,9 @@ public final class JdbcStore implements Store {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (fence != null) {
+                    Ownership.check(c, fence, Timestamp.from(Instant.now()));
+                }
                 T result = work.run(c);
                 c.commit();
                 return result;
@@ -667,6 +690,93 @@ public final class JdbcStore implements Store {
         }, limit);
     }
 
+    /**
+     * Two steps in one transaction: the due rows are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL
+     * both have it), so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the
+     * next due rows; H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease;
+     * then the claimed rows are read with their events.
+     */
+    @Override
+    public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
+        if (limit < 1 || limit > ID_QUERY_CHUNK) {
+            throw new IllegalArgumentException("claim between 1 and " + ID_QUERY_CHUNK + " deliveries at a time, not " + limit);
+        }
+        Timestamp at = Timestamp.from(now);
+        List<Long> claimed = transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
+                    + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
+                    + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                s.setString(1, sink.name());
+                s.setTimestamp(2, at);
+                s.setTimestamp(3, at);
+                s.setString(4, relay);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (!ids.isEmpty()) {
+                claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
+            }
+            return ids;
+        });
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        return deliveries("d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
+                + String.join(", ", Collections.nCopies(claimed.size(), "?")) + ")", s -> {
+                    s.setString(1, relay);
+                    for (int i = 0; i < claimed.size(); i++) {
+                        s.setLong(i + 2, claimed.get(i));
+                    }
+                }, limit);
+    }
+
+    @Override
+    public List<Long> keepClaims(List<Long> deliveryIds, String relay, Instant now, java.time.Duration lease) {
+        if (deliveryIds.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> kept = transaction("could not renew " + relay + "'s claims", c -> {
+            claim(c, deliveryIds, relay, Timestamp.from(now.plus(lease)), true);
+            Set<Long> out = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE claimed_by = ? AND status = 'PENDING'"
+                    + " AND id IN (" + String.join(", ", Collections.nCopies(deliveryIds.size(), "?")) + ")")) {
+                s.setString(1, relay);
+                for (int i = 0; i < deliveryIds.size(); i++) {
+                    s.setLong(i + 2, deliveryIds.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+        return deliveryIds.stream().filter(kept::contains).toList();
+    }
+
+    /** Sets the relay's claim until {@code until} on the rows named (of them, when {@code renew}, the relay's pending ones). */
+    private static void claim(Connection c, List<Long> ids, String relay, Timestamp until, boolean renew)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")"
+                + (renew ? " AND claimed_by = ? AND status = 'PENDING'" : ""))) {
+            s.setString(1, relay);
+            s.setTimestamp(2, until);
+            for (int i = 0; i < ids.size(); i++) {
+                s.setLong(i + 3, ids.get(i));
+            }
+            if (renew) {
+                s.setString(ids.size() + 3, relay);
+            }
+            s.executeUpdate();
+        }
+    }
+
     @Override
     public List<Delivery> inDoubtDeliveries(int limit) {
         return deliveries("d.status = 'INDOUBT'", s -> { }, limit);
@@ -904,9 +1014,10 @@ public final class JdbcStore implements Store {
     /** Closes the database, unless this is a partnership's view of it (the whole store's owner closes it). */
     @Override
     public void close() {
-        if (partnership == null) {
-            dataSource.close();
+        if (view) {
+            return;
         }
+        dataSource.close();
     }
 
     private long count(String sql) {
@@ -942,8 +1053,16 @@ public final class JdbcStore implements Store {
         }
     }
 
-    /** Runs one statement; returns how many rows it changed. */
+    /** Runs one statement (in a transaction with the fence's check, under a fence); returns how many rows it changed. */
     private int update(String sql, Binder binder) {
+        if (fence != null) {
+            return transaction("update failed", c -> {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    binder.bind(s);
+                    return s.executeUpdate();
+                }
+            });
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             binder.bind(s);
             return s.executeUpdate();
