@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import targetwatch.engine.RuleFolders;
 import targetwatch.engine.feeds.SharedData.Collected;
 import targetwatch.engine.model.Period;
 import targetwatch.engine.model.Reading;
@@ -31,26 +27,9 @@ import targetwatch.engine.model.Reading;
  */
 class KentDistrictsTest {
 
-    private static final Path FORCE_2019_01 = SharedData.file("police-street/kent/2019-01-kent-street.csv");
+    private static final Path FORCE_2019_01 = KentFile.path();
     private static final Period JANUARY = Period.month(2019, 1);
-
-    /**
-     * The district each LSOA name prefix of Kent Police's file belongs to, written out here rather than read from the
-     * sample (Shepway is the name Folkestone and Hythe had until 2018, which data.police.uk's LSOA names still use).
-     */
-    private static final Map<String, String> DISTRICTS = Map.ofEntries(
-            Map.entry("Ashford", "ashford"), Map.entry("Canterbury", "canterbury"), Map.entry("Dartford", "dartford"),
-            Map.entry("Dover", "dover"), Map.entry("Shepway", "folkestone-and-hythe"), Map.entry("Gravesham", "gravesham"),
-            Map.entry("Maidstone", "maidstone"), Map.entry("Medway", "medway"), Map.entry("Sevenoaks", "sevenoaks"),
-            Map.entry("Swale", "swale"), Map.entry("Thanet", "thanet"),
-            Map.entry("Tonbridge and Malling", "tonbridge-and-malling"), Map.entry("Tunbridge Wells", "tunbridge-wells"));
-    /** ONS mid-2019 estimates (as DEFRA republished them), the nearest to the 12 months to 2019-01. */
-    private static final Map<String, Long> MID_2019 = Map.ofEntries(
-            Map.entry("ashford", 130_032L), Map.entry("canterbury", 165_394L), Map.entry("dartford", 112_606L),
-            Map.entry("dover", 118_131L), Map.entry("folkestone-and-hythe", 112_996L), Map.entry("gravesham", 106_939L),
-            Map.entry("maidstone", 171_826L), Map.entry("medway", 278_556L), Map.entry("sevenoaks", 120_750L),
-            Map.entry("swale", 150_082L), Map.entry("thanet", 141_922L), Map.entry("tonbridge-and-malling", 132_153L),
-            Map.entry("tunbridge-wells", 118_724L), Map.entry("kent", 1_860_111L));
+    private static final Map<String, Long> MID_2019 = KentFile.MID_2019;
 
     private static Map<String, Long> asbByDistrict;
     private static Map<String, Long> crimesByDistrict;
@@ -61,42 +40,17 @@ class KentDistrictsTest {
 
     @BeforeAll
     static void readTheForcesMonthTwice() throws Exception {
-        // counted plainly: a row's district is its LSOA name without the last word ("Shepway 001A" -> Shepway)
-        asbByDistrict = new TreeMap<>();
-        crimesByDistrict = new TreeMap<>();
-        long[] counts = new long[2];
-        SharedData.countRows(FORCE_2019_01, r -> {
-            String lsoa = r.get("LSOA name");
-            if (lsoa.isEmpty()) {
-                counts[1]++;
-                return false;
-            }
-            String district = DISTRICTS.get(lsoa.substring(0, lsoa.lastIndexOf(' ')));
-            if (district != null) {
-                counts[0]++;
-                (isAsb(r) ? asbByDistrict : crimesByDistrict).merge(district, 1L, Long::sum);
-            }
-            return false;
-        });
-        located = counts[0];
-        noLocation = counts[1];
+        KentFile.Counts counts = KentFile.count();
+        asbByDistrict = counts.asb();
+        crimesByDistrict = counts.crimes();
+        located = counts.located();
+        noLocation = counts.noLocation();
         // and by the adapter, with the sample's shared areas and populations, making both indicators
         made = new Collected();
         try (var in = SharedData.open(FORCE_2019_01)) {
-            report = new PoliceStreetAdapter(true).adapt(FeedAreas.load(kentSample()), "2019-01-kent-street.csv", in, made,
-                    FeedProgress.NONE);
+            report = new PoliceStreetAdapter(true).adapt(FeedAreas.load(KentFile.sample()), "2019-01-kent-street.csv", in,
+                    made, FeedProgress.NONE);
         }
-    }
-
-    private static boolean isAsb(CSVRecord r) {
-        return r.get("Crime type").equals("Anti-social behaviour");
-    }
-
-    /** {@code samples/kent} beside the real rules/ folder. */
-    static Path kentSample() {
-        Path p = RuleFolders.real().getParent().resolve("samples").resolve("kent");
-        assertTrue(Files.isRegularFile(p.resolve(FeedAreas.AREAS)), "no Kent sample at " + p);
-        return p;
     }
 
     @Test
@@ -118,14 +72,14 @@ class KentDistrictsTest {
                 () -> assertEquals(2131, sum),
                 () -> assertTrue(kent.note().contains(FeedReport.number(sum) + " ASB incidents"), kent.note()),
                 () -> assertTrue(kent.note().contains("sum of 13 authorities"), kent.note()),
-                () -> assertSameNumber(perThousandOverOneMonth(sum, MID_2019.get("kent")), kent.value(), "kent"));
+                () -> assertSameNumber(KentFile.perThousandOverOneMonth(sum, MID_2019.get("kent")), kent.value(), "kent"));
     }
 
     @Test
     void each_district_gets_its_own_asb_reading_its_count_scaled_from_one_month_per_1000_of_its_population() {
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         asbByDistrict.forEach((district, n) -> checks.add(() -> assertSameNumber(
-                perThousandOverOneMonth(n, MID_2019.get(district)), only(PoliceStreetAdapter.INDICATOR, district).value(),
+                KentFile.perThousandOverOneMonth(n, MID_2019.get(district)), only(PoliceStreetAdapter.INDICATOR, district).value(),
                 district)));
         assertAll(checks);
         assertEquals(14, made.readings.stream().filter(r -> r.indicator().equals(PoliceStreetAdapter.INDICATOR)).count());
@@ -136,9 +90,9 @@ class KentDistrictsTest {
         long sum = crimesByDistrict.values().stream().mapToLong(Long::longValue).sum();
         List<org.junit.jupiter.api.function.Executable> checks = new ArrayList<>();
         crimesByDistrict.forEach((district, n) -> checks.add(() -> assertSameNumber(
-                perThousandOverOneMonth(n, MID_2019.get(district)), only(PoliceStreetAdapter.CRIMES, district).value(),
+                KentFile.perThousandOverOneMonth(n, MID_2019.get(district)), only(PoliceStreetAdapter.CRIMES, district).value(),
                 district)));
-        checks.add(() -> assertSameNumber(perThousandOverOneMonth(sum, MID_2019.get("kent")),
+        checks.add(() -> assertSameNumber(KentFile.perThousandOverOneMonth(sum, MID_2019.get("kent")),
                 only(PoliceStreetAdapter.CRIMES, "kent").value(), "kent"));
         checks.add(() -> assertEquals(15_382, sum));
         assertAll(checks);
@@ -161,7 +115,7 @@ class KentDistrictsTest {
     void the_default_adapter_makes_asb_readings_only() throws IOException, FeedSetupException {
         Collected asbOnly = new Collected();
         try (var in = SharedData.open(FORCE_2019_01)) {
-            new PoliceStreetAdapter().adapt(FeedAreas.load(kentSample()), "f.csv", in, asbOnly, FeedProgress.NONE);
+            new PoliceStreetAdapter().adapt(FeedAreas.load(KentFile.sample()), "f.csv", in, asbOnly, FeedProgress.NONE);
         }
         assertEquals(List.of(PoliceStreetAdapter.INDICATOR),
                 asbOnly.readings.stream().map(Reading::indicator).distinct().toList());
@@ -171,9 +125,9 @@ class KentDistrictsTest {
     void without_its_former_name_folkestone_and_hythes_lsoas_fall_outside_the_area(@TempDir Path tmp) throws Exception {
         // given the sample's areas.csv without also_known_as=Shepway (its populations carry only today's name)
         Path copy = Files.createDirectories(tmp.resolve("kent"));
-        Files.copy(kentSample().resolve(FeedAreas.POPULATION), copy.resolve(FeedAreas.POPULATION));
+        Files.copy(KentFile.sample().resolve(FeedAreas.POPULATION), copy.resolve(FeedAreas.POPULATION));
         Files.writeString(copy.resolve(FeedAreas.AREAS),
-                Files.readString(kentSample().resolve(FeedAreas.AREAS)).replace(",Shepway", ","));
+                Files.readString(KentFile.sample().resolve(FeedAreas.AREAS)).replace(",Shepway", ","));
         FeedReport without;
         Collected readings = new Collected();
         try (var in = SharedData.open(FORCE_2019_01)) {
@@ -198,10 +152,5 @@ class KentDistrictsTest {
     /** The same number, whatever its scale (a reading keeps no trailing zeros). */
     private static void assertSameNumber(BigDecimal expected, BigDecimal actual, String what) {
         assertEquals(0, expected.compareTo(actual), what + ": expected " + expected + ", got " + actual);
-    }
-
-    /** One month's count, scaled to 12 months as the adapter does while partial, per 1,000 residents. */
-    static BigDecimal perThousandOverOneMonth(long count, long population) {
-        return BigDecimal.valueOf(count * 12 * 1000).divide(BigDecimal.valueOf(population), 2, RoundingMode.HALF_UP);
     }
 }
