@@ -304,7 +304,10 @@ public final class PoliceStreetAdapter {
         // the ASB lines read as they did before there was a second indicator
         String named = indicator.equals(INDICATOR) ? "" : indicator + " ";
         List<Reading> out = new ArrayList<>();
-        for (Area area : areas.reported()) {
+        // a wider area first: a target comparing a district with it then rates the district on arrival, not GREY first
+        List<Area> widerFirst = new ArrayList<>(areas.reported());
+        widerFirst.sort(java.util.Comparator.comparing((Area a) -> areas.members(a).isEmpty()));
+        for (Area area : widerFirst) {
             List<String> parts = parts(areas, area);
             for (Period month : figures.affected(parts, changed)) {
                 MonthlyFigures.Window w = figures.window(parts, month);
