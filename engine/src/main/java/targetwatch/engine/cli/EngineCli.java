@@ -239,6 +239,9 @@ public final class EngineCli {
             Replay replay = t.replay;
             replay.run(asOf);
             replay.summarise();
+            if (json && several) {
+                out.println(EventJson.line(replay.noise, t.id));
+            }
             if (!json) {
                 t.printSections();
                 new StatusTable(t.rules.ruleSet(), t.engine.latest()).print(out);
@@ -271,10 +274,8 @@ public final class EngineCli {
         if (!several) {
             err.println(tenants.get(0).replay.noise.summaryLine());
         }
-        if (json) {
-            for (Tenant t : tenants) {
-                out.println(several ? EventJson.line(t.replay.noise, t.id) : EventJson.line(t.replay.noise));
-            }
+        if (json && !several) {
+            out.println(EventJson.line(tenants.get(0).replay.noise));
         }
         return OK;
     }
