@@ -99,13 +99,33 @@ public final class EngineCli {
         err.println("       targetwatch rules validate DIR");
     }
 
+    /**
+     * {@code rules validate DIR}: OK, or every error as {@code file:row:column: message}. DIR is one partnership's
+     * folder or a root of partnership folders, each checked (with the root's shared files) and named in its errors.
+     */
     int validate(Path dir) {
         try {
-            CompiledRules rules = new RuleCompiler().load(dir);
-            String feeds = "";
-            if (FeedAreas.present(dir)) {
+            RuleSetLayout layout = RuleSetLayout.of(dir);
+            List<RuleSetError> errors = new ArrayList<>();
+            List<String> summaries = new ArrayList<>();
+            for (Map.Entry<String, Path> p : layout.partnerships().entrySet()) {
                 try {
-                    FeedAreas areas = FeedAreas.load(dir);
+                    CompiledRules rules = new RuleCompiler().load(p.getValue(), layout.shared(), layout.single() ? null : p.getKey());
+                    summaries.add(p.getValue() + ": " + rules.ruleSet().targets().size() + " targets, "
+                            + rules.ruleSet().contacts().size() + " contacts, " + rules.ruleCount() + " rules");
+                } catch (RuleSetRejectedException e) {
+                    e.errors().forEach(x -> errors.add(layout.single() ? x
+                            : new RuleSetError(p.getKey() + "/" + x.file(), x.row(), x.column(), x.message())));
+                }
+            }
+            if (!errors.isEmpty()) {
+                throw new RuleSetRejectedException(errors);
+            }
+            Path feedFolder = layout.single() ? dir : layout.shared();
+            String feeds = "";
+            if (FeedAreas.present(feedFolder)) {
+                try {
+                    FeedAreas areas = FeedAreas.load(feedFolder);
                     feeds = "; feeds: " + areas.all().size() + " areas, readings for "
                             + String.join(", ", areas.reported().stream().map(FeedAreas.Area::slug).toList());
                 } catch (FeedSetupException e) {
@@ -114,8 +134,12 @@ public final class EngineCli {
                 }
             }
             out.println("OK");
-            err.println(dir + ": " + rules.ruleSet().targets().size() + " targets, " + rules.ruleSet().contacts().size()
-                    + " contacts, " + rules.ruleCount() + " rules" + feeds);
+            if (layout.single()) {
+                err.println(summaries.get(0) + feeds);
+            } else {
+                summaries.forEach(err::println);
+                err.println(dir + ": " + summaries.size() + " partnerships" + feeds);
+            }
             return OK;
         } catch (RuleSetRejectedException e) {
             e.errors().stream().map(RuleSetError::toString).forEach(out::println);

@@ -204,4 +204,23 @@ class KentReplayTest {
         assertTrue(reported.contains("ashford: 4 readings taken"), reported);
         assertTrue(reported.contains("53 readings taken from 2 files for 13 partnerships; 2 rejected"), reported);
     }
+
+    @Test
+    void rules_validate_over_the_root_names_the_partnership_of_each_error(@TempDir Path dir) throws IOException {
+        // given a copy of the sample whose Swale targets name a lead its contacts lack
+        Path root = dir.resolve("kent");
+        try (var files = java.nio.file.Files.walk(KentFile.sample())) {
+            for (Path p : files.toList()) {
+                java.nio.file.Files.copy(p, root.resolve(KentFile.sample().relativize(p).toString()));
+            }
+        }
+        RuleFolders.editCell(root.resolve("swale/targets.csv"), "crimes-per-1000", "lead", "lead-crimes");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        // when it is validated
+        int status = cli(out, new ByteArrayOutputStream()).run("rules", "validate", root.toString());
+        // then it is refused with the error under Swale's folder, and nothing else
+        assertEquals(EngineCli.REFUSED, status);
+        assertEquals("swale/targets.csv:3:lead: \"lead-crimes\" is not an id in contacts.csv\n",
+                out.toString(StandardCharsets.UTF_8));
+    }
 }
