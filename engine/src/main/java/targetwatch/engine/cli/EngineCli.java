@@ -22,9 +22,6 @@ import java.util.stream.Stream;
 import targetwatch.engine.alerts.NoiseReport;
 import targetwatch.engine.calendar.WorkingDays;
 import targetwatch.engine.feeds.FeedAreas;
-import targetwatch.engine.ruleset.FeedFanout;
-import targetwatch.engine.ruleset.RuleSet;
-import targetwatch.engine.ruleset.RuleSetLayout;
 import targetwatch.engine.feeds.FeedKind;
 import targetwatch.engine.feeds.FeedRefusedException;
 import targetwatch.engine.feeds.FeedReport;
@@ -42,7 +39,11 @@ import targetwatch.engine.rules.Now;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.rules.RuleEngine;
+import targetwatch.engine.ruleset.FeedFanout;
+import targetwatch.engine.ruleset.RuleSet;
 import targetwatch.engine.ruleset.RuleSetError;
+import targetwatch.engine.ruleset.RuleSetLayout;
+import targetwatch.engine.ruleset.RuleSetLoader;
 import targetwatch.engine.ruleset.RuleSetRejectedException;
 
 /**
@@ -106,21 +107,10 @@ public final class EngineCli {
     int validate(Path dir) {
         try {
             RuleSetLayout layout = RuleSetLayout.of(dir);
-            List<RuleSetError> errors = new ArrayList<>();
             List<String> summaries = new ArrayList<>();
-            for (Map.Entry<String, Path> p : layout.partnerships().entrySet()) {
-                try {
-                    CompiledRules rules = new RuleCompiler().load(p.getValue(), layout.shared(), layout.single() ? null : p.getKey());
-                    summaries.add(p.getValue() + ": " + rules.ruleSet().targets().size() + " targets, "
-                            + rules.ruleSet().contacts().size() + " contacts, " + rules.ruleCount() + " rules");
-                } catch (RuleSetRejectedException e) {
-                    e.errors().forEach(x -> errors.add(layout.single() ? x
-                            : new RuleSetError(p.getKey() + "/" + x.file(), x.row(), x.column(), x.message())));
-                }
-            }
-            if (!errors.isEmpty()) {
-                throw new RuleSetRejectedException(errors);
-            }
+            compile(layout).forEach((id, rules) -> summaries.add(layout.partnerships().get(id) + ": "
+                    + rules.ruleSet().targets().size() + " targets, " + rules.ruleSet().contacts().size() + " contacts, "
+                    + rules.ruleCount() + " rules"));
             Path feedFolder = layout.single() ? dir : layout.shared();
             String feeds = "";
             if (FeedAreas.present(feedFolder)) {
@@ -192,31 +182,37 @@ public final class EngineCli {
             return USAGE;
         }
         RuleSetLayout layout;
+        Map<String, CompiledRules> compiled;
         try {
             layout = RuleSetLayout.of(rulesDir);
+            compiled = compile(layout);
         } catch (RuleSetRejectedException e) {
             err.println("the rule set in " + rulesDir + " was refused:");
             e.errors().forEach(x -> err.println("  " + x));
             return REFUSED;
         }
-        boolean several = !layout.single();
         List<Tenant> tenants = new ArrayList<>();
         try {
-            for (Map.Entry<String, Path> p : layout.partnerships().entrySet()) {
-                CompiledRules rules;
-                try {
-                    rules = new RuleCompiler().load(p.getValue(), layout.shared(), layout.single() ? null : p.getKey());
-                } catch (RuleSetRejectedException e) {
-                    err.println("the rule set in " + p.getValue() + " was refused:");
-                    e.errors().forEach(x -> err.println("  " + x));
-                    return REFUSED;
-                }
-                tenants.add(new Tenant(p.getKey(), p.getValue(), rules, json));
+            for (Map.Entry<String, CompiledRules> c : compiled.entrySet()) {
+                tenants.add(new Tenant(c.getKey(), layout.partnerships().get(c.getKey()), c.getValue(), json));
             }
-            return replay(files, several ? layout.shared() : rulesDir, several, tenants, json, asOf);
+            return replay(files, layout.single() ? rulesDir : layout.shared(), !layout.single(), tenants, json, asOf);
         } finally {
             tenants.forEach(t -> t.engine.close());
         }
+    }
+
+    /**
+     * Every partnership's rule set of a layout, loaded with the root's shared files and compiled, by id; or every
+     * error of all of them, each under its partnership's folder name.
+     */
+    private static Map<String, CompiledRules> compile(RuleSetLayout layout) throws RuleSetRejectedException {
+        Map<String, CompiledRules> compiled = new java.util.TreeMap<>();
+        RuleCompiler compiler = new RuleCompiler();
+        for (Map.Entry<String, RuleSet> set : layout.load(new RuleSetLoader()).entrySet()) {
+            compiled.put(set.getKey(), compiler.compile(set.getValue()));
+        }
+        return compiled;
     }
 
     /**
