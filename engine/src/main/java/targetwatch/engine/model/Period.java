@@ -167,20 +167,43 @@ public record Period(Frequency frequency, int year, int index) implements Compar
         return !start().isBefore(other.start()) && !end().isAfter(other.end());
     }
 
+    /** By last day, then by first day. */
     @Override
     public int compareTo(Period o) {
-        int c = end().compareTo(o.end());
-        return c != 0 ? c : start().compareTo(o.start());
+        // every period ends on a month's last day and starts on a month's first: months order them as the days do
+        int c = Integer.compare(endMonth(), o.endMonth());
+        return c != 0 ? c : Integer.compare(startMonth(), o.startMonth());
+    }
+
+    /** The month holding the last day, counted from year 0 (January 2014 is 2014 * 12). */
+    private int endMonth() {
+        return switch (frequency) {
+            case MONTH -> year * 12 + index - 1;
+            case QUARTER -> year * 12 + index * 3 - 1;
+            case YEAR -> year * 12 + 11;
+            case FINANCIAL_YEAR -> (year + 1) * 12 + 2;
+        };
+    }
+
+    /** The month holding the first day, counted as {@link #endMonth()} counts. */
+    private int startMonth() {
+        return switch (frequency) {
+            case MONTH -> year * 12 + index - 1;
+            case QUARTER -> year * 12 + (index - 1) * 3;
+            case YEAR -> year * 12;
+            case FINANCIAL_YEAR -> year * 12 + 3;
+        };
     }
 
     /** The notation, as partners write it. */
     @Override
     public String toString() {
+        // years are 1900-2999, four digits: no padding needed (this runs for every alert event's id)
         return switch (frequency) {
-            case MONTH -> String.format("%04d-%02d", year, index);
-            case QUARTER -> String.format("%04d-Q%d", year, index);
-            case YEAR -> String.format("%04d", year);
-            case FINANCIAL_YEAR -> String.format("%04d/%02d", year, (year + 1) % 100);
+            case MONTH -> year + (index < 10 ? "-0" : "-") + index;
+            case QUARTER -> year + "-Q" + index;
+            case YEAR -> Integer.toString(year);
+            case FINANCIAL_YEAR -> year + ((year + 1) % 100 < 10 ? "/0" : "/") + (year + 1) % 100;
         };
     }
 }

@@ -348,7 +348,7 @@ public final class RuleEngine implements AutoCloseable {
         }
         bySource.remove(r.source());
         bySource.put(r.source(), r);
-        watch(r);
+        watch(h, r);
         BigDecimal held = h.values.get(r.period());
         if (held != null && held.compareTo(r.value()) == 0) {
             return false;
@@ -404,21 +404,22 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
-    private void watch(Reading r) {
+    private void watch(SeriesHistory h, Reading r) {
         Optional<Target> target = targetFor(r.partnership(), r.indicator());
-        FactHandle handle = watches.get(r.series());
-        if (target.isEmpty() || series.get(r.series()).streak.quiet()) {
+        if (target.isEmpty() || h.streak.quiet()) {
             // a quiet area's series is kept without alerts: nobody is chased for its late data either
             return;
         }
+        FactHandle handle = watches.get(h.key);
         if (handle == null) {
-            watches.put(r.series(), session.insert(new Watch(r.series(), r.period(), target.get())));
+            watches.put(h.key, session.insert(new Watch(h.key, r.period(), target.get())));
             return;
         }
         Watch watch = (Watch) session.getObject(handle);
         if (watch.getFirst().compareTo(r.period()) > 0) {
             session.update(handle, watch.from(r.period()));
-        } else if (watch.received(r.period())) {
+        } else if (watch.received(r.period(), now)) {
+            // only a period that was overdue and missing changes what the late-data rules see
             session.update(handle, watch);
         }
     }

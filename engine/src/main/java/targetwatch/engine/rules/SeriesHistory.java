@@ -23,7 +23,10 @@ import targetwatch.engine.model.SeriesKey;
 final class SeriesHistory {
 
     /** Periods by their span (a different notation of the same span kept apart). */
-    static final Comparator<Period> BY_SPAN = Comparator.<Period>naturalOrder().thenComparing(Period::frequency);
+    static final Comparator<Period> BY_SPAN = (a, b) -> {
+        int c = a.compareTo(b);
+        return c != 0 ? c : a.frequency().compareTo(b.frequency());
+    };
 
     final SeriesKey key;
     /** The series of the same partnership and indicator, by area (this one among them): where comparators are found. */

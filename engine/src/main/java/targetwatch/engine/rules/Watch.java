@@ -56,6 +56,16 @@ public final class Watch {
         return received.add(p);
     }
 
+    /**
+     * Notes a period read, and says whether that changed the periods missing at {@code now}: only then need the fact be
+     * updated, since the late-data rules ask nothing else of a watch. A period not yet overdue (the usual reading, on
+     * time) changes nothing now; the rules ask again, of the periods read by then, whenever the clock moves.
+     */
+    public boolean received(Period p, Now now) {
+        List<MissingPeriods> before = missing(now);
+        return received.add(p) && !missing(now).equals(before);
+    }
+
     public SeriesKey getSeries() {
         return series;
     }

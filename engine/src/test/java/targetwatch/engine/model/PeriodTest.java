@@ -131,6 +131,53 @@ class PeriodTest {
     }
 
     @Test
+    void periods_of_every_notation_are_ordered_by_their_last_day_then_their_first_day() {
+        // given every period of every notation from 1999 to 2001
+        java.util.List<Period> all = new java.util.ArrayList<>();
+        for (int year = 1999; year <= 2001; year++) {
+            for (int m = 1; m <= 12; m++) {
+                all.add(Period.month(year, m));
+            }
+            for (int q = 1; q <= 4; q++) {
+                all.add(Period.quarter(year, q));
+            }
+            all.add(Period.year(year));
+            all.add(Period.financialYear(year));
+        }
+        // then each pair compares as their days do
+        for (Period a : all) {
+            for (Period b : all) {
+                int byDays = a.end().compareTo(b.end()) != 0 ? a.end().compareTo(b.end()) : a.start().compareTo(b.start());
+                assertEquals(Integer.signum(byDays), Integer.signum(a.compareTo(b)), a + " against " + b);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} is written {1}")
+    @CsvSource({
+            "1900, 1, 1900-01",
+            "2014, 9, 2014-09",
+            "2014, 10, 2014-10",
+            "2999, 12, 2999-12",
+    })
+    void a_month_is_written_with_two_digits(int year, int month, String text) {
+        assertEquals(text, Period.month(year, month).toString());
+        assertEquals(Period.month(year, month), Period.parse(text));
+    }
+
+    @ParameterizedTest(name = "financial year {0} is written {1}")
+    @CsvSource({
+            "2008, 2008/09",
+            "2009, 2009/10",
+            "2010, 2010/11",
+            "2999, 2999/00",
+    })
+    void a_financial_year_is_written_with_its_end_year_in_two_digits(int start, String text) {
+        assertEquals(text, Period.financialYear(start).toString());
+        assertEquals(Period.financialYear(start), Period.parse(text));
+    }
+
+    @Test
     void a_month_lies_within_its_quarter_and_financial_year_but_not_the_next() {
         Period april = Period.parse("2014-04");
         assertTrue(april.within(Period.parse("2014-Q2")));
