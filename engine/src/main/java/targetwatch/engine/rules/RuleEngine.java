@@ -55,10 +55,8 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Every series' readings, values and assessments, held here rather than in working memory. */
     private final Map<SeriesKey, SeriesHistory> series = new HashMap<>();
-    /** The series of each partnership and indicator, by area: where a comparator's reading is found. */
-    private final Map<List<String>, Map<String, SeriesHistory>> areas = new HashMap<>();
-    /** The target rating each partnership's indicator (empty: none), looked up once. */
-    private final Map<List<String>, Optional<Target>> targets = new HashMap<>();
+    /** Each partnership's indicators by id (partnership, then indicator): their target and their series by area. */
+    private final Map<String, Map<String, IndicatorHeld>> indicators = new HashMap<>();
     /** The periods to put up for rating at the next firing. */
     private final Map<PeriodKey, SeriesHistory> toRate = new LinkedHashMap<>();
     /** The rule set's comparator areas, which readings are always taken for. */
@@ -68,8 +66,6 @@ public final class RuleEngine implements AutoCloseable {
     private final List<FactHandle> signals = new ArrayList<>();
     /** How many alert events each series has had: part of each event's stable id. */
     private final Map<SeriesKey, Long> eventSequences = new HashMap<>();
-    /** The series whose readings are expected, for late-data chasing. */
-    private final Map<SeriesKey, FactHandle> watches = new HashMap<>();
     /** The alerts the rules inserted, changed or deleted during the current firing (true: deleted). */
     private final Map<Alert, Boolean> touchedAlerts = new LinkedHashMap<>();
     private final List<SilenceReminder> silenceReminders = new ArrayList<>();
@@ -268,8 +264,16 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Why the active rule set cannot take this reading; empty when it can. */
     public synchronized List<String> problemsWith(Reading r) {
+        return problemsWith(r, indicator(r.partnership(), r.indicator()));
+    }
+
+    private List<String> problemsWith(Reading r, IndicatorHeld held) {
+        Optional<Target> target = held.target;
+        String areaProblem = rules.ruleSet().areas().problemWith(r.area(), comparators).orElse(null);
+        if (target.isPresent() && areaProblem == null && target.get().unit().problemWith(r.value()).isEmpty()) {
+            return List.of(); // the usual answer, without building a list
+        }
         List<String> problems = new ArrayList<>();
-        Optional<Target> target = targetFor(r.partnership(), r.indicator());
         if (target.isEmpty()) {
             problems.add(rules.ruleSet().targetsFor(r.indicator()).isEmpty()
                     ? "unknown indicator \"" + r.indicator() + "\": the rule set has no target for it"
@@ -277,7 +281,9 @@ public final class RuleEngine implements AutoCloseable {
         } else {
             target.get().unit().problemWith(r.value()).ifPresent(problems::add);
         }
-        rules.ruleSet().areas().problemWith(r.area(), comparators).ifPresent(problems::add);
+        if (areaProblem != null) {
+            problems.add(areaProblem);
+        }
         return problems;
     }
 
@@ -295,11 +301,12 @@ public final class RuleEngine implements AutoCloseable {
      * @throws InvalidReadingException when the active rule set cannot take the reading; nothing changes
      */
     public synchronized Outcome process(Reading r) throws InvalidReadingException {
-        List<String> problems = problemsWith(r);
+        IndicatorHeld held = indicator(r.partnership(), r.indicator());
+        List<String> problems = problemsWith(r, held);
         if (!problems.isEmpty()) {
             throw new InvalidReadingException(problems);
         }
-        return record(r) ? fire() : Outcome.NOTHING;
+        return record(r, held) ? fire() : Outcome.NOTHING;
     }
 
     /**
@@ -309,52 +316,80 @@ public final class RuleEngine implements AutoCloseable {
     public synchronized Outcome submitAll(Collection<Reading> batch) {
         boolean changed = false;
         for (Reading r : batch) {
-            if (problemsWith(r).isEmpty()) {
-                changed |= record(r);
+            IndicatorHeld held = indicator(r.partnership(), r.indicator());
+            if (problemsWith(r, held).isEmpty()) {
+                changed |= record(r, held);
             }
         }
         return changed ? fire() : Outcome.NOTHING;
     }
 
-    /** The target that rates a partnership's indicator, looked up once per rule set. */
-    private Optional<Target> targetFor(String partnership, String indicator) {
-        return targets.computeIfAbsent(List.of(partnership, indicator), k -> rules.ruleSet().targetFor(partnership, indicator));
+    /** What the engine keeps of one partnership's indicator: the target rating it (empty: none), its series by area. */
+    private static final class IndicatorHeld {
+        final Optional<Target> target;
+        /** The series of the indicator by area: where a comparator's reading is found. */
+        final Map<String, SeriesHistory> areas = new HashMap<>();
+
+        IndicatorHeld(Optional<Target> target) {
+            this.target = target;
+        }
     }
 
-    /** The series' history, started (with its streak in working memory) when the series is first read. */
-    private SeriesHistory history(SeriesKey key) {
-        SeriesHistory h = series.get(key);
+    /** A partnership's indicator, its target looked up once per rule set. */
+    private IndicatorHeld indicator(String partnership, String indicator) {
+        Map<String, IndicatorHeld> ofPartnership = indicators.get(partnership);
+        if (ofPartnership == null) {
+            ofPartnership = new HashMap<>();
+            indicators.put(partnership, ofPartnership);
+        }
+        IndicatorHeld held = ofPartnership.get(indicator);
+        if (held == null) {
+            held = new IndicatorHeld(rules.ruleSet().targetFor(partnership, indicator));
+            ofPartnership.put(indicator, held);
+        }
+        return held;
+    }
+
+    /** The series of a reading, started (with its streak in working memory) when the series is first read. */
+    private SeriesHistory history(Reading r, IndicatorHeld held) {
+        SeriesHistory h = held.areas.get(r.area());
         if (h == null) {
-            Map<String, SeriesHistory> sameIndicator = areas.computeIfAbsent(List.of(key.partnership(), key.indicator()),
-                    k -> new HashMap<>());
-            h = new SeriesHistory(key, sameIndicator, rules.ruleSet().areas().isQuiet(key.area(), comparators));
-            sameIndicator.put(key.area(), h);
+            SeriesKey key = r.series();
+            h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators));
+            held.areas.put(key.area(), h);
             series.put(key, h);
             h.streakHandle = session.insert(h.streak);
         }
         return h;
     }
 
+    /** The series an assessment is of (the rules assess only series the engine holds). */
+    private SeriesHistory historyOf(Assessment a) {
+        Map<String, IndicatorHeld> ofPartnership = indicators.get(a.partnership());
+        IndicatorHeld held = ofPartnership == null ? null : ofPartnership.get(a.indicator());
+        SeriesHistory h = held == null ? null : held.areas.get(a.area());
+        return h != null ? h : series.get(a.series());
+    }
+
     /**
      * Keeps the reading and, when it changes the value in force, puts up for rating every period whose rating can
      * depend on it; false when nothing changed. Readings and values stay out of working memory.
      */
-    private boolean record(Reading r) {
-        SeriesHistory h = history(r.series());
-        LinkedHashMap<String, Reading> bySource = h.readings.computeIfAbsent(r.period(), k -> new LinkedHashMap<>());
-        Reading previous = bySource.get(r.source());
+    private boolean record(Reading r, IndicatorHeld indicator) {
+        SeriesHistory h = history(r, indicator);
+        SeriesHistory.Slot slot = h.slotFor(r.period());
+        Reading previous = slot.reading(r.source());
         if (previous != null && previous.value().compareTo(r.value()) == 0) {
             return false;
         }
-        bySource.remove(r.source());
-        bySource.put(r.source(), r);
-        watch(h, r);
-        BigDecimal held = h.values.get(r.period());
+        boolean firstReading = h.keep(slot, r);
+        watch(h, r, indicator.target, firstReading);
+        BigDecimal held = slot.value;
         if (held != null && held.compareTo(r.value()) == 0) {
             return false;
         }
-        h.values.put(r.period(), r.value());
-        dependants(h, r.period());
+        slot.value = r.value();
+        dependants(h, r.period(), indicator.target.orElseThrow());
         return true;
     }
 
@@ -363,20 +398,13 @@ public final class RuleEngine implements AutoCloseable {
      * same period a year later (their directions of travel), the later periods of its financial year for a target
      * that sums the year to date, and the same period in the other areas when the series is their comparator.
      */
-    private void dependants(SeriesHistory h, Period p) {
+    private void dependants(SeriesHistory h, Period p, Target target) {
         rate(h, p);
         rate(h, p.next());
         rate(h, new Period(p.frequency(), p.year() + 1, p.index()));
-        Target target = targetFor(h.key.partnership(), h.key.indicator()).orElseThrow();
         if (target.kind() == Kind.DELIVER_ANNUALLY) {
-            Period fy = p.financialYear();
-            for (Period later : h.values.tailMap(p, false).keySet()) {
-                if (later.start().isAfter(fy.end())) {
-                    break;
-                }
-                if (later.frequency() == p.frequency() && later.financialYear().equals(fy)) {
-                    rate(h, later);
-                }
+            for (Period later : h.laterInFinancialYear(p)) {
+                rate(h, later);
             }
         }
         if (h.key.area().equals(target.comparatorArea())) {
@@ -390,37 +418,37 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Puts a period of a series up for rating when the series has a value for it. */
     private void rate(SeriesHistory h, Period p) {
-        if (h.values.containsKey(p)) {
+        if (h.hasValue(p)) {
             toRate.putIfAbsent(new PeriodKey(h.key, p), h);
         }
     }
 
     /** An assessment the rules just made: the series holds it, and its streak hears of it before the streak rule runs. */
     private void assessed(Assessment a) {
-        SeriesHistory h = series.get(a.series());
-        Assessment was = h.assessments.put(a.period(), a);
-        before.putIfAbsent(new PeriodKey(a.series(), a.period()), was);
+        SeriesHistory h = historyOf(a);
+        Assessment was = h.assess(a);
+        before.putIfAbsent(new PeriodKey(h.key, a.period()), was);
         h.streak.assessed(a);
     }
 
     /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
-    private void watch(SeriesHistory h, Reading r) {
-        Optional<Target> target = targetFor(r.partnership(), r.indicator());
+    private void watch(SeriesHistory h, Reading r, Optional<Target> target, boolean firstReading) {
         if (target.isEmpty() || h.streak.quiet()) {
             // a quiet area's series is kept without alerts: nobody is chased for its late data either
             return;
         }
-        FactHandle handle = watches.get(h.key);
-        if (handle == null) {
-            watches.put(h.key, session.insert(new Watch(h.key, r.period(), target.get())));
+        if (h.watch == null) {
+            h.watch = Watch.of(h.key, r.period(), target.get(), h.periodsRead());
+            h.watchHandle = session.insert(h.watch);
             return;
         }
-        Watch watch = (Watch) session.getObject(handle);
-        if (watch.getFirst().compareTo(r.period()) > 0) {
-            session.update(handle, watch.from(r.period()));
-        } else if (watch.received(r.period(), now)) {
-            // only a period that was overdue and missing changes what the late-data rules see
-            session.update(handle, watch);
+        if (h.watch.getFirst().compareTo(r.period()) > 0) {
+            h.watch = h.watch.from(r.period());
+            session.update(h.watchHandle, h.watch);
+        } else if (firstReading && h.watch.overdueAt(r.period(), now)) {
+            // the watch counts the series' periods read as they are kept; the rules need hear of one only when it was
+            // overdue (a gap filled): one not due yet, the usual reading, changes nothing they see until the clock moves
+            session.update(h.watchHandle, h.watch);
         }
     }
 
@@ -666,7 +694,7 @@ public final class RuleEngine implements AutoCloseable {
     /** Every reading the engine holds (the latest per series, period and source): what a candidate is built from. */
     public synchronized List<Reading> heldReadings() {
         List<Reading> held = new ArrayList<>();
-        series.values().forEach(h -> h.readings.values().forEach(bySource -> held.addAll(bySource.values())));
+        series.values().forEach(h -> h.forEachReading(held::add));
         return held;
     }
 
@@ -694,7 +722,7 @@ public final class RuleEngine implements AutoCloseable {
         synchronized (this) {
             states = alertStates();
             open = openAlerts();
-            series.forEach((key, h) -> before.put(key, new TreeMap<>(h.assessments)));
+            series.forEach((key, h) -> before.put(key, h.assessments()));
             at = now.getInstant();
             synchronized (next) {
                 next.eventSequences.putAll(eventSequences);
@@ -706,7 +734,7 @@ public final class RuleEngine implements AutoCloseable {
         synchronized (next) {
             after = new HashMap<>();
             for (Map.Entry<SeriesKey, SeriesHistory> e : next.series.entrySet()) {
-                after.put(e.getKey(), e.getValue().assessments);
+                after.put(e.getKey(), e.getValue().assessments());
             }
             openNext = next.openAlerts();
             return compare(next, before, after, open, openNext, reconciled, limit);
@@ -766,17 +794,17 @@ public final class RuleEngine implements AutoCloseable {
 
     private Assessment held(SeriesKey key, Period period) {
         SeriesHistory h = series.get(key);
-        return h == null ? null : h.assessments.get(period);
+        return h == null ? null : h.assessment(period);
     }
 
     private java.util.stream.Stream<Assessment> held() {
-        return series.values().stream().flatMap(h -> h.assessments.values().stream());
+        return series.values().stream().flatMap(h -> h.assessments().values().stream());
     }
 
     /** The assessment of the latest period of a series. */
     private Optional<Assessment> latestOf(SeriesKey key) {
         SeriesHistory h = series.get(key);
-        return h == null || h.assessments.isEmpty() ? Optional.empty() : Optional.of(h.assessments.lastEntry().getValue());
+        return h == null ? Optional.empty() : Optional.ofNullable(h.latest());
     }
 
     /** The reason given on alert events that a rule set change caused. */
@@ -839,7 +867,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The latest assessed period of every series, ordered by partnership, indicator and area. */
     public synchronized List<Assessment> latest() {
-        return series.values().stream().filter(h -> !h.assessments.isEmpty()).map(h -> h.assessments.lastEntry().getValue())
+        return series.values().stream().filter(SeriesHistory::assessed).map(SeriesHistory::latest)
                 .sorted(Comparator.comparing(Assessment::partnership).thenComparing(Assessment::indicator)
                         .thenComparing(Assessment::area))
                 .toList();
@@ -853,7 +881,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** How many readings (one per series, period and source) the engine holds. */
     public synchronized int readingCount() {
-        return series.values().stream().flatMap(h -> h.readings.values().stream()).mapToInt(Map::size).sum();
+        return series.values().stream().mapToInt(SeriesHistory::readingCount).sum();
     }
 
     @Override

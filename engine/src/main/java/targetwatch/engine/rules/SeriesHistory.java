@@ -1,12 +1,19 @@
 package targetwatch.engine.rules;
 
 import java.math.BigDecimal;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.kie.api.runtime.rule.FactHandle;
 
@@ -16,9 +23,11 @@ import targetwatch.engine.model.Reading;
 import targetwatch.engine.model.SeriesKey;
 
 /**
- * What the engine holds of one series, outside working memory: its readings by period and source, the value in
- * force in each period, and the assessments the rules made. The rules reach it through the {@link PeriodToRate}
- * facts the engine inserts, by key, never by searching working memory.
+ * What the engine holds of one series, outside working memory: for each period read, its readings by source, the
+ * value in force and the assessment the rules made. A period is found in one hash lookup (every reading looks up its
+ * own period, the one before and the one a year before), and the periods are also kept in order for what runs through
+ * them (the year to date, the streak counted again, the latest assessment). The rules reach it through the
+ * {@link PeriodToRate} facts the engine inserts, by key, never by searching working memory.
  */
 final class SeriesHistory {
 
@@ -28,47 +37,286 @@ final class SeriesHistory {
         return c != 0 ? c : a.frequency().compareTo(b.frequency());
     };
 
+    /** One period of the series: its readings (one per source, the latest last), the value in force, its assessment. */
+    static final class Slot {
+        private static final Reading[] NONE = new Reading[0];
+
+        final Period period;
+        private Reading[] readings = NONE;
+        /** The value in force: its latest reading's; null before any. */
+        BigDecimal value;
+        /** What the rules made of it last; null while they have not rated it. */
+        Assessment assessment;
+
+        Slot(Period period) {
+            this.period = period;
+        }
+
+        /** The reading from a source, or null. */
+        Reading reading(String source) {
+            for (Reading r : readings) {
+                if (r.source().equals(source)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+
+        /** Keeps a source's reading as the latest, in place of any it sent before. */
+        void keep(Reading r) {
+            int n = readings.length;
+            for (int i = 0; i < n; i++) {
+                if (readings[i].source().equals(r.source())) {
+                    System.arraycopy(readings, i + 1, readings, i, n - i - 1);
+                    readings[n - 1] = r;
+                    return;
+                }
+            }
+            readings = Arrays.copyOf(readings, n + 1);
+            readings[n] = r;
+        }
+
+        boolean read() {
+            return readings.length > 0;
+        }
+    }
+
     final SeriesKey key;
     /** The series of the same partnership and indicator, by area (this one among them): where comparators are found. */
     final Map<String, SeriesHistory> areas;
-    /** Each period's readings from each source, the latest last. */
-    final Map<Period, LinkedHashMap<String, Reading>> readings = new HashMap<>();
-    /** The value in force in each period: its latest reading's. */
-    final NavigableMap<Period, BigDecimal> values = new TreeMap<>(BY_SPAN);
-    final NavigableMap<Period, Assessment> assessments = new TreeMap<>(BY_SPAN);
+    private final Map<Period, Slot> slots = new HashMap<>();
+    /** The same slots, in period order ({@link #BY_SPAN}). */
+    private final List<Slot> inOrder = new ArrayList<>();
+    private int periodsRead;
+    private int periodsAssessed;
     final Streak streak;
     FactHandle streakHandle;
+    /** The series' watch for late data and its handle; null while it is not watched. */
+    Watch watch;
+    FactHandle watchHandle;
 
     SeriesHistory(SeriesKey key, Map<String, SeriesHistory> areas, boolean quiet) {
         this.key = key;
         this.areas = areas;
-        this.streak = new Streak(key, assessments, quiet);
+        this.streak = new Streak(key, this::assessedNewestFirst, quiet);
+    }
+
+    /** The slot of a period, or null. */
+    Slot slot(Period p) {
+        return slots.get(p);
+    }
+
+    /** The slot of a period, made (in its place in the order) when the period has none yet. */
+    Slot slotFor(Period p) {
+        Slot s = slots.get(p);
+        if (s == null) {
+            s = new Slot(p);
+            slots.put(p, s);
+            int n = inOrder.size();
+            if (n == 0 || BY_SPAN.compare(inOrder.get(n - 1).period, p) < 0) {
+                inOrder.add(s); // the usual case: the newest period yet
+            } else {
+                inOrder.add(-indexOf(p) - 1, s);
+            }
+        }
+        return s;
+    }
+
+    /** Keeps a reading in its period's slot; true when the period had no reading before. */
+    boolean keep(Slot s, Reading r) {
+        boolean first = !s.read();
+        s.keep(r);
+        if (first) {
+            periodsRead++;
+        }
+        return first;
+    }
+
+    /** Where a period is in {@link #inOrder}, or (-(insertion point) - 1) as {@link java.util.Collections#binarySearch} says. */
+    private int indexOf(Period p) {
+        int low = 0;
+        int high = inOrder.size() - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            int c = BY_SPAN.compare(inOrder.get(mid).period, p);
+            if (c < 0) {
+                low = mid + 1;
+            } else if (c > 0) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
     }
 
     /** The value in force in a period of this series, or null without a reading. */
     BigDecimal value(Period p) {
-        return values.get(p);
+        Slot s = slots.get(p);
+        return s == null ? null : s.value;
+    }
+
+    boolean hasValue(Period p) {
+        return value(p) != null;
     }
 
     /** The value in force in a period of another area of the same partnership and indicator, or null. */
     BigDecimal valueIn(String area, Period p) {
         SeriesHistory other = areas.get(area);
-        return other == null ? null : other.values.get(p);
+        return other == null ? null : other.value(p);
     }
 
     /** The sum of the values of the financial year holding {@code p}'s last day, in its notation, up to {@code p}. */
     BigDecimal financialYearToDate(Period p) {
         Period fy = p.financialYear();
         BigDecimal sum = BigDecimal.ZERO;
-        for (Map.Entry<Period, BigDecimal> e : values.headMap(p, true).descendingMap().entrySet()) {
-            Period q = e.getKey();
+        int at = indexOf(p);
+        for (int i = at >= 0 ? at : -at - 2; i >= 0; i--) {
+            Slot s = inOrder.get(i);
+            Period q = s.period;
             if (q.end().isBefore(fy.start())) {
                 break;
             }
-            if (q.frequency() == p.frequency() && q.financialYear().equals(fy)) {
-                sum = sum.add(e.getValue());
+            if (s.value != null && q.frequency() == p.frequency() && q.financialYear().equals(fy)) {
+                sum = sum.add(s.value);
             }
         }
         return sum;
+    }
+
+    /** The periods after {@code p} with a value, in its notation and its financial year, in order. */
+    List<Period> laterInFinancialYear(Period p) {
+        Period fy = p.financialYear();
+        List<Period> later = new ArrayList<>();
+        int at = indexOf(p);
+        for (int i = at >= 0 ? at + 1 : -at - 1; i < inOrder.size(); i++) {
+            Slot s = inOrder.get(i);
+            Period q = s.period;
+            if (q.start().isAfter(fy.end())) {
+                break;
+            }
+            if (s.value != null && q.frequency() == p.frequency() && q.financialYear().equals(fy)) {
+                later.add(q);
+            }
+        }
+        return later;
+    }
+
+    /** Holds what the rules made of a period; returns what they had made of it before, or null. */
+    Assessment assess(Assessment a) {
+        Slot s = slotFor(a.period());
+        Assessment was = s.assessment;
+        s.assessment = a;
+        if (was == null) {
+            periodsAssessed++;
+        }
+        return was;
+    }
+
+    /** The assessment of a period, or null. */
+    Assessment assessment(Period p) {
+        Slot s = slots.get(p);
+        return s == null ? null : s.assessment;
+    }
+
+    /** The assessment of the latest period assessed, or null. */
+    Assessment latest() {
+        if (periodsAssessed == 0) {
+            return null;
+        }
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+            Assessment a = inOrder.get(i).assessment;
+            if (a != null) {
+                return a;
+            }
+        }
+        return null;
+    }
+
+    boolean assessed() {
+        return periodsAssessed > 0;
+    }
+
+    /** The assessments held, newest period first: what the streak counts again. */
+    Iterator<Assessment> assessedNewestFirst() {
+        return new Iterator<>() {
+            private int i = inOrder.size();
+            private Assessment next = advance();
+
+            private Assessment advance() {
+                while (--i >= 0) {
+                    Assessment a = inOrder.get(i).assessment;
+                    if (a != null) {
+                        return a;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Assessment next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                Assessment a = next;
+                next = advance();
+                return a;
+            }
+        };
+    }
+
+    /** A copy of the assessments held, by period. */
+    NavigableMap<Period, Assessment> assessments() {
+        NavigableMap<Period, Assessment> copy = new TreeMap<>(BY_SPAN);
+        for (Slot s : inOrder) {
+            if (s.assessment != null) {
+                copy.put(s.period, s.assessment);
+            }
+        }
+        return copy;
+    }
+
+    /** Every reading held (the latest per period and source), in period order, each period's latest last. */
+    void forEachReading(Consumer<Reading> action) {
+        for (Slot s : inOrder) {
+            for (Reading r : s.readings) {
+                action.accept(r);
+            }
+        }
+    }
+
+    /** How many readings (one per period and source) the series holds. */
+    int readingCount() {
+        int n = 0;
+        for (Slot s : inOrder) {
+            n += s.readings.length;
+        }
+        return n;
+    }
+
+    /** The periods with a reading, as a live view: what the series' watch counts as received. */
+    Set<Period> periodsRead() {
+        return new AbstractSet<>() {
+            @Override
+            public boolean contains(Object o) {
+                Slot s = o instanceof Period p ? slots.get(p) : null;
+                return s != null && s.read();
+            }
+
+            @Override
+            public int size() {
+                return periodsRead;
+            }
+
+            @Override
+            public Iterator<Period> iterator() {
+                return inOrder.stream().filter(Slot::read).map(s -> s.period).iterator();
+            }
+        };
     }
 }

@@ -1,8 +1,8 @@
 package targetwatch.engine.rules;
 
-import java.util.Map;
-import java.util.NavigableMap;
+import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.Period;
@@ -19,8 +19,8 @@ import targetwatch.engine.model.SeriesKey;
 public final class Streak {
 
     private final SeriesKey series;
-    /** The series' assessments as the engine holds them, by period: read, never changed, here. */
-    private final NavigableMap<Period, Assessment> assessments;
+    /** The series' assessments as the engine holds them, newest period first: read, never changed, here. */
+    private final Supplier<Iterator<Assessment>> newestFirst;
     /** A series of an area the secretariat keeps without alerts (areas.csv alerts=no): rated, never alerting. */
     private final boolean quiet;
     private Assessment latest;
@@ -32,21 +32,19 @@ public final class Streak {
     private int changes;
     private Period earliestChange;
 
-    /** The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it. */
-    public Streak(SeriesKey series, NavigableMap<Period, Assessment> assessments) {
-        this(series, assessments, false);
-    }
-
-    /** As {@link #Streak(SeriesKey, NavigableMap)}, for a series that alerts (false) or is only kept (true). */
-    public Streak(SeriesKey series, NavigableMap<Period, Assessment> assessments, boolean quiet) {
+    /**
+     * The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it (given newest
+     * period first), for a series that alerts (false) or is only kept (true).
+     */
+    Streak(SeriesKey series, Supplier<Iterator<Assessment>> newestFirst, boolean quiet) {
         this.series = Objects.requireNonNull(series);
-        this.assessments = assessments;
+        this.newestFirst = newestFirst;
         this.quiet = quiet;
     }
 
     /** A streak as it stands, following no assessments. */
     Streak(SeriesKey series, Assessment latest, int redRun, int alertRun, int greenRun) {
-        this(series, (NavigableMap<Period, Assessment>) null);
+        this(series, null, false);
         this.latest = latest;
         this.redRun = redRun;
         this.alertRun = alertRun;
@@ -99,13 +97,14 @@ public final class Streak {
         boolean red = true;
         boolean alert = true;
         boolean green = true;
-        for (Map.Entry<Period, Assessment> e : assessments.descendingMap().entrySet()) {
-            Rating r = e.getValue().rating();
+        for (Iterator<Assessment> i = newestFirst.get(); i.hasNext(); ) {
+            Assessment a = i.next();
+            Rating r = a.rating();
             if (r == Rating.GREY) {
                 continue;
             }
             if (latest == null) {
-                latest = e.getValue();
+                latest = a;
             }
             red &= r == Rating.RED;
             alert &= r == Rating.AMBER || r == Rating.RED;

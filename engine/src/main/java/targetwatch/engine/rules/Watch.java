@@ -22,8 +22,10 @@ public final class Watch {
     private final SeriesKey series;
     private final Period first;
     private final Target target;
-    /** The periods of the series with a reading. */
+    /** The periods of the series with a reading: its own set, or (the engine's) a live view of the series' periods read. */
     private final Set<Period> received;
+    /** Whether {@link #received} is a view of what the engine holds, which the watch never changes. */
+    private final boolean live;
     /** The last answer of {@link #missing(Now)}, and what it was worked out from. */
     private List<MissingPeriods> lastMissing = List.of();
     private int lastDue = -1;
@@ -35,35 +37,51 @@ public final class Watch {
     private Instant[] dueAt;
 
     public Watch(SeriesKey series, Period first, Target target) {
-        this(series, first, target, Set.of(first));
+        this(series, first, target, Set.of(first), false);
     }
 
-    private Watch(SeriesKey series, Period first, Target target, Set<Period> received) {
+    private Watch(SeriesKey series, Period first, Target target, Set<Period> received, boolean live) {
         this.series = series;
         this.first = first;
         this.target = target;
-        this.received = new HashSet<>(received);
-        this.received.add(first);
+        this.live = live;
+        if (live) {
+            this.received = received;
+        } else {
+            this.received = new HashSet<>(received);
+            this.received.add(first);
+        }
+    }
+
+    /**
+     * A series watched from its first period read, whose periods read are {@code periodsRead}: a live view, kept by
+     * whoever holds the readings (which includes {@code first}), that the watch reads and never changes.
+     */
+    static Watch of(SeriesKey series, Period first, Target target, Set<Period> periodsRead) {
+        return new Watch(series, first, target, periodsRead, true);
     }
 
     /** The same series watched from an earlier first period, keeping what was read. */
     public Watch from(Period earlier) {
-        return new Watch(series, earlier, target, received);
+        return new Watch(series, earlier, target, received, live);
     }
 
     /** Notes a period read; false when it was read before (then the fact need not be updated). */
     public boolean received(Period p) {
+        if (live) {
+            throw new IllegalStateException("this watch reads the periods read from its series");
+        }
         return received.add(p);
     }
 
     /**
-     * Notes a period read, and says whether that changed the periods missing at {@code now}: only then need the fact be
-     * updated, since the late-data rules ask nothing else of a watch. A period not yet overdue (the usual reading, on
-     * time) changes nothing now; the rules ask again, of the periods read by then, whenever the clock moves.
+     * Whether {@code p} is one of the periods overdue at {@code now}. A period read for the first time changes what is
+     * missing (all that the late-data rules ask of a watch) exactly when it is: the gap it was is filled. One not due
+     * yet, the usual reading, changes nothing until the clock moves, when the rules ask again of the periods read by then.
      */
-    public boolean received(Period p, Now now) {
-        List<MissingPeriods> before = missing(now);
-        return received.add(p) && !missing(now).equals(before);
+    public boolean overdueAt(Period p, Now now) {
+        List<Period> overdue = overdue(now);
+        return !overdue.isEmpty() && p.frequency() == first.frequency() && java.util.Collections.binarySearch(overdue, p) >= 0;
     }
 
     public SeriesKey getSeries() {
