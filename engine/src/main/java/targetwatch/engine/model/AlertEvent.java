@@ -1,9 +1,7 @@
 package targetwatch.engine.model;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * One thing that happened to an alert, for the people and systems that must hear of it. Its id is
@@ -64,7 +62,7 @@ public record AlertEvent(String id, long sequence, AlertEventType type, String p
     public static String idFor(SeriesKey series, long sequence, Period period, AlertEventType type, Rating severity,
                                int level) {
         String key = series + "|" + sequence + "|" + period + "|" + type + "|" + severity + "|" + level;
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+        return NameIds.of(key);
     }
 
     /** The same event with a reason. */

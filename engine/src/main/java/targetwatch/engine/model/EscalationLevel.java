@@ -55,10 +55,17 @@ public record EscalationLevel(int row, String priority, AlertKind alert, int lev
 
     /** The contact ids this level reaches for a target with the given lead and data contact. */
     public List<String> recipientsFor(String lead, String dataContact) {
-        return recipients.stream().map(r -> switch (r) {
-            case LEAD -> lead;
-            case DATA_CONTACT -> dataContact == null ? lead : dataContact;
-            default -> r;
-        }).distinct().toList();
+        List<String> out = new java.util.ArrayList<>(recipients.size());
+        for (String r : recipients) {
+            String contact = switch (r) {
+                case LEAD -> lead;
+                case DATA_CONTACT -> dataContact == null ? lead : dataContact;
+                default -> r;
+            };
+            if (!out.contains(contact)) {
+                out.add(contact);
+            }
+        }
+        return java.util.Collections.unmodifiableList(out);
     }
 }

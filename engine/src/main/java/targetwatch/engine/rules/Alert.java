@@ -1,12 +1,10 @@
 package targetwatch.engine.rules;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
@@ -54,6 +52,9 @@ public final class Alert {
      * restart or a rule change counts as announced, so that its resolution is never kept from someone told of it.
      */
     private boolean announced;
+    /** The last due times worked out for escalating and reminding: the rules ask at every change, the answer rarely moves. */
+    private final DueTime escalationDueAt = new DueTime();
+    private final DueTime reminderDueAt = new DueTime();
 
     private Alert(String id, AlertKind kind, SeriesKey series, Period period, Instant openedAt, Rating severity) {
         this.id = id;
@@ -130,7 +131,7 @@ public final class Alert {
 
     private static String idFor(AlertKind kind, SeriesKey series, Period period, Instant openedAt) {
         String key = "alert|" + kind + "|" + series + "|" + period + "|" + openedAt.toEpochMilli();
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8)).toString();
+        return targetwatch.engine.model.NameIds.of(key);
     }
 
     // --- what the rules ask
@@ -142,7 +143,7 @@ public final class Alert {
 
     /** Whether it has gone {@code workingDays} working days at its level without a (holding) acknowledgement. */
     public boolean escalationDue(int workingDays, Now now) {
-        return !acknowledgedAt(now) && now.reached(now.afterWorkingDays(clockStart(levelSince), workingDays));
+        return !acknowledgedAt(now) && now.reached(escalationDueAt.after(now, clockStart(levelSince), workingDays));
     }
 
     /**
@@ -155,7 +156,7 @@ public final class Alert {
         if (every == null || acknowledgedAt(now) || (max != null && reminders >= max)) {
             return false;
         }
-        return now.reached(now.afterWorkingDays(clockStart(lastNotifiedAt), reminderInterval(every, reminders)));
+        return now.reached(reminderDueAt.after(now, clockStart(lastNotifiedAt), reminderInterval(every, reminders)));
     }
 
     /** The longest wait between two reminders: a working year. */

@@ -19,6 +19,8 @@ public final class Now {
 
     private final Instant instant;
     private final WorkingDays calendar;
+    /** The day in London, worked out once: the rules ask for it at every alert. */
+    private LocalDate today;
 
     public Now(Instant instant, WorkingDays calendar) {
         this.instant = instant;
@@ -30,7 +32,10 @@ public final class Now {
     }
 
     public LocalDate getToday() {
-        return instant.atZone(ZONE).toLocalDate();
+        if (today == null) {
+            today = instant.atZone(ZONE).toLocalDate();
+        }
+        return today;
     }
 
     public WorkingDays getCalendar() {

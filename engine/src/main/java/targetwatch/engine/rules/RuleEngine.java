@@ -35,6 +35,7 @@ import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Direction;
+import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Assessment;
@@ -69,6 +70,11 @@ public final class RuleEngine implements AutoCloseable {
     /** The alerts the rules inserted, changed or deleted during the current firing (true: deleted). */
     private final Map<Alert, Boolean> touchedAlerts = new LinkedHashMap<>();
     private final List<SilenceReminder> silenceReminders = new ArrayList<>();
+    /** The escalation policy's levels for each kind of alert and priority, in level order, looked up once. */
+    private final Map<AlertKind, Map<String, List<EscalationLevel>>> escalation = new java.util.EnumMap<>(AlertKind.class);
+    /** The first day of each notation's news window on {@link #newsWindowDay}, worked out once a day. */
+    private final LocalDate[] newsWindowStart = new LocalDate[targetwatch.engine.model.Frequency.values().length];
+    private LocalDate newsWindowDay;
     /** Those told of alerts in a history, owed a summary of what is open once it is loaded. */
     private final Set<String> owedSummary = new java.util.TreeSet<>();
     private final CompiledRules rules;
@@ -85,6 +91,9 @@ public final class RuleEngine implements AutoCloseable {
     private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
         this.comparators = rules.ruleSet().comparatorAreas();
+        for (AlertKind kind : AlertKind.values()) {
+            escalation.put(kind, new HashMap<>());
+        }
         this.now = new Now(start, rules.ruleSet().workingDays());
         this.session = newSession(rules);
         RuleSet rs = rules.ruleSet();
@@ -578,14 +587,29 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Whether a day is before the news window of a notation, on the engine's clock. */
     private boolean beforeNewsWindow(java.time.LocalDate day, targetwatch.engine.model.Frequency frequency) {
-        Period window = Period.containing(now.getToday(), frequency);
+        LocalDate today = now.getToday();
+        if (!today.equals(newsWindowDay)) {
+            java.util.Arrays.fill(newsWindowStart, null);
+            newsWindowDay = today;
+        }
+        LocalDate start = newsWindowStart[frequency.ordinal()];
+        if (start == null) {
+            start = newsWindowStart(today, frequency);
+            newsWindowStart[frequency.ordinal()] = start;
+        }
+        return !start.equals(LocalDate.MIN) && day.isBefore(start);
+    }
+
+    /** The first day of the news window of a notation on a day; {@link LocalDate#MIN} when nothing is history. */
+    private LocalDate newsWindowStart(LocalDate today, targetwatch.engine.model.Frequency frequency) {
+        Period window = Period.containing(today, frequency);
         for (int i = 0; i < rules.ruleSet().settings().historyWindowPeriods(); i++) {
             if (window.year() <= EARLIEST_WINDOW_YEAR) {
-                return false; // a window wider than the calendar of periods: nothing is history
+                return LocalDate.MIN; // a window wider than the calendar of periods: nothing is history
             }
             window = window.previous();
         }
-        return day.isBefore(window.start());
+        return window.start();
     }
 
     /** Whether a reading is history: its period ended before the news window, so what it changes is delivered to nobody. */
@@ -646,10 +670,18 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The contact ids of one escalation level of an alert (its lead when the policy has no such level). */
     private List<String> recipientsOf(Alert alert, int level) {
-        return rules.ruleSet().escalationFor(alert.getPriority(), alert.getKind()).stream()
-                .filter(l -> l.level() == level).findFirst()
-                .map(l -> l.recipientsFor(alert.getLead(), alert.getDataContact()))
-                .orElse(List.of(alert.getLead()));
+        Map<String, List<EscalationLevel>> ofKind = escalation.get(alert.getKind());
+        List<EscalationLevel> levels = ofKind.get(alert.getPriority());
+        if (levels == null) {
+            levels = rules.ruleSet().escalationFor(alert.getPriority(), alert.getKind());
+            ofKind.put(alert.getPriority(), levels);
+        }
+        for (EscalationLevel l : levels) {
+            if (l.level() == level) {
+                return l.recipientsFor(alert.getLead(), alert.getDataContact());
+            }
+        }
+        return List.of(alert.getLead());
     }
 
     /**

@@ -32,9 +32,14 @@ public final class Watch {
     private int lastReceived = -1;
     /** The calendar {@link #periods}' due times were worked out with; they are worked out again for another. */
     private WorkingDays scheduledWith;
-    /** Every period after the first up to the target's date, and when each falls due, in order. */
-    private List<Period> periods;
-    private Instant[] dueAt;
+    /**
+     * The periods after the first, up to the target's date, and when each falls due, in order: worked out as the clock
+     * reaches them (up to the first not due yet), since most of a series' periods are not due for years.
+     */
+    private final List<Period> periods = new ArrayList<>();
+    private final List<Instant> dueAt = new ArrayList<>();
+    /** The next period to work out, or null once the target's date is reached. */
+    private Period unscheduled;
 
     public Watch(SeriesKey series, Period first, Target target) {
         this(series, first, target, Set.of(first), false);
@@ -80,8 +85,9 @@ public final class Watch {
      * yet, the usual reading, changes nothing until the clock moves, when the rules ask again of the periods read by then.
      */
     public boolean overdueAt(Period p, Now now) {
-        List<Period> overdue = overdue(now);
-        return !overdue.isEmpty() && p.frequency() == first.frequency() && java.util.Collections.binarySearch(overdue, p) >= 0;
+        int due = overdueCount(now);
+        return due > 0 && p.frequency() == first.frequency()
+                && java.util.Collections.binarySearch(periods.subList(0, due), p) >= 0;
     }
 
     public SeriesKey getSeries() {
@@ -118,15 +124,30 @@ public final class Watch {
      * The rules ask at every move of the clock, so the due times are worked out once and kept.
      */
     public List<Period> overdue(Now now) {
+        return List.copyOf(periods.subList(0, overdueCount(now)));
+    }
+
+    /** How many of the periods after the first are overdue at {@code now}: the first that many of {@link #periods}. */
+    private int overdueCount(Now now) {
         if (now.getCalendar() != scheduledWith) {
-            schedule(now);
+            periods.clear();
+            dueAt.clear();
+            Period next = first.next();
+            unscheduled = next.end().isAfter(target.targetDate()) ? null : next;
+            scheduledWith = now.getCalendar();
         }
-        int due = java.util.Arrays.binarySearch(dueAt, now.getInstant());
+        while (unscheduled != null && (dueAt.isEmpty() || now.reached(dueAt.get(dueAt.size() - 1)))) {
+            periods.add(unscheduled);
+            dueAt.add(now.morningOf(dueDay(unscheduled)));
+            Period next = unscheduled.next();
+            unscheduled = next.end().isAfter(target.targetDate()) ? null : next;
+        }
+        int due = java.util.Collections.binarySearch(dueAt, now.getInstant());
         due = due >= 0 ? due + 1 : -due - 1;
-        while (due < dueAt.length && now.reached(dueAt[due])) {
+        while (due < dueAt.size() && now.reached(dueAt.get(due))) {
             due++;
         }
-        return periods.subList(0, due);
+        return due;
     }
 
     /**
@@ -134,7 +155,7 @@ public final class Watch {
      * it {@code from} this list. Worked out again only when the clock passes a due time or a period is read.
      */
     public List<MissingPeriods> missing(Now now) {
-        List<Period> overdue = overdue(now);
+        List<Period> overdue = periods.subList(0, overdueCount(now));
         if (overdue.size() == lastDue && received.size() == lastReceived) {
             return lastMissing;
         }
@@ -161,15 +182,4 @@ public final class Watch {
         return !missing(now).isEmpty();
     }
 
-    private void schedule(Now now) {
-        List<Period> all = new ArrayList<>();
-        List<Instant> times = new ArrayList<>();
-        for (Period p = first.next(); !p.end().isAfter(target.targetDate()); p = p.next()) {
-            all.add(p);
-            times.add(now.morningOf(dueDay(p)));
-        }
-        periods = List.copyOf(all);
-        dueAt = times.toArray(Instant[]::new);
-        scheduledWith = now.getCalendar();
-    }
 }
