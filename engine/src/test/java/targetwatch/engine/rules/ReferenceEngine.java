@@ -45,7 +45,8 @@ import targetwatch.engine.ruleset.RuleSet;
 /**
  * The engine as it was before issue 13, kept for the differential test: every observation and assessment in working
  * memory, target rules that collect their series' earlier periods, and a streak rule that collects its whole history.
- * It runs the reference templates and streak rule (src/test/resources/reference-rules) with the live alert rules.
+ * It runs the reference templates, streak rule and alert rules (src/test/resources/reference-rules): the alert rules
+ * as they were before the engine moved the streaks itself, with the live classes they use.
  */
 final class ReferenceEngine implements AutoCloseable {
 
@@ -71,7 +72,7 @@ final class ReferenceEngine implements AutoCloseable {
     /** Null while restoring: without a clock no alert rule fires. */
     private FactHandle nowHandle;
 
-    /** The reference templates and streak rule, with the live rule set's data and alert rules. */
+    /** The reference templates, streak rule and alert rules, with the live rule set's data. */
     static CompiledRules compile(RuleSet live) throws Exception {
         Map<String, String> templates = new HashMap<>();
         for (String kind : live.templates().keySet()) {
@@ -79,6 +80,7 @@ final class ReferenceEngine implements AutoCloseable {
         }
         Map<String, String> drl = new HashMap<>(live.drl());
         drl.put("streak", resource("streak.drl"));
+        drl.put("alerts", resource("alerts.drl"));
         return new RuleCompiler().compile(new RuleSet(live.folder(), live.targets(), live.contacts(), templates, drl,
                 live.checksum() + "-reference", live.escalation(), live.silences(), live.workingDays(), live.settings(), live.areas(),
                 live.partnership()));
