@@ -65,6 +65,10 @@ public final class RuleEngine implements AutoCloseable {
     /** The assessments of the periods the rules rated during the current firing, as they were before it. */
     private final Map<PeriodKey, Assessment> before = new LinkedHashMap<>();
     private final List<FactHandle> signals = new ArrayList<>();
+    /** The assessments the target rules inserted during the current firing: held by the engine, gone from working memory. */
+    private final List<FactHandle> assessmentFacts = new ArrayList<>();
+    /** The series the target rules rated during the current firing, whose streaks move before the alert rules run. */
+    private final List<SeriesHistory> rated = new ArrayList<>();
     /** How many alert events each series has had: part of each event's stable id. */
     private final Map<SeriesKey, Long> eventSequences = new HashMap<>();
     /** The alerts the rules inserted, changed or deleted during the current firing (true: deleted). */
@@ -123,6 +127,7 @@ public final class RuleEngine implements AutoCloseable {
                 Object o = event.getObject();
                 if (o instanceof Assessment a) {
                     assessed(a);
+                    assessmentFacts.add(event.getFactHandle());
                 } else if (o instanceof AlertSignal) {
                     signals.add(event.getFactHandle());
                 } else if (o instanceof Alert alert) {
@@ -432,12 +437,30 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    /** An assessment the rules just made: the series holds it, and its streak hears of it before the streak rule runs. */
+    /** An assessment the rules just made: the series holds it, and its streak hears of it. */
     private void assessed(Assessment a) {
         SeriesHistory h = historyOf(a);
         Assessment was = h.assess(a);
         before.putIfAbsent(new PeriodKey(h.key, a.period()), was);
-        h.streak.assessed(a);
+        if (h.streak.assessed(a)) {
+            rated.add(h);
+        }
+    }
+
+    /**
+     * Once the target rules have rated the periods put up: each series rated moves its streak, in working memory, and
+     * the assessments leave working memory (the engine holds them). The alert rules, which run after this in their own
+     * agenda group, see every streak settled.
+     */
+    private void settleStreaks() {
+        for (SeriesHistory h : rated) {
+            if (h.streak.settle()) {
+                session.update(h.streakHandle, h.streak);
+            }
+        }
+        rated.clear();
+        assessmentFacts.forEach(session::delete);
+        assessmentFacts.clear();
     }
 
     /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */
@@ -470,7 +493,12 @@ public final class RuleEngine implements AutoCloseable {
         List<FactHandle> rating = new ArrayList<>(toRate.size());
         toRate.forEach((key, h) -> rating.add(session.insert(new PeriodToRate(h, key.period()))));
         toRate.clear();
-        session.fireAllRules();
+        session.fireAllRules(); // the target rules, in the main agenda group
+        do {
+            settleStreaks();
+            session.getAgenda().getAgendaGroup(ALERTS).setFocus();
+            session.fireAllRules();
+        } while (!rated.isEmpty());
         rating.forEach(session::delete);
         List<AlertEvent> events = new ArrayList<>();
         for (FactHandle h : signals) {
@@ -838,6 +866,9 @@ public final class RuleEngine implements AutoCloseable {
         SeriesHistory h = series.get(key);
         return h == null ? Optional.empty() : Optional.ofNullable(h.latest());
     }
+
+    /** The agenda group of the alert rules (alerts.drl), which the engine focuses once the streaks have moved. */
+    static final String ALERTS = "alerts";
 
     /** The reason given on alert events that a rule set change caused. */
     public static final String RULE_CHANGE = "rule change";

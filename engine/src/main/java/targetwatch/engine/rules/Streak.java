@@ -12,9 +12,9 @@ import targetwatch.engine.model.SeriesKey;
 /**
  * How a series has been rated lately: its latest rated period and how many rated periods in a row, ending there,
  * were RED, AMBER or RED, and GREEN. GREY periods say nothing and are skipped. The alert rules decide hysteresis and
- * red-period escalation on it. The engine keeps one per series in working memory; the streak rule (rules/streak.drl)
- * moves it with every period rated, from the series' assessments the engine holds, extending the runs when the period
- * is the newest and counting them again only when an earlier one changed.
+ * red-period escalation on it. The engine keeps one per series in working memory and moves it once the target rules
+ * have rated the periods put up, before any alert rule runs, from the series' assessments the engine holds: extending
+ * the runs when the one period rated is the newest, counting them again only when an earlier one changed.
  */
 public final class Streak {
 
@@ -27,10 +27,10 @@ public final class Streak {
     private int redRun;
     private int alertRun;
     private int greenRun;
-    /** Assessments made in this firing and not yet followed; how many in all; the earliest period among them. */
-    private int pending;
+    /** The assessments made since the streak last settled: how many, the earliest period among them, the last one. */
     private int changes;
     private Period earliestChange;
+    private Assessment lastChange;
 
     /**
      * The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it (given newest
@@ -52,28 +52,32 @@ public final class Streak {
     }
 
     /**
-     * The engine tells the streak of every assessment of its series the rules make, as they make it (before the
-     * streak rule runs): the streak then knows whether it can extend its runs or must count them again.
+     * The engine tells the streak of every assessment of its series the rules make, as they make it: the streak then
+     * knows whether it can extend its runs or must count them again. True for the first since it last settled.
      */
-    void assessed(Assessment a) {
-        pending++;
+    boolean assessed(Assessment a) {
         changes++;
+        lastChange = a;
         if (earliestChange == null || a.period().compareTo(earliestChange) < 0) {
             earliestChange = a.period();
         }
+        return changes == 1;
     }
 
     /**
-     * The series' rating of {@code rated}'s period is now {@code rated}: once the last assessment of a firing is
-     * followed, the runs as they then stand. One newer period extends them; anything else counts them again.
+     * Once the rules have rated every period put up (before the alert rules run): the runs as they then stand, the
+     * series' assessments as the engine holds them. One newer period extends them; anything else counts them again.
+     * False when nothing was assessed since the streak last settled.
      */
-    public void follow(Assessment rated) {
-        if (--pending > 0) {
-            return;
+    boolean settle() {
+        if (changes == 0) {
+            return false;
         }
         boolean extend = changes == 1 && (latest == null || earliestChange.compareTo(latest.period()) > 0);
+        Assessment rated = lastChange;
         changes = 0;
         earliestChange = null;
+        lastChange = null;
         if (!extend) {
             recount();
         } else if (rated.rating() != Rating.GREY) {
@@ -82,6 +86,7 @@ public final class Streak {
             alertRun = extend(alertRun, rated, Rating.AMBER, Rating.RED);
             greenRun = extend(greenRun, rated, Rating.GREEN, Rating.GREEN);
         }
+        return true;
     }
 
     private static int extend(int run, Assessment a, Rating one, Rating other) {

@@ -15,14 +15,14 @@ import targetwatch.engine.model.Kind;
  * upload: the folder and uploads carry the secretariat's data only, so write access to them is not code execution.
  *
  * @param templates each kind's template by kind code ({@code reduce-to})
- * @param drl the cross-cutting DRL by name without {@code .drl} ({@code alerts}, {@code streak})
+ * @param drl the cross-cutting DRL by name without {@code .drl} ({@code alerts})
  */
 public record ReleaseRules(Map<String, String> templates, Map<String, String> drl) {
 
     /** Where the release keeps them on the class path. */
     public static final String RESOURCES = "/targetwatch/rules/";
     /** The cross-cutting DRL files the release holds. */
-    static final List<String> DRL = List.of("alerts", "streak");
+    static final List<String> DRL = List.of("alerts");
 
     private static final ReleaseRules SHIPPED = load();
 

@@ -298,7 +298,7 @@ class RuleSetLoaderTest {
         }
         RuleSet rules = new RuleSetLoader().load(RuleFolders.real());
         assertEquals(ReleaseRules.shipped().templates(), rules.templates());
-        assertEquals(java.util.Set.of("alerts", "streak"), rules.drl().keySet());
+        assertEquals(java.util.Set.of("alerts"), rules.drl().keySet());
     }
 
     private void escalation(String... rows) throws Exception {
