@@ -35,9 +35,12 @@ public final class WorkingDays {
     public static final LocalTime CLOSES = LocalTime.of(18, 0);
 
     private final TreeSet<LocalDate> holidays;
+    /** The same days as epoch days, in order: the engine counts working days at every alert. */
+    private final long[] holidayEpochDays;
 
     public WorkingDays(Set<LocalDate> holidays) {
         this.holidays = new TreeSet<>(holidays);
+        this.holidayEpochDays = this.holidays.stream().mapToLong(LocalDate::toEpochDay).toArray();
     }
 
     /**
@@ -80,19 +83,25 @@ public final class WorkingDays {
     }
 
     public boolean isWorkingDay(LocalDate day) {
-        return !isWeekend(day) && !holidays.contains(day);
+        return isWorkingDay(day.toEpochDay());
+    }
+
+    /** Whether a day, counted from 1970-01-01 (a Thursday), is a weekday and no bank holiday. */
+    private boolean isWorkingDay(long epochDay) {
+        int dayOfWeek = (int) Math.floorMod(epochDay + 3, 7); // 0 is Monday, as LocalDate counts it
+        return dayOfWeek < 5 && java.util.Arrays.binarySearch(holidayEpochDays, epochDay) < 0;
     }
 
     /** The day {@code n} working days after {@code from} (from itself does not count). */
     public LocalDate plusWorkingDays(LocalDate from, int n) {
-        LocalDate day = from;
+        long day = from.toEpochDay();
         for (int i = 0; i < n; ) {
-            day = day.plusDays(1);
+            day++;
             if (isWorkingDay(day)) {
                 i++;
             }
         }
-        return day;
+        return LocalDate.ofEpochDay(day);
     }
 
     /** The day {@code n} working days before {@code from} (from itself does not count). */

@@ -46,6 +46,31 @@ class WorkingDaysTest {
     }
 
     @Test
+    void every_day_of_the_bundled_list_is_counted_as_a_walk_through_the_listed_days_counts_it() throws Exception {
+        // given the listed bank holidays as text, apart from the calendar's own look-up
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(Path.of(System.getProperty("targetwatch.rules"), WorkingDays.FILE))) {
+            listed.add(line.split(",")[0]);
+        }
+        // then each day of 2019-2027 is a working day exactly when it is a weekday not listed, and the working days after
+        // it (up to a working year) are where a day-by-day walk over weekdays not listed ends
+        for (LocalDate from = LocalDate.of(2019, 1, 1); from.getYear() < 2028; from = from.plusDays(1)) {
+            assertEquals(from.getDayOfWeek().getValue() < 6 && !listed.contains(from.toString()), england.isWorkingDay(from),
+                    from.toString());
+            for (int n : new int[] {0, 1, 2, 5, 10, 20, 250}) {
+                LocalDate walked = from;
+                for (int i = 0; i < n; ) {
+                    walked = walked.plusDays(1);
+                    if (walked.getDayOfWeek().getValue() < 6 && !listed.contains(walked.toString())) {
+                        i++;
+                    }
+                }
+                assertEquals(walked, england.plusWorkingDays(from, n), n + " working days after " + from);
+            }
+        }
+    }
+
+    @Test
     void something_due_at_two_in_the_morning_waits_for_eight_the_same_working_day() {
         ZonedDateTime due = ZonedDateTime.of(2026, 11, 26, 2, 0, 0, 0, LONDON);
         assertEquals(ZonedDateTime.of(2026, 11, 26, 8, 0, 0, 0, LONDON), england.sendableFrom(due));
