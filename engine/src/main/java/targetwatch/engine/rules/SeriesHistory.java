@@ -24,9 +24,9 @@ import targetwatch.engine.model.SeriesKey;
 
 /**
  * What the engine holds of one series, outside working memory: for each period read, its readings by source, the
- * value in force and the assessment the rules made. A period is found in one hash lookup (every reading looks up its
- * own period, the one before and the one a year before), and the periods are also kept in order for what runs through
- * them (the year to date, the streak counted again, the latest assessment). The rules reach it through the
+ * value in force and the assessment the rules made. A period is found by its number in its notation in an array
+ * (every reading looks up its own period, the one before and the one a year before: no hashing), and the periods are
+ * also kept in order for what runs through them (the year to date, the streak counted again, the latest assessment). The rules reach it through the
  * {@link PeriodToRate} facts the engine inserts, by key, never by searching working memory.
  */
 final class SeriesHistory {
@@ -84,7 +84,14 @@ final class SeriesHistory {
     final SeriesKey key;
     /** The series of the same partnership and indicator, by area (this one among them): where comparators are found. */
     final Map<String, SeriesHistory> areas;
-    private final Map<Period, Slot> slots = new HashMap<>();
+    /**
+     * The slots of each notation (by {@link targetwatch.engine.model.Frequency#ordinal()}), by the period's number in it
+     * ({@link #number}) from {@code base[notation]} on; a period too far from its notation's others to be kept so is
+     * kept in {@link #far} instead.
+     */
+    private final Slot[][] near = new Slot[targetwatch.engine.model.Frequency.values().length][];
+    private final int[] base = new int[near.length];
+    private Map<Period, Slot> far;
     /** The same slots, in period order ({@link #BY_SPAN}). */
     private final List<Slot> inOrder = new ArrayList<>();
     private int periodsRead;
@@ -101,17 +108,66 @@ final class SeriesHistory {
         this.streak = new Streak(key, this::assessedNewestFirst, quiet);
     }
 
+    /** The most slots of one notation kept by number: 50 years of months. */
+    static final int MOST_NEAR = 600;
+    /** The room left on either side when a notation's array grows: a year of months. */
+    private static final int ROOM = 12;
+
+    /** A period's number in its notation: consecutive periods have consecutive numbers. */
+    static int number(Period p) {
+        return switch (p.frequency()) {
+            case MONTH -> p.year() * 12 + p.index() - 1;
+            case QUARTER -> p.year() * 4 + p.index() - 1;
+            case YEAR, FINANCIAL_YEAR -> p.year();
+        };
+    }
+
     /** The slot of a period, or null. */
     Slot slot(Period p) {
-        return slots.get(p);
+        Slot[] slots = near[p.frequency().ordinal()];
+        if (slots != null) {
+            int i = number(p) - base[p.frequency().ordinal()];
+            if (i >= 0 && i < slots.length && slots[i] != null) {
+                return slots[i];
+            }
+        }
+        return far == null ? null : far.get(p);
+    }
+
+    /** Keeps a new slot by its number when its notation's array reaches it (growing it, up to its limit), else far. */
+    private void place(Slot s) {
+        int f = s.period.frequency().ordinal();
+        int n = number(s.period);
+        Slot[] slots = near[f];
+        if (slots == null) {
+            slots = new Slot[2 * ROOM + 1];
+            near[f] = slots;
+            base[f] = n - ROOM;
+        } else if (n < base[f] || n >= base[f] + slots.length) {
+            int from = Math.min(base[f], n - ROOM);
+            int to = Math.max(base[f] + slots.length, n + ROOM + 1);
+            if (to - from > MOST_NEAR) {
+                if (far == null) {
+                    far = new HashMap<>();
+                }
+                far.put(s.period, s);
+                return;
+            }
+            Slot[] grown = new Slot[to - from];
+            System.arraycopy(slots, 0, grown, base[f] - from, slots.length);
+            slots = grown;
+            near[f] = grown;
+            base[f] = from;
+        }
+        slots[n - base[f]] = s;
     }
 
     /** The slot of a period, made (in its place in the order) when the period has none yet. */
     Slot slotFor(Period p) {
-        Slot s = slots.get(p);
+        Slot s = slot(p);
         if (s == null) {
             s = new Slot(p);
-            slots.put(p, s);
+            place(s);
             int n = inOrder.size();
             if (n == 0 || BY_SPAN.compare(inOrder.get(n - 1).period, p) < 0) {
                 inOrder.add(s); // the usual case: the newest period yet
@@ -152,7 +208,7 @@ final class SeriesHistory {
 
     /** The value in force in a period of this series, or null without a reading. */
     BigDecimal value(Period p) {
-        Slot s = slots.get(p);
+        Slot s = slot(p);
         return s == null ? null : s.value;
     }
 
@@ -215,7 +271,7 @@ final class SeriesHistory {
 
     /** The assessment of a period, or null. */
     Assessment assessment(Period p) {
-        Slot s = slots.get(p);
+        Slot s = slot(p);
         return s == null ? null : s.assessment;
     }
 
@@ -304,7 +360,7 @@ final class SeriesHistory {
         return new AbstractSet<>() {
             @Override
             public boolean contains(Object o) {
-                Slot s = o instanceof Period p ? slots.get(p) : null;
+                Slot s = o instanceof Period p ? slot(p) : null;
                 return s != null && s.read();
             }
 
