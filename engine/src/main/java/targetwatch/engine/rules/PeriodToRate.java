@@ -24,9 +24,14 @@ public final class PeriodToRate {
     private final BigDecimal value;
 
     PeriodToRate(SeriesHistory history, Period period) {
+        this(history, period, history.value(period));
+    }
+
+    /** A period of the series whose value in force is {@code value}. */
+    PeriodToRate(SeriesHistory history, Period period, BigDecimal value) {
         this.history = history;
         this.period = period;
-        this.value = history.value(period);
+        this.value = value;
     }
 
     public SeriesKey getSeries() {

@@ -59,11 +59,13 @@ public final class RuleEngine implements AutoCloseable {
     /** Each partnership's indicators by id (partnership, then indicator): their target and their series by area. */
     private final Map<String, Map<String, IndicatorHeld>> indicators = new HashMap<>();
     /** The periods to put up for rating at the next firing. */
-    private final Map<PeriodKey, SeriesHistory> toRate = new LinkedHashMap<>();
+    private final List<SeriesHistory.Slot> toRate = new ArrayList<>();
+    /** The series of each period in {@link #toRate}. */
+    private final List<SeriesHistory> toRateSeries = new ArrayList<>();
     /** The rule set's comparator areas, which readings are always taken for. */
     private final Set<String> comparators;
-    /** The assessments of the periods the rules rated during the current firing, as they were before it. */
-    private final Map<PeriodKey, Assessment> before = new LinkedHashMap<>();
+    /** The periods the rules rated during the current firing, each once (its slot keeps its assessment before it). */
+    private final List<SeriesHistory.Slot> ratedNow = new ArrayList<>();
     private final List<FactHandle> signals = new ArrayList<>();
     /** The assessments the target rules inserted during the current firing: held by the engine, gone from working memory. */
     private final List<FactHandle> assessmentFacts = new ArrayList<>();
@@ -432,16 +434,24 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Puts a period of a series up for rating when the series has a value for it. */
     private void rate(SeriesHistory h, Period p) {
-        if (h.hasValue(p)) {
-            toRate.putIfAbsent(new PeriodKey(h.key, p), h);
+        SeriesHistory.Slot s = h.slot(p);
+        if (s != null && s.value != null && !s.queued) {
+            s.queued = true;
+            toRate.add(s);
+            toRateSeries.add(h);
         }
     }
 
     /** An assessment the rules just made: the series holds it, and its streak hears of it. */
     private void assessed(Assessment a) {
         SeriesHistory h = historyOf(a);
-        Assessment was = h.assess(a);
-        before.putIfAbsent(new PeriodKey(h.key, a.period()), was);
+        SeriesHistory.Slot s = h.slotFor(a.period());
+        Assessment was = h.assess(s, a);
+        if (!s.ratedNow) {
+            s.ratedNow = true;
+            s.before = was;
+            ratedNow.add(s);
+        }
         if (h.streak.assessed(a)) {
             rated.add(h);
         }
@@ -484,15 +494,33 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
+    /** Assessments in the order outcomes list them: by period, then series. */
+    private static final Comparator<Assessment> BY_PERIOD_AND_SERIES = Comparator.comparing(Assessment::period)
+            .thenComparing(a -> a.series().toString());
+
+    /** Clears what the last firing noted of the periods it rated. */
+    private void forgetRatedNow() {
+        for (SeriesHistory.Slot s : ratedNow) {
+            s.ratedNow = false;
+            s.before = null;
+        }
+        ratedNow.clear();
+    }
+
     /** Fires the rules on the periods put up for rating and says what changed. */
     private Outcome fire() {
         signals.clear();
         touchedAlerts.clear();
         silenceReminders.clear();
-        before.clear();
+        forgetRatedNow();
         List<FactHandle> rating = new ArrayList<>(toRate.size());
-        toRate.forEach((key, h) -> rating.add(session.insert(new PeriodToRate(h, key.period()))));
+        for (int i = 0; i < toRate.size(); i++) {
+            SeriesHistory.Slot s = toRate.get(i);
+            s.queued = false;
+            rating.add(session.insert(new PeriodToRate(toRateSeries.get(i), s.period, s.value)));
+        }
         toRate.clear();
+        toRateSeries.clear();
         session.fireAllRules(); // the target rules, in the main agenda group
         do {
             settleStreaks();
@@ -512,14 +540,15 @@ public final class RuleEngine implements AutoCloseable {
         touchedAlerts.forEach((alert, gone) -> alerts.add(alert.state(gone ? now.getInstant() : null)));
         touchedAlerts.clear();
         List<Assessment> changed = new ArrayList<>();
-        before.forEach((key, was) -> {
-            Assessment a = held(key.series(), key.period());
-            if (!a.equals(was)) {
-                changed.add(a);
+        for (SeriesHistory.Slot s : ratedNow) {
+            if (!s.assessment.equals(s.before)) {
+                changed.add(s.assessment);
             }
-        });
-        before.clear();
-        changed.sort(Comparator.comparing(Assessment::period).thenComparing(a -> a.series().toString()));
+        }
+        forgetRatedNow();
+        if (changed.size() > 1) {
+            changed.sort(BY_PERIOD_AND_SERIES);
+        }
         return new Outcome(true, changed, events, alerts);
     }
 

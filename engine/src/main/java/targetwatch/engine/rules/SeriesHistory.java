@@ -47,6 +47,11 @@ final class SeriesHistory {
         BigDecimal value;
         /** What the rules made of it last; null while they have not rated it. */
         Assessment assessment;
+        /** Whether the engine puts it up for rating at its next firing (it is then on the engine's list once). */
+        boolean queued;
+        /** Whether the rules rated it in the engine's current firing, and its assessment before that firing. */
+        boolean ratedNow;
+        Assessment before;
 
         Slot(Period period) {
             this.period = period;
@@ -212,10 +217,6 @@ final class SeriesHistory {
         return s == null ? null : s.value;
     }
 
-    boolean hasValue(Period p) {
-        return value(p) != null;
-    }
-
     /** The value in force in a period of another area of the same partnership and indicator, or null. */
     BigDecimal valueIn(String area, Period p) {
         SeriesHistory other = areas.get(area);
@@ -258,9 +259,8 @@ final class SeriesHistory {
         return later;
     }
 
-    /** Holds what the rules made of a period; returns what they had made of it before, or null. */
-    Assessment assess(Assessment a) {
-        Slot s = slotFor(a.period());
+    /** Holds what the rules made of a period in its slot; returns what they had made of it before, or null. */
+    Assessment assess(Slot s, Assessment a) {
         Assessment was = s.assessment;
         s.assessment = a;
         if (was == null) {
