@@ -66,7 +66,8 @@ public final class RuleEngine implements AutoCloseable {
     private final Set<String> comparators;
     /** The periods the rules rated during the current firing, each once (its slot keeps its assessment before it). */
     private final List<SeriesHistory.Slot> ratedNow = new ArrayList<>();
-    private final List<FactHandle> signals = new ArrayList<>();
+    /** Where the alert rules hand their signals during a firing. */
+    private final AlertSignals signals = new AlertSignals();
     /** The assessments the target rules inserted during the current firing: held by the engine, gone from working memory. */
     private final List<FactHandle> assessmentFacts = new ArrayList<>();
     /** The series the target rules rated during the current firing, whose streaks move before the alert rules run. */
@@ -123,6 +124,7 @@ public final class RuleEngine implements AutoCloseable {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
         KieSession s = compiled.kieBase().newKieSession(conf, null);
+        s.setGlobal(SIGNALS, signals);
         s.addEventListener(new DefaultRuleRuntimeEventListener() {
             @Override
             public void objectInserted(ObjectInsertedEvent event) {
@@ -130,8 +132,6 @@ public final class RuleEngine implements AutoCloseable {
                 if (o instanceof Assessment a) {
                     assessed(a);
                     assessmentFacts.add(event.getFactHandle());
-                } else if (o instanceof AlertSignal) {
-                    signals.add(event.getFactHandle());
                 } else if (o instanceof Alert alert) {
                     touchedAlerts.put(alert, false);
                 } else if (o instanceof SilenceReminder reminder) {
@@ -509,7 +509,7 @@ public final class RuleEngine implements AutoCloseable {
 
     /** Fires the rules on the periods put up for rating and says what changed. */
     private Outcome fire() {
-        signals.clear();
+        signals.drain();
         touchedAlerts.clear();
         silenceReminders.clear();
         forgetRatedNow();
@@ -529,11 +529,9 @@ public final class RuleEngine implements AutoCloseable {
         } while (!rated.isEmpty());
         rating.forEach(session::delete);
         List<AlertEvent> events = new ArrayList<>();
-        for (FactHandle h : signals) {
-            events.addAll(alertEvents((AlertSignal) session.getObject(h)));
-            session.delete(h);
+        for (AlertSignal signal : signals.drain()) {
+            events.addAll(alertEvents(signal));
         }
-        signals.clear();
         silenceReminders.forEach(reminder -> events.add(silenceEnding(reminder.silence())));
         silenceReminders.clear();
         List<AlertState> alerts = new ArrayList<>();
@@ -898,6 +896,8 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The agenda group of the alert rules (alerts.drl), which the engine focuses once the streaks have moved. */
     static final String ALERTS = "alerts";
+    /** The alert rules' global through which they hand the engine their signals. */
+    static final String SIGNALS = "signals";
 
     /** The reason given on alert events that a rule set change caused. */
     public static final String RULE_CHANGE = "rule change";
