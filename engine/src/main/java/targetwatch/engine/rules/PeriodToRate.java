@@ -61,12 +61,12 @@ public final class PeriodToRate {
 
     /** The value of the period before, in the same notation; null without a reading. */
     public BigDecimal previousValue() {
-        return history.value(period.previous());
+        return history.valueBefore(period, 1);
     }
 
     /** The value of the same period a year before; null without a reading. */
     public BigDecimal yearBeforeValue() {
-        return history.value(period.yearBefore());
+        return history.valueBefore(period, SeriesHistory.perYear(period.frequency()));
     }
 
     /** The reading of another area (a comparator) for the same period; null without one. */

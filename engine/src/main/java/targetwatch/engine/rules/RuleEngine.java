@@ -285,7 +285,9 @@ public final class RuleEngine implements AutoCloseable {
 
     private List<String> problemsWith(Reading r, IndicatorHeld held) {
         Optional<Target> target = held.target;
-        String areaProblem = rules.ruleSet().areas().problemWith(r.area(), comparators).orElse(null);
+        // an area whose series the engine holds was taken before, and the rule set takes the same areas all along
+        String areaProblem = held.areas.containsKey(r.area()) ? null
+                : rules.ruleSet().areas().problemWith(r.area(), comparators).orElse(null);
         if (target.isPresent() && areaProblem == null && target.get().unit().problemWith(r.value()).isEmpty()) {
             return List.of(); // the usual answer, without building a list
         }

@@ -211,6 +211,36 @@ final class SeriesHistory {
         return -(low + 1);
     }
 
+    /** How many periods of a notation make a year: the number of the same period a year before is this many less. */
+    static int perYear(targetwatch.engine.model.Frequency f) {
+        return switch (f) {
+            case MONTH -> 12;
+            case QUARTER -> 4;
+            case YEAR, FINANCIAL_YEAR -> 1;
+        };
+    }
+
+    /**
+     * The value in force in the period {@code back} periods before {@code p} in its notation (1: the period before;
+     * {@link #perYear}: the same period a year before), or null: found by number, making no period.
+     */
+    BigDecimal valueBefore(Period p, int back) {
+        int f = p.frequency().ordinal();
+        Slot[] slots = near[f];
+        if (slots != null) {
+            int i = number(p) - back - base[f];
+            if (i >= 0 && i < slots.length && slots[i] != null) {
+                return slots[i].value;
+            }
+        }
+        if (far == null) {
+            return null;
+        }
+        Period q = back == 1 ? p.previous() : back == perYear(p.frequency()) ? p.yearBefore() : null;
+        Slot s = q == null ? null : far.get(q);
+        return s == null ? null : s.value;
+    }
+
     /** The value in force in a period of this series, or null without a reading. */
     BigDecimal value(Period p) {
         Slot s = slot(p);

@@ -49,6 +49,23 @@ class SeriesHistoryTest {
     }
 
     @Test
+    void the_period_before_and_the_one_a_year_before_are_found_in_every_notation_near_and_far() {
+        for (Period p : List.of(Period.month(2014, 1), Period.month(2013, 12), Period.month(2013, 1), Period.quarter(2014, 1),
+                Period.quarter(2013, 4), Period.quarter(2013, 1), Period.year(2014), Period.year(2013),
+                Period.financialYear(2014), Period.financialYear(2013), Period.month(1902, 1), Period.month(1901, 12),
+                Period.month(1901, 1))) {
+            read(p, p.year() * 100 + p.index());
+        }
+        for (Period p : List.of(Period.month(2014, 1), Period.quarter(2014, 1), Period.year(2014), Period.financialYear(2014),
+                Period.month(1902, 1))) {
+            assertEquals(history.value(p.previous()), history.valueBefore(p, 1), "before " + p);
+            assertEquals(history.value(p.yearBefore()), history.valueBefore(p, SeriesHistory.perYear(p.frequency())),
+                    "a year before " + p);
+        }
+        assertNull(history.valueBefore(Period.month(2013, 1), 1), "nothing read for 2012-12");
+    }
+
+    @Test
     void a_period_read_again_keeps_its_slot() {
         read(Period.month(2014, 3), 5);
         SeriesHistory.Slot slot = history.slot(Period.month(2014, 3));
