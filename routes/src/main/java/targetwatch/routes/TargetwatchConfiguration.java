@@ -69,11 +69,16 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         if (!alertClock.equals("system") && !alertClock.equals("frozen")) {
             throw new IllegalArgumentException("targetwatch.alerts.clock is \"" + alertClock + "\": use system or frozen");
         }
+        // this instance's name: what it owns partnerships and claims deliveries as (kept across restarts by default)
+        String instance = settings.get("targetwatch.instance.id").isBlank() ? java.net.InetAddress.getLocalHost().getHostName()
+                + "-" + settings.get("camel.server.port") : settings.get("targetwatch.instance.id");
+        boolean shared = Boolean.parseBoolean(settings.get("targetwatch.instance.shared"));
         // one tenant per partnership folder (or the one partnership of a single folder), each with its own rule set
         // versions and engine
         Tenants tenants = Tenants.start(settings.path("targetwatch.rules"), store, data.resolve("rulesets"),
                 new Tenants.Running(sinks, clock, alertClock.equals("system"),
-                        Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms")))));
+                        Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms"))),
+                        instance, shared));
         context.getRegistry().bind("tenants", tenants);
         context.addService(closing(tenants::close), true);
         // before the embedded broker adds its demo accounts to the same credentials file; the demo lead answers for
@@ -85,7 +90,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))),
-                p -> tenants.ruleSetOf(p).orElse(null));
+                p -> tenants.ruleSetOf(p).orElse(null), instance);
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),

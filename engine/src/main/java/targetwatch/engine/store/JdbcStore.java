@@ -114,11 +114,13 @@ public final class JdbcStore implements Store {
      * renews the fence's row, and is rolled back with {@link FencedOutException} once another instance has taken the
      * fence's partnership over. Closing the view closes nothing.
      */
+    @Override
     public JdbcStore withFence(Fence fence) {
         return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true);
     }
 
     /** Who owns which partnership, on this store's database. */
+    @Override
     public Ownership ownership() {
         return new Ownership(dataSource, java.time.Clock.systemUTC());
     }
@@ -140,7 +142,7 @@ public final class JdbcStore implements Store {
         Timestamp ts = Timestamp.from(now);
         transaction("could not store " + readings.size() + " reading(s)", c -> {
             try (PreparedStatement insertReading = c.prepareStatement("INSERT INTO readings (partnership, indicator, area, period,"
-                    + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    + " source, reading_value, reported_at, note, origin, received_at, written_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     new String[] {"id"});
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
                  PreparedStatement insertMessage = c.prepareStatement("INSERT INTO processed_messages (message_id,"
@@ -158,6 +160,7 @@ public final class JdbcStore implements Store {
                     insertReading.setString(8, r.note());
                     insertReading.setString(9, cut(s.origin(), 300));
                     insertReading.setTimestamp(10, ts);
+                    insertReading.setString(11, fence == null ? null : cut(fence.owner() + "#" + fence.epoch(), 120));
                     insertReading.addBatch();
                 }
                 long[] readingIds = new long[readings.size()];

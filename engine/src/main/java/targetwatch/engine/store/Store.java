@@ -168,6 +168,15 @@ public interface Store extends AutoCloseable {
      */
     Store scopedTo(String partnership);
 
+    /**
+     * The same store (and scope) with every write transaction made under the fence: refused with
+     * {@link FencedOutException} once another instance has taken the fence's partnership over.
+     */
+    Store withFence(Fence fence);
+
+    /** Who owns which partnership, on this store's database. */
+    Ownership ownership();
+
     /** What the store is, for people: the JDBC URL without credentials. */
     String description();
 

@@ -159,6 +159,9 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("ruleSet", Map.of("checksum", first.ruleSet().checksum(),
                             "targets", first.ruleSet().targets().size(), "rules", first.ruleCount()));
                     body.put("partnerships", partnerships);
+                    Map<String, Long> owns = new java.util.TreeMap<>(service.owned());
+                    owns.keySet().removeIf(p -> !user.belongsTo(p));
+                    body.put("instance", Map.of("id", service.instance(), "shared", service.shared(), "owns", owns));
                     body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,
                             "taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));
