@@ -494,11 +494,18 @@ public final class EngineCli {
             }
         }
 
+        /** Whether the reading is the yardstick of its indicator's target (its comparator area), never rated itself. */
+        private boolean comparesWith(Reading r) {
+            return rules.ruleSet().targetFor(r.partnership(), r.indicator()).map(t -> r.area().equals(t.comparatorArea()))
+                    .orElse(false);
+        }
+
         private String line(Reading r, Outcome o) {
             Optional<Assessment> a = o == null ? Optional.empty() : o.assessments().stream()
                     .filter(x -> x.series().equals(r.series()) && x.period().equals(r.period())).findFirst();
             String rating = a.map(x -> x.rating().name() + (x.expected() == null ? "" : " (expected "
-                    + x.expected().toPlainString() + ")")).orElse(o == null ? "refused" : "unchanged");
+                    + x.expected().toPlainString() + ")")).orElse(o == null ? "refused" : comparesWith(r) ? "comparator"
+                    : "unchanged");
             return String.join("  ", r.indicator(), r.area(), r.period().toString(), r.value().toPlainString(), rating,
                     r.note() == null ? "" : r.note()).stripTrailing();
         }

@@ -197,6 +197,8 @@ class KentReplayTest {
         assertTrue(maidstoneGroup.matches("(?s).*\\nasb\\s+asb-incidents-per-1000\\s+maidstone\\s+2019-01\\s+13\\.83\\s.*"),
                 maidstoneGroup);
         assertTrue(!maidstoneGroup.contains("medway"), maidstoneGroup);
+        // the force area's crime figure is listed as the comparator it is, not as a reading that changed nothing
+        assertTrue(maidstoneGroup.contains("\n  crimes-per-1000  kent  2019-01  99.23  comparator  PARTIAL: "), maidstoneGroup);
         // and Dover's row went to Dover alone; the unknown partnership and the area Dover does not take are refused
         assertTrue(reported.contains("partnership \"hastings\" has no rule set folder in " + KentFile.sample()), reported);
         assertTrue(reported.contains("area \"ashford\" is not this partnership's"), reported);

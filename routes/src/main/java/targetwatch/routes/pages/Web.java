@@ -117,6 +117,10 @@ final class Web {
         Tenants tenants = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
         Tenants.Tenant chosen = exchange.getProperty(TENANT, Tenants.Tenant.class);
         List<String> visible = p == null ? List.of() : p.visible(tenants.ids());
+        if (chosen == null && p == null) {
+            // signed out: a service of one partnership is still that partnership's
+            chosen = tenants.only().orElse(null);
+        }
         if (chosen == null && !visible.isEmpty()) {
             Sessions sessions = exchange.getContext().getRegistry().findSingleByType(Sessions.class);
             chosen = tenants.require(session(exchange).flatMap(sessions::chosenPartnership).filter(visible::contains)
