@@ -25,6 +25,9 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import targetwatch.engine.model.PlainText;
+import targetwatch.engine.store.FencedOutException;
+import targetwatch.engine.store.StoreException;
 import targetwatch.routes.broker.MessageSize;
 
 /**
@@ -104,8 +107,10 @@ final class BatchedJmsConsumer extends DefaultConsumer {
                     backOff = FIRST_BACK_OFF;
                     while (running && !broken[0]) {
                         List<Message> batch = receiveBatch(consumer);
-                        if (!batch.isEmpty()) {
-                            take(batch, session, deadLetters);
+                        if (!batch.isEmpty() && !take(batch, session, deadLetters, () -> broken[0])
+                                && stopping.await(backOff.toMillis(), TimeUnit.MILLISECONDS)) {
+                            // rolled back for a fault of neither the messages nor the database: not at once again
+                            break;
                         }
                     }
                 } catch (JMSException | RuntimeException e) {
@@ -146,28 +151,70 @@ final class BatchedJmsConsumer extends DefaultConsumer {
         return batch;
     }
 
-    /** The route takes the batch; the session commits when it succeeded and rolls back when it failed. */
-    private void take(List<Message> messages, Session session, MessageProducer deadLetters) throws JMSException {
+    /**
+     * The route takes the batch; the session commits when it succeeded. While the database is not answering, the
+     * batch is held (uncommitted, in hand) and taken again with back-off, so that an outage neither loses a reading nor
+     * spends the broker's delivery attempts; it is given back (rolled back) if the consumer stops or its connection
+     * breaks meanwhile. When another instance has taken a partnership of the batch over, the session rolls back at
+     * once: the broker hands the messages, in their order, to the new owner. Any other failure rolls back too, and the
+     * broker counts it as a delivery attempt.
+     *
+     * @return false when the batch was rolled back for a fault of neither the messages nor the database (the caller
+     *         waits before it receives again)
+     */
+    private boolean take(List<Message> messages, Session session, MessageProducer deadLetters,
+                         java.util.function.BooleanSupplier broken) throws JMSException, InterruptedException {
         List<ReceivedMessage> received = new ArrayList<>(messages.size());
         for (Message m : messages) {
             received.add(read(m, endpoint.getMaxBodyBytes()));
         }
-        Exchange exchange = createExchange(false);
-        exchange.getIn().setBody(new JmsBatch(received, session, deadLetters));
-        try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+        JmsBatch batch = new JmsBatch(received, session, deadLetters);
+        Duration wait = FIRST_BACK_OFF;
+        while (true) {
+            Exchange exchange = createExchange(false);
+            exchange.getIn().setBody(batch);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Exception failure = exchange.getException();
+            releaseExchange(exchange, false);
+            if (failure == null) {
+                session.commit();
+                return true;
+            }
+            if (running && !broken.getAsBoolean() && !batch.anyDeadLettered() && databaseNotAnswering(failure)) {
+                LOG.warn("the database is not answering ({}): holding {} and taking it again in {} ms",
+                        PlainText.forLog(failure.getMessage()), batch, wait.toMillis());
+                if (!stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS) && !broken.getAsBoolean()) {
+                    wait = wait.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : wait.multipliedBy(2);
+                    continue;
+                }
+            }
+            session.rollback();
+            if (cause(failure, FencedOutException.class)) {
+                LOG.info("gave {} back to the broker: {}", batch, PlainText.forLog(failure.getMessage()));
+                return true;
+            }
+            getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
+                    + " failed and will be delivered again", failure);
+            return false;
         }
-        Exception failure = exchange.getException();
-        releaseExchange(exchange, false);
-        if (failure == null) {
-            session.commit();
-            return;
+    }
+
+    /** A store failure that is not a fence's refusal: the database is down or cut off, no message is at fault. */
+    private static boolean databaseNotAnswering(Throwable failure) {
+        return cause(failure, StoreException.class) && !cause(failure, FencedOutException.class);
+    }
+
+    private static boolean cause(Throwable failure, Class<? extends Throwable> kind) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
         }
-        session.rollback();
-        getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
-                + " failed and will be delivered again", failure);
+        return false;
     }
 
     /**

@@ -31,6 +31,7 @@ public final class JmsBatch {
     private final List<ReceivedMessage> messages;
     private final Session session;
     private final MessageProducer deadLetters;
+    private boolean anyDeadLettered;
 
     JmsBatch(List<ReceivedMessage> messages, Session session, MessageProducer deadLetters) {
         this.messages = List.copyOf(messages);
@@ -66,6 +67,12 @@ public final class JmsBatch {
                 ? reason.substring(0, MAX_REASON_PROPERTY) + "..." : reason);
         message.setIntProperty(ACCEPTED, accepted);
         deadLetters.send(message);
+        anyDeadLettered = true;
+    }
+
+    /** Whether a message of this batch was sent to the dead-letter queue in its transaction (and changed for it). */
+    boolean anyDeadLettered() {
+        return anyDeadLettered;
     }
 
     /**
