@@ -78,7 +78,9 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         Tenants tenants = Tenants.start(settings.path("targetwatch.rules"), store, data.resolve("rulesets"),
                 new Tenants.Running(sinks, clock, alertClock.equals("system"),
                         Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms"))),
-                        instance, shared));
+                        instance, shared,
+                        // an owner renews at every tick: three ticks without a word and another instance takes over
+                        Duration.ofMillis(3 * Long.parseLong(settings.get("targetwatch.alerts.tick-ms")))));
         context.getRegistry().bind("tenants", tenants);
         context.addService(closing(tenants::close), true);
         // before the embedded broker adds its demo accounts to the same credentials file; the demo lead answers for

@@ -153,6 +153,9 @@ public final class FailoverTest {
         env.put("TARGETWATCH_DB_PASSWORD", pgPassword == null ? "" : pgPassword);
         env.put("TARGETWATCH_RULES", rules.toString());
         env.put("TARGETWATCH_INSTANCE_SHARED", "true");
+        // an owner renews its hold at every tick: a resumed instance learns it has lost its partnerships within 2 s,
+        // and a partnership whose owner said nothing for three ticks is taken over
+        env.put("TARGETWATCH_ALERTS_TICK_MS", "2000");
         Map<String, String> envA = new HashMap<>(env);
         envA.put("TARGETWATCH_INSTANCE_ID", "A");
         Map<String, String> envB = new HashMap<>(env);
@@ -265,6 +268,7 @@ public final class FailoverTest {
         int outOfOrder = 0;
         int epochBack = 0;
         Map<String, Long> handOver = new TreeMap<>();
+        Map<String, Long> stopHandOver = new TreeMap<>();
         Map<String, TreeSet<String>> writers = new TreeMap<>();
         try (Connection c = db(dbUrl)) {
             for (String p : partnerships) {
@@ -289,6 +293,10 @@ public final class FailoverTest {
                             if (lastWriter != null && !lastWriter.equals(w) && killedAt != null && handOver.get(p) == null
                                     && lastWriter.startsWith("A#") && rs.getTimestamp(3).toInstant().isAfter(killedAt)) {
                                 handOver.put(p, Duration.between(killedAt, rs.getTimestamp(3).toInstant()).toMillis());
+                            }
+                            if (lastWriter != null && !lastWriter.equals(w) && stoppedAt != null && stopHandOver.get(p) == null
+                                    && lastWriter.startsWith("B#") && rs.getTimestamp(3).toInstant().isAfter(stoppedAt)) {
+                                stopHandOver.put(p, Duration.between(stoppedAt, rs.getTimestamp(3).toInstant()).toMillis());
                             }
                             lastEpoch = Math.max(lastEpoch, epoch);
                             lastWriter = w;
@@ -337,6 +345,15 @@ public final class FailoverTest {
         out.append(String.format("  hand-over after the SIGKILL of A: %d partnerships moved; first reading stored by the"
                         + " new owner after %s ms (median %s ms)%n", times.size(), times.isEmpty() ? "-" : times.get(times.size() - 1),
                 times.isEmpty() ? "-" : times.get(times.size() / 2)));
+        List<Long> stopTimes = new ArrayList<>(stopHandOver.values());
+        java.util.Collections.sort(stopTimes);
+        out.append(String.format("  hand-over after the SIGSTOP of B: %d partnerships moved; first reading stored by the"
+                        + " new owner after %s ms (median %s ms; the broker's connection TTL is %d ms of it)%n", stopTimes.size(),
+                stopTimes.isEmpty() ? "-" : stopTimes.get(stopTimes.size() - 1),
+                stopTimes.isEmpty() ? "-" : stopTimes.get(stopTimes.size() / 2), TTL.toMillis()));
+        long refusals = Files.readAllLines(work.resolve("b.log"), StandardCharsets.UTF_8).stream()
+                .filter(l -> l.contains("was taken over by another instance")).count();
+        out.append(String.format("  B, resumed, was refused by the fence and let a partnership go %d times%n", refusals));
         out.append(String.format("  SIGSTOP of B at %s, resumed at %s; writers of each partnership's readings: %s%n",
                 stoppedAt, resumedAt, writers));
         out.append(ok ? "PASSED" : "FAILED").append(String.format(" in %.0f s; logs in %s%n",

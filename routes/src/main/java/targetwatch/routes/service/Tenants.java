@@ -32,6 +32,7 @@ import targetwatch.engine.ruleset.RuleSetLayout;
 import targetwatch.engine.ruleset.RuleSetRejectedException;
 import targetwatch.engine.store.Fence;
 import targetwatch.engine.store.FencedOutException;
+import targetwatch.engine.store.Ownership;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 
@@ -86,13 +87,14 @@ public final class Tenants implements AutoCloseable {
      * How the tenants' engines run: their sinks, clock and history summary wait, and the instance: its id (what it
      * owns partnerships as) and whether it shares the database and broker with other instances. A sole instance owns
      * every partnership from its start; a shared one takes a partnership over when the broker first hands it one of
-     * the partnership's readings, rebuilding its state from the store, and lets go when another instance has taken it.
+     * the partnership's readings (or when the partnership's owner has not renewed its hold for {@code ownerLease}),
+     * rebuilding its state from the store, and lets go when another instance has taken it.
      */
     public record Running(Set<Sink> sinks, Clock clock, boolean clockRunning, Duration historySummaryWait,
-                          String instance, boolean shared) {
+                          String instance, boolean shared, Duration ownerLease) {
 
         public Running(Set<Sink> sinks, Clock clock, boolean clockRunning, Duration historySummaryWait) {
-            this(sinks, clock, clockRunning, historySummaryWait, "targetwatch", false);
+            this(sinks, clock, clockRunning, historySummaryWait, "targetwatch", false, Duration.ofMinutes(3));
         }
     }
 
@@ -359,8 +361,16 @@ public final class Tenants implements AutoCloseable {
         return List.of(out);
     }
 
-    /** Moves the clock of every partnership this instance owns; what fell due, all together. */
+    /**
+     * Moves the clock of every partnership this instance owns; what fell due, all together. A shared instance first
+     * renews its hold on each (letting go of any another instance has taken over), and takes over any partnership
+     * whose owner has not renewed for the lease: an instance that died leaves partnerships no reading may come for
+     * soon, whose escalations and reminders must still fall due.
+     */
     public List<AlertEvent> tick() {
+        if (shared()) {
+            renewAndTakeOverUnattended();
+        }
         List<AlertEvent> events = new ArrayList<>();
         for (Tenant t : all()) {
             if (shared() && !owned.containsKey(t.id())) {
@@ -373,6 +383,29 @@ public final class Tenants implements AutoCloseable {
             }
         }
         return events;
+    }
+
+    private void renewAndTakeOverUnattended() {
+        Ownership ownership = store.ownership();
+        for (Map.Entry<String, Fence> e : Map.copyOf(owned).entrySet()) {
+            try {
+                ownership.renew(e.getValue());
+            } catch (RuntimeException x) {
+                if (!fencedOut(x)) {
+                    throw x;
+                }
+                owned.remove(e.getKey(), e.getValue());
+                LOG.warn("partnership {} was taken over by another instance: this one ({}) lets it go", e.getKey(), instance());
+            }
+        }
+        for (Fence unattended : ownership.unattended(running.ownerLease())) {
+            Tenant t = byId.get(unattended.partnership());
+            if (t != null && !owned.containsKey(t.id())) {
+                LOG.info("partnership {} has had no word from its owner {} for {} s or more: {} takes it over",
+                        t.id(), unattended.owner(), running.ownerLease().toSeconds(), instance());
+                owning(t);
+            }
+        }
     }
 
     /** The tenant an alert belongs to, found by its stored partnership. */
