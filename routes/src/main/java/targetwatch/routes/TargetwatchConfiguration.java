@@ -61,7 +61,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
             // process would lose readings whose messages were already acknowledged
             dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0";
         }
-        Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"));
+        Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"),
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.db.connection-timeout-ms"))));
         context.addService(closing(store::close), true);
         boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
         Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);

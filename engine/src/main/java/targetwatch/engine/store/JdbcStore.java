@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,13 +89,34 @@ public final class JdbcStore implements Store {
         return partnership != null ? partnership : targetwatch.engine.model.Partnership.DEFAULT.id();
     }
 
+    /** How long a write waits for a connection before the database counts as not answering, unless told. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long PostgreSQL lets one of our transactions stand idle before it ends it: none of ours waits between its
+     * statements, so one that does belongs to a process that stands still (paused, or cut off), and its locks (the
+     * partnership's owner row among them) must not hold up the instance taking over.
+     */
+    static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
+
     /** Opens the database at the JDBC URL and brings its schema up to date. */
     public static JdbcStore open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * Opens the database at the JDBC URL and brings its schema up to date; a write that cannot get a connection within
+     * {@code connectionTimeout} fails as the database not answering.
+     */
+    public static JdbcStore open(String jdbcUrl, String user, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
             config.setPassword(password);
+        }
+        config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            config.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
         }
         config.setMaximumPoolSize(4);
         config.setPoolName("targetwatch");

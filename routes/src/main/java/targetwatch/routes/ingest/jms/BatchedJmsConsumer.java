@@ -182,16 +182,19 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             releaseExchange(exchange, false);
             if (failure == null) {
                 session.commit();
+                endpoint.hold().released();
                 return true;
             }
             if (running && !broken.getAsBoolean() && !batch.anyDeadLettered() && databaseNotAnswering(failure)) {
                 LOG.warn("the database is not answering ({}): holding {} and taking it again in {} ms",
                         PlainText.forLog(failure.getMessage()), batch, wait.toMillis());
+                endpoint.hold().failedAndHolding(messages.size(), java.time.Instant.now());
                 if (!stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS) && !broken.getAsBoolean()) {
                     wait = wait.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : wait.multipliedBy(2);
                     continue;
                 }
             }
+            endpoint.hold().released();
             session.rollback();
             if (cause(failure, FencedOutException.class)) {
                 LOG.info("gave {} back to the broker: {}", batch, PlainText.forLog(failure.getMessage()));
