@@ -189,8 +189,9 @@ public final class FailoverTest {
         int killAt = total / 4 + random.nextInt(total / 4);
         int stopAt = total * 5 / 8 + random.nextInt(total / 8);
         Instant killedAt = null;
-        Instant resumedAt = null;
+        Instant[] resumedAt = new Instant[1];
         Instant stoppedAt = null;
+        Thread pause = null;
         AtomicInteger sent = new AtomicInteger();
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl, "feeder", feederPassword);
         try (jakarta.jms.Connection c = factory.createConnection()) {
@@ -219,17 +220,29 @@ public final class FailoverTest {
                         stoppedAt = Instant.now();
                         long pid = b.pid();
                         signal("STOP", pid);
-                        say("SIGSTOP to B (pid %d) after %d readings; resumed in %d s, past the connection TTL of %d s",
-                                pid, n, TTL.toSeconds() + 6, TTL.toSeconds());
-                        Thread.sleep(TTL.toMillis() + 6_000);
-                        signal("CONT", pid);
-                        resumedAt = Instant.now();
+                        say("SIGSTOP to B (pid %d) after %d readings; resumed in %d s, past the connection TTL of %d s,"
+                                + " while the stream goes on", pid, n, TTL.toSeconds() + 6, TTL.toSeconds());
+                        // the partners go on sending while B stands still: what the broker had handed B goes to A
+                        // once B's connection is declared dead
+                        pause = new Thread(() -> {
+                            try {
+                                Thread.sleep(TTL.toMillis() + 6_000);
+                                signal("CONT", pid);
+                                resumedAt[0] = Instant.now();
+                            } catch (Exception e) {
+                                throw new IllegalStateException("could not resume B (pid " + pid + ")", e);
+                            }
+                        }, "resume-b");
+                        pause.start();
                     }
                 }
             }
             session.commit();
         }
         say("sent %d readings; waiting for them to be stored", total);
+        if (pause != null) {
+            pause.join();
+        }
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         long stored = 0;
         while (System.nanoTime() < deadline) {
@@ -241,7 +254,7 @@ public final class FailoverTest {
             Thread.sleep(1_000);
         }
         Thread.sleep(3_000); // mails handed over are in the mailbox a moment after the relay marks them
-        return report(partnerships, dbUrl, total, killedAt, stoppedAt, resumedAt, mailbox, work);
+        return report(partnerships, dbUrl, total, killedAt, stoppedAt, resumedAt[0], mailbox, work);
     }
 
     /** One reading as a partner system sends it: its partnership's ASB rate for the month of its sequence number. */
