@@ -69,7 +69,7 @@ public class JmsReadingsRoute extends RouteBuilder {
                         }
                         incoming.add(new IngestService.Incoming(m.id(), parsed.where(), parsed.readings(), parsed.rejected()));
                     }
-                    List<IngestService.Taken> taken = service.ingestMessages(incoming);
+                    List<IngestService.Taken> taken = service.ingestMessages(incoming, batch::current);
                     boolean alerts = false;
                     for (int i = 0; i < taken.size(); i++) {
                         IngestService.Taken t = taken.get(i);

@@ -211,6 +211,17 @@ public final class Tenants implements AutoCloseable {
         }
     }
 
+    /**
+     * A batch of messages received longer ago than the broker's connection TTL, which would have this instance take a
+     * partnership over: the broker may have handed its messages to another instance since.
+     */
+    public static final class StaleDeliveryException extends IllegalStateException {
+        StaleDeliveryException(String partnership) {
+            super("the batch was received longer ago than the broker's connection TTL (this instance stood still or was"
+                    + " cut off): it does not take partnership " + partnership + " over for it, and gives it back");
+        }
+    }
+
     /** Whether the exception says another instance owns the partnership now. */
     static boolean fencedOut(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -334,6 +345,17 @@ public final class Tenants implements AutoCloseable {
      * What became of each message comes back in the batch's order.
      */
     public List<IngestService.Taken> ingestMessages(List<IngestService.Incoming> batch) {
+        return ingestMessages(batch, () -> true);
+    }
+
+    /**
+     * Takes a batch of messages as {@link #ingestMessages(List)} does, where {@code current} says whether the broker
+     * cannot yet have handed the messages to another instance (they were received within the broker's connection
+     * TTL). A shared instance takes a partnership over for them only while that holds: one that stood still past the
+     * TTL and resumes with a batch still in hand must not take back, for messages that are the new owner's now, a
+     * partnership it has just lost; the batch is refused with {@link StaleDeliveryException} and goes back.
+     */
+    public List<IngestService.Taken> ingestMessages(List<IngestService.Incoming> batch, java.util.function.BooleanSupplier current) {
         IngestService.Taken[] out = new IngestService.Taken[batch.size()];
         Map<Tenant, List<Integer>> split = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
@@ -352,6 +374,9 @@ public final class Tenants implements AutoCloseable {
             split.computeIfAbsent(t, k -> new ArrayList<>()).add(i);
         }
         for (Map.Entry<Tenant, List<Integer>> e : split.entrySet()) {
+            if (shared() && !owned.containsKey(e.getKey().id()) && !current.getAsBoolean()) {
+                throw new StaleDeliveryException(e.getKey().id());
+            }
             List<IngestService.Taken> taken = asOwner(e.getKey(),
                     t -> t.ingest().ingestMessages(e.getValue().stream().map(batch::get).toList()));
             for (int j = 0; j < taken.size(); j++) {

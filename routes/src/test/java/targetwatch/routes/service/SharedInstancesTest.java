@@ -148,6 +148,26 @@ class SharedInstancesTest {
     }
 
     @Test
+    void a_batch_received_longer_ago_than_the_connection_ttl_does_not_take_back_a_partnership_just_lost() throws Exception {
+        a.ingestMessages(message("m1", "ashford", "2019-01", "9.5"));
+        b.ingestMessages(message("m2", "ashford", "2019-02", "9.7"));
+        long epochOfB = b.owned().get("ashford");
+        a.tick(); // A, resumed, finds its hold gone
+        assertEquals(Set.of(), a.owned().keySet());
+
+        // the batch A had in hand when it stood still: the broker has handed its messages to B since
+        assertThrows(Tenants.StaleDeliveryException.class,
+                () -> a.ingestMessages(message("m3", "ashford", "2019-03", "9.9"), () -> false));
+        assertEquals(Set.of(), a.owned().keySet());
+        assertEquals(epochOfB, b.owned().get("ashford"));
+        assertEquals(2, readingsStored());
+
+        // the same messages freshly delivered (within the TTL) are A's to take over for, should the broker hand them over
+        a.ingestMessages(message("m3", "ashford", "2019-03", "9.9"), () -> true);
+        assertEquals(epochOfB + 1, a.owned().get("ashford"));
+    }
+
+    @Test
     void taking_one_partnership_over_leaves_the_other_with_its_owner() {
         a.ingestMessages(message("m1", "ashford", "2019-01", "9.5"));
         a.ingestMessages(message("m2", "dover", "2019-01", "11.5"));

@@ -47,7 +47,12 @@ final class BatchedJmsConsumer extends DefaultConsumer {
     /** An upper bound on what a text message's encoding adds to twice its characters (Artemis keeps UTF-16). */
     private static final int TEXT_ENCODING_OVERHEAD = 16;
 
+    /** What Artemis clients keep unless told: a connection silent this long is closed by the broker. */
+    private static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(1);
+
     private final BatchedJmsEndpoint endpoint;
+    /** When the batch in hand began (System.nanoTime of its first message's receipt). */
+    private long receivedAt;
     private ExecutorService executor;
     private volatile boolean running;
     private volatile CountDownLatch stopping;
@@ -139,6 +144,7 @@ final class BatchedJmsConsumer extends DefaultConsumer {
         if (first == null) {
             return batch;
         }
+        receivedAt = System.nanoTime();
         batch.add(first);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.getBatchMillis());
         while (batch.size() < endpoint.getBatchSize() && System.nanoTime() < deadline) {
@@ -168,7 +174,7 @@ final class BatchedJmsConsumer extends DefaultConsumer {
         for (Message m : messages) {
             received.add(read(m, endpoint.getMaxBodyBytes()));
         }
-        JmsBatch batch = new JmsBatch(received, session, deadLetters);
+        JmsBatch batch = new JmsBatch(received, session, deadLetters, receivedAt, connectionTtl());
         Duration wait = FIRST_BACK_OFF;
         while (true) {
             Exchange exchange = createExchange(false);
@@ -195,6 +201,19 @@ final class BatchedJmsConsumer extends DefaultConsumer {
                 }
             }
             endpoint.hold().released();
+            if (!batch.current()) {
+                // received before this process stood still past the TTL: the broker has most likely given up on this
+                // session and handed the messages on; what the client still buffers is stale too, so the connection
+                // is opened again
+                LOG.info("gave back {}, received longer ago than the broker's connection TTL: {}", batch,
+                        PlainText.forLog(failure.getMessage()));
+                try {
+                    session.rollback();
+                } catch (JMSException e) {
+                    // the broker closed the session already, and gave the messages back itself
+                }
+                throw new JMSException("a batch outlived the connection TTL; consuming on a new connection");
+            }
             session.rollback();
             if (cause(failure, FencedOutException.class)) {
                 LOG.info("gave {} back to the broker: {}", batch, PlainText.forLog(failure.getMessage()));
@@ -204,6 +223,12 @@ final class BatchedJmsConsumer extends DefaultConsumer {
                     + " failed and will be delivered again", failure);
             return false;
         }
+    }
+
+    /** The connection TTL the broker holds this consumer's connection to: the client's, which it sends. */
+    private Duration connectionTtl() {
+        return endpoint.connectionFactory() instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory f
+                && f.getConnectionTTL() > 0 ? Duration.ofMillis(f.getConnectionTTL()) : DEFAULT_CONNECTION_TTL;
     }
 
     /** A store failure that is not a fence's refusal: the database is down or cut off, no message is at fault. */
