@@ -140,11 +140,14 @@ final class BatchedJmsConsumer extends DefaultConsumer {
     /** The first message waited for; then those already there, up to the batch's size or time. */
     private List<Message> receiveBatch(MessageConsumer consumer) throws JMSException {
         List<Message> batch = new ArrayList<>();
+        // from when the message was asked for: the broker may have put it in the client's buffer at any moment since,
+        // and a process that stood still inside this call finds it there when it resumes
+        long asked = System.nanoTime();
         Message first = consumer.receive(POLL_MS);
         if (first == null) {
             return batch;
         }
-        receivedAt = System.nanoTime();
+        receivedAt = asked;
         batch.add(first);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.getBatchMillis());
         while (batch.size() < endpoint.getBatchSize() && System.nanoTime() < deadline) {
@@ -216,8 +219,10 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             }
             session.rollback();
             if (cause(failure, FencedOutException.class)) {
+                // this instance stood still or was cut off while another took a partnership over: what the client
+                // buffers was handed out before that, so the connection is opened again
                 LOG.info("gave {} back to the broker: {}", batch, PlainText.forLog(failure.getMessage()));
-                return true;
+                throw new JMSException("fenced out of a partnership; consuming on a new connection");
             }
             getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
                     + " failed and will be delivered again", failure);
