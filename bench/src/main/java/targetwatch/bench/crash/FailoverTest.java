@@ -321,12 +321,15 @@ public final class FailoverTest {
                             }
                             lastEpoch = Math.max(lastEpoch, epoch);
                             lastWriter = w;
-                            writers.computeIfAbsent(p, k -> new TreeSet<>()).add(w);
+                            writers.computeIfAbsent(p, k -> new TreeSet<>()).add(w == null ? "(no fence)" : w);
                         }
                     }
                 }
             }
             ok &= line(out, outOfOrder == 0, "readings stored out of their partnership's sequence: %d", outOfOrder);
+            long unfenced = count(dbUrl, "SELECT COUNT(*) FROM readings WHERE written_by IS NULL");
+            ok &= line(out, unfenced == 0, "readings written by an instance that did not own their partnership"
+                    + " (no fence): %d", unfenced);
             ok &= line(out, epochBack == 0, "readings written under an epoch older than one before them (a fenced-out"
                     + " instance writing after losing the partnership): %d", epochBack);
             long gaps = 0;

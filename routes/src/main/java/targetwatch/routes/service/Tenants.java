@@ -118,9 +118,10 @@ public final class Tenants implements AutoCloseable {
                 IngestService ingest;
                 if (running.shared()) {
                     // not this instance's until the broker hands it the partnership's readings: held to read, its clock
-                    // still, so that building it writes nothing
-                    ingest = new IngestService(starting, scoped, running.sinks(), running.clock(), false,
-                            running.historySummaryWait());
+                    // still, and behind a fence no owner ever has (epochs start at 1), so that nothing is written
+                    // through it even by mistake
+                    ingest = new IngestService(starting, scoped.withFence(Fence.neverHeld(partnership, running.instance())),
+                            running.sinks(), running.clock(), false, running.historySummaryWait());
                 } else {
                     Fence fence = store.ownership().claim(partnership, running.instance());
                     fences.put(partnership, fence);
@@ -164,8 +165,13 @@ public final class Tenants implements AutoCloseable {
      * (its epoch goes up, fencing out whoever had it) and rebuilds its state from the store before anything is taken.
      */
     Tenant owning(Tenant t) {
-        if (running == null || owned.containsKey(t.id())) {
+        if (running == null) {
             return t;
+        }
+        if (owned.containsKey(t.id())) {
+            // the tenant as it is now: another thread (the alert clock's take-over) may have rebuilt it since the
+            // caller looked it up
+            return byId.get(t.id());
         }
         synchronized (claiming.computeIfAbsent(t.id(), k -> new Object())) {
             if (owned.containsKey(t.id())) {

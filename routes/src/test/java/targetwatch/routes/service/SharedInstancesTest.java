@@ -168,6 +168,17 @@ class SharedInstancesTest {
     }
 
     @Test
+    void the_engine_of_a_partnership_held_only_to_read_writes_nothing_even_when_called_directly() throws Exception {
+        IngestService heldToRead = a.get("ashford").orElseThrow().ingest();
+
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> heldToRead.ingest("direct",
+                List.of(new Positioned(Reading.of("ashford", "asb-incidents-per-1000", "ashford", "2019-01", "9.5", "kent-police"), 1))));
+
+        assertTrue(Tenants.fencedOut(refused), "refused by a fence no claim hands out: " + refused);
+        assertEquals(0, readingsStored());
+    }
+
+    @Test
     void taking_one_partnership_over_leaves_the_other_with_its_owner() {
         a.ingestMessages(message("m1", "ashford", "2019-01", "9.5"));
         a.ingestMessages(message("m2", "dover", "2019-01", "11.5"));
