@@ -106,6 +106,11 @@ public final class RuleCompiler {
         return out;
     }
 
+    /** The DRL each template generates for its rows, and the cross-cutting DRL, by file name (for the benchmark). */
+    public static Map<String, String> drlOf(RuleSet ruleSet) {
+        return generate(ruleSet);
+    }
+
     /** The DRL each template generates for its rows, and the cross-cutting DRL, by file name. */
     static Map<String, String> generate(RuleSet ruleSet) {
         Map<String, String> out = new LinkedHashMap<>();
