@@ -84,11 +84,16 @@ class RuleBuildTest {
         RuleCompiler compiler = new RuleCompiler();
         CompiledRules first = compiler.compile(throughDrl(before));
         assertEquals(5 * 2 + 2, first.units(), "two batches per kind, alerts.drl and streak.drl");
-        // when
-        RuleFolders.editCell(folder.resolve(RuleSetLoader.TARGETS), "gen-0007", "tolerance_pct", "9");
+        Path targets = folder.resolve(RuleSetLoader.TARGETS);
+        // when a number the rule reads from its Target fact changes, then nothing is compiled
+        RuleFolders.editCell(targets, "gen-0006", "tolerance_pct", "9");
+        assertEquals(0, compiler.compile(throughDrl(new RuleSetLoader().load(folder))).unitsCompiled(),
+                "the tolerance is the Target fact's, not in the rule's text");
+        // when the target, which the rule's name quotes, changes
+        RuleFolders.editCell(targets, "gen-0006", "target", "1");
         CompiledRules changed = compiler.compile(throughDrl(new RuleSetLoader().load(folder)));
         // then
-        assertEquals(1, changed.unitsCompiled(), "only the batch of gen-0007's rule is compiled again");
+        assertEquals(1, changed.unitsCompiled(), "only the batch of gen-0006's rule is compiled again");
         assertEquals(first.ruleCount(), changed.ruleCount());
     }
 
