@@ -32,7 +32,7 @@ import targetwatch.engine.ruleset.RuleSetRejectedException;
 public final class RuleCompiler {
 
     /** Generated rules compiled from DRL (a template without a Java twin) go in batches of this many. */
-    static final int BATCH = 25;
+    public static final int BATCH = 25;
 
     private static final Pattern RULE_NAME = Pattern.compile("(?m)^rule \"([^\"\\\\]*)\"");
 
