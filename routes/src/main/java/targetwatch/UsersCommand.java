@@ -94,10 +94,10 @@ final class UsersCommand {
             out.println("no users yet (" + file + " is made on the first ./targetwatch run, or by users add)");
             return;
         }
-        out.printf("%-24s %-12s %-9s %s%n", "user", "role", "status", "contacts");
+        out.printf("%-24s %-12s %-9s %-24s %s%n", "user", "role", "status", "partnerships", "contacts");
         for (Users.Account a : Users.load(file).accounts(true)) {
-            out.printf("%-24s %-12s %-9s %s%n", a.name(), a.role().name().toLowerCase(), a.disabled() ? "disabled" : "active",
-                    String.join(" ", a.contacts()));
+            out.printf("%-24s %-12s %-9s %-24s %s%n", a.name(), a.role().name().toLowerCase(), a.disabled() ? "disabled" : "active",
+                    a.partnerships().isEmpty() ? "all" : String.join(",", a.partnerships()), String.join(" ", a.contacts()));
         }
     }
 
@@ -108,6 +108,7 @@ final class UsersCommand {
         String name = args.get(0);
         Role role = null;
         Set<String> contacts = new LinkedHashSet<>();
+        Set<String> partnerships = new java.util.TreeSet<>();
         for (int i = 1; i < args.size(); i++) {
             String flag = args.get(i);
             if (i + 1 >= args.size()) {
@@ -124,6 +125,7 @@ final class UsersCommand {
                     }
                 }
                 case "--contact" -> contacts.add(value);
+                case "--partnership" -> partnerships.add(value);
                 default -> {
                     return usage();
                 }
@@ -143,9 +145,9 @@ final class UsersCommand {
             err.println("targetwatch users: no contact " + String.join(", ", unknown) + " in " + rules.resolve("contacts.csv"));
             return 1;
         }
-        String password = Users.add(file, name, role, List.copyOf(contacts));
-        out.println("added " + name + " (" + role.name().toLowerCase() + (contacts.isEmpty() ? "" : ", answers for "
-                + String.join(" ", contacts)) + ")");
+        String password = Users.add(file, name, role, List.copyOf(contacts), partnerships);
+        out.println("added " + name + " (" + role.name().toLowerCase() + (partnerships.isEmpty() ? "" : " of "
+                + String.join(", ", partnerships)) + (contacts.isEmpty() ? "" : ", answers for " + String.join(" ", contacts)) + ")");
         out.println("password: " + password + "   (shown once: pass it on, it can be changed with users reset)");
         return 0;
     }
@@ -162,7 +164,8 @@ final class UsersCommand {
 
     private int usage() {
         err.println("usage: targetwatch users list");
-        err.println("       targetwatch users add NAME --role viewer|lead|secretariat|admin [--contact CONTACT-ID]...");
+        err.println("       targetwatch users add NAME --role viewer|lead|secretariat|admin [--contact CONTACT-ID]..."
+                + " [--partnership ID]...");
         err.println("       targetwatch users disable NAME");
         err.println("       targetwatch users reset NAME");
         return 2;

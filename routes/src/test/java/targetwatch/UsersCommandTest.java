@@ -48,7 +48,7 @@ class UsersCommandTest {
         assertEquals(List.of("lead-asb", "lead-reducing-reoffending"), p.contacts());
         assertTrue(Users.load(file).signIn("jody.gagan-cook", password + "x").isEmpty());
         assertEquals(0, run(file, "list"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("jody.gagan-cook          lead         active    lead-asb lead-reducing-reoffending"),
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("jody.gagan-cook          lead         active    all                      lead-asb lead-reducing-reoffending"),
                 out.toString(StandardCharsets.UTF_8));
         assertFalse(out.toString(StandardCharsets.UTF_8).contains(password), "list never shows a password");
     }

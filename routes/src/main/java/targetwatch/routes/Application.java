@@ -2,6 +2,7 @@ package targetwatch.routes;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -18,6 +19,7 @@ import targetwatch.routes.ingest.JmsReadingsRoute;
 import targetwatch.routes.notify.MailSender;
 import targetwatch.routes.notify.NotifyRoutes;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.web.ApiRoutes;
 import targetwatch.routes.web.RuleSetRoutes;
 
@@ -86,7 +88,7 @@ public final class Application {
     /** What is running and where: rule set, sources, sinks, API, demo credentials. */
     static String summary(CamelContext context) {
         Settings s = new Settings(context);
-        IngestService service = context.getRegistry().findSingleByType(IngestService.class);
+        Tenants service = context.getRegistry().findSingleByType(Tenants.class);
         BrokerStatus broker = context.getRegistry().findSingleByType(BrokerStatus.class);
         MailSender mail = context.getRegistry().findSingleByType(MailSender.class);
         String api = "http://" + s.get("camel.server.host") + ":" + s.get("camel.server.port") + "/api";
@@ -95,8 +97,7 @@ public final class Application {
                 "",
                 "targetwatch is running. Ctrl-C stops it after finishing the work in hand.",
                 "",
-                "  rule set   version " + service.ruleSetVersion() + ": " + service.ruleSet().targets().size() + " targets, "
-                        + service.ruleCount() + " rules, checksum " + service.ruleSet().checksum().substring(0, 12),
+                ruleSets(service),
                 "             watching " + s.path("targetwatch.rules") + " (changes are "
                         + (Boolean.parseBoolean(s.get("targetwatch.rules.auto-activate")) ? "activated" : "stored as candidates")
                         + "); uploads to " + api + "/rulesets",
@@ -119,6 +120,18 @@ public final class Application {
                 "");
     }
 
+    /** Each partnership's active rule set: one line for a single partnership, as before tenants. */
+    private static String ruleSets(Tenants tenants) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (Tenants.Tenant t : tenants.all()) {
+            IngestService p = t.ingest();
+            lines.add((tenants.all().size() == 1 ? "" : t.id() + " (" + t.name() + "): ") + "version " + p.ruleSetVersion()
+                    + ": " + p.ruleSet().targets().size() + " targets, " + p.ruleCount() + " rules, checksum "
+                    + p.ruleSet().checksum().substring(0, 12));
+        }
+        return "  rule set   " + String.join("\n             ", lines);
+    }
+
     /** The embedded broker's accounts (their passwords are beside the users' when they are the demo ones). */
     private static String brokerAccounts(CamelContext context) {
         BrokerAccounts accounts = context.getRegistry().lookupByNameAndType("brokerAccounts", BrokerAccounts.class);
@@ -130,7 +143,7 @@ public final class Application {
     }
 
     /** A warning on the email line when mails were handed to the server and never answered. */
-    private static String inDoubt(IngestService service) {
+    private static String inDoubt(Tenants service) {
         long n = service.store().deliveryCounts().inDoubt();
         return n == 0 ? "" : "   (" + n + " in doubt: handed over, never answered; see /api/deliveries/in-doubt)";
     }

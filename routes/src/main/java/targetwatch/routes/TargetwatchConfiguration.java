@@ -21,7 +21,6 @@ import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import targetwatch.engine.store.JdbcStore;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
-import targetwatch.engine.model.Reading;
 import targetwatch.routes.broker.BrokerAccounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.broker.EmbeddedBroker;
@@ -31,8 +30,7 @@ import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.AckLinks;
 import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Users;
-import targetwatch.routes.service.IngestService;
-import targetwatch.routes.service.RuleSetService;
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.web.BodyLimits;
 
 /**
@@ -67,26 +65,27 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         context.addService(closing(store::close), true);
         boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
         Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);
-        RuleSetService ruleSets = new RuleSetService(store, data.resolve("rulesets"), clock);
         String alertClock = settings.get("targetwatch.alerts.clock");
         if (!alertClock.equals("system") && !alertClock.equals("frozen")) {
             throw new IllegalArgumentException("targetwatch.alerts.clock is \"" + alertClock + "\": use system or frozen");
         }
-        IngestService service = new IngestService(ruleSets.startingRules(settings.path("targetwatch.rules")), store, sinks,
-                clock, alertClock.equals("system"),
-                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms"))));
-        ruleSets.attach(service, ruleSets.activeVersion());
-        context.getRegistry().bind("ruleSetService", ruleSets);
-        context.getRegistry().bind("ingestService", service);
-        context.addService(closing(service::close), true);
+        // one tenant per partnership folder (or the one partnership of a single folder), each with its own rule set
+        // versions and engine
+        Tenants tenants = Tenants.start(settings.path("targetwatch.rules"), store, data.resolve("rulesets"),
+                new Tenants.Running(sinks, clock, alertClock.equals("system"),
+                        Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms")))));
+        context.getRegistry().bind("tenants", tenants);
+        context.addService(closing(tenants::close), true);
         // before the embedded broker adds its demo accounts to the same credentials file; the demo lead answers for
         // every target's lead, so the pages show it each alert and let it acknowledge
         context.getRegistry().bind("users", Users.loadOrCreateDemo(usersFile, demoCredentials,
-                service.ruleSet().targets().stream().map(targetwatch.engine.model.Target::lead).distinct().sorted().toList()));
+                tenants.all().stream().flatMap(t -> t.ingest().ruleSet().targets().stream())
+                        .map(targetwatch.engine.model.Target::lead).distinct().sorted().toList()));
         OutboxRelay relay = new OutboxRelay(store, context.createProducerTemplate(), clock,
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
-                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))), service::ruleSet);
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))),
+                p -> tenants.ruleSetOf(p).orElse(null));
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),
@@ -100,9 +99,11 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         if (url.isBlank()) {
             BrokerAccounts accounts = new BrokerAccounts(settings.path("targetwatch.broker.users-file"),
                     settings.path("targetwatch.broker.roles-file"));
-            accounts.createDemo(demoCredentials, Reading.DEFAULT_PARTNERSHIP);
+            accounts.createDemo(demoCredentials, tenants.first().id());
             context.getRegistry().bind("brokerAccounts", accounts);
+            // every partnership held has its alert address, and so has any other the settings name
             Set<String> partnerships = new TreeSet<>(List.of(settings.get("targetwatch.broker.partnerships").split("\\s*,\\s*")));
+            partnerships.addAll(tenants.ids());
             partnerships.remove("");
             EmbeddedBroker broker = new EmbeddedBroker(data.resolve("broker"), settings.get("targetwatch.broker.host"),
                     Integer.parseInt(settings.get("targetwatch.broker.port")), accounts, partnerships,

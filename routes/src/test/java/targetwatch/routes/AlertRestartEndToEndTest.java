@@ -101,7 +101,7 @@ class AlertRestartEndToEndTest {
      */
     private void awaitMails(Map<String, Integer> expected) {
         await("mails " + expected).atMost(PATIENCE).until(() -> mailsByAddress().equals(expected));
-        await("an empty outbox").atMost(PATIENCE).until(() -> app.bean(IngestService.class).store().deliveryCounts().unanswered() == 0);
+        await("an empty outbox").atMost(PATIENCE).until(() -> app.bean(targetwatch.routes.service.Tenants.class).first().ingest().store().deliveryCounts().unanswered() == 0);
         assertEquals(expected, mailsByAddress(), "mails after the outbox emptied");
     }
 

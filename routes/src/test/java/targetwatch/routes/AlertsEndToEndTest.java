@@ -78,7 +78,7 @@ class AlertsEndToEndTest {
     /** Moves the clock three weeks on (15 working days: past level 2's 10) and lets the alert clock tick. */
     private void threeWeeksPass() {
         clock.advance(Duration.ofDays(21));
-        app.bean(IngestService.class).tick();
+        app.bean(targetwatch.routes.service.Tenants.class).first().ingest().tick();
     }
 
     /**

@@ -100,7 +100,7 @@ class FuzzEndToEndTest {
     void startTargetwatch(@TempDir Path data) throws Exception {
         writeUsersWithCheapHashes(data);
         app = RunningTargetwatch.start(data, Optional.of(MAIL.getSmtp().getPort()));
-        service = app.bean(IngestService.class);
+        service = app.bean(targetwatch.routes.service.Tenants.class).first().ingest();
     }
 
     @AfterAll

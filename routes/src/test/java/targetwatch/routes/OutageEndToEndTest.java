@@ -111,7 +111,7 @@ class OutageEndToEndTest {
         Map<String, String> settings = new TreeMap<>(QUICK_RETRIES);
         settings.put("targetwatch.broker.url", broker.url());
         app = RunningTargetwatch.start(data, Optional.of(smtpPort), settings);
-        service = app.bean(IngestService.class);
+        service = app.bean(targetwatch.routes.service.Tenants.class).first().ingest();
     }
 
     @AfterAll

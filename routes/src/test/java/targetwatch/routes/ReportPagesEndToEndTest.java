@@ -62,7 +62,7 @@ class ReportPagesEndToEndTest extends BrowserTestBase {
     }
 
     private IngestService service() {
-        return app.bean(IngestService.class);
+        return app.bean(targetwatch.routes.service.Tenants.class).first().ingest();
     }
 
     /** The engine's assessment of a Maidstone series for a period, if it rated one. */

@@ -125,7 +125,9 @@ final class RunningTargetwatch implements AutoCloseable {
      */
     private static Path newsRules(Path data) throws IOException {
         Path rules = SecretariatFiles.copyOfReal(data.resolve("test-rules"));
-        Files.writeString(rules.resolve("settings.csv"), "setting,value\nhistory_window_periods,600\ndaily_mail_budget,1000\nunlisted_areas,rate\n", StandardCharsets.UTF_8);
+        // the real settings (the partnership's name among them) and these
+        Files.writeString(rules.resolve("settings.csv"), Files.readString(rules.resolve("settings.csv")).stripTrailing()
+                + "\nhistory_window_periods,600\ndaily_mail_budget,1000\nunlisted_areas,rate\n", StandardCharsets.UTF_8);
         return rules;
     }
 

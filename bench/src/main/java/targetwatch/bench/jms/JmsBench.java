@@ -39,7 +39,7 @@ import targetwatch.engine.model.Target;
 import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.Application;
 import targetwatch.routes.broker.EmbeddedBroker;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * The JMS benchmark behind {@code bench/run-jms-bench}: readings per second through the service's JMS route
@@ -184,10 +184,10 @@ public final class JmsBench {
         double startSeconds = seconds(System.nanoTime() - t0);
         try {
             CamelContext context = main.getCamelContext();
-            IngestService service = context.getRegistry().findSingleByType(IngestService.class);
+            Tenants service = context.getRegistry().findSingleByType(Tenants.class);
             progress("service up in %.1f s", startSeconds);
             context.getRouteController().stopRoute(ROUTE_ID);
-            List<Target> targets = service.ruleSet().targets();
+            List<Target> targets = service.first().ingest().ruleSet().targets();
             List<String> feed = JmsFeed.realistic(targets, options.readings(), "ward", true, 2012, 2018, 20131);
             int n = feed.size();
 
@@ -412,7 +412,7 @@ public final class JmsBench {
         }
     }
 
-    private static boolean awaitOutbox(IngestService service, Duration patience) {
+    private static boolean awaitOutbox(Tenants service, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
             if (service.store().deliveryCounts().unanswered() == 0) {

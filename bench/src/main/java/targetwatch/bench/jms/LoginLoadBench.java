@@ -37,7 +37,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import targetwatch.bench.DemoAccounts;
 import targetwatch.routes.Application;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * The login load benchmark behind {@code bench/run-login-load}: readings flow over JMS as fast as the service takes
@@ -107,8 +107,8 @@ public final class LoginLoadBench {
         main.start();
         try {
             CamelContext context = main.getCamelContext();
-            IngestService service = context.getRegistry().findSingleByType(IngestService.class);
-            List<String> feed = JmsFeed.realistic(service.ruleSet().targets(), options.feedSize(), "ward", false, 2012,
+            Tenants service = context.getRegistry().findSingleByType(Tenants.class);
+            List<String> feed = JmsFeed.realistic(service.first().ingest().ruleSet().targets(), options.feedSize(), "ward", false, 2012,
                     2018, 20261);
             ConnectionFactory partner = DemoAccounts.client("tcp://localhost:" + brokerPort, data, "partner");
             String base = "http://localhost:" + httpPort;
@@ -191,7 +191,7 @@ public final class LoginLoadBench {
     }
 
     /** Readings taken each second, for the given seconds. */
-    private static List<Double> sample(IngestService service, int seconds) {
+    private static List<Double> sample(Tenants service, int seconds) {
         List<Double> rates = new ArrayList<>();
         long last = service.readingsTaken();
         long lastAt = System.nanoTime();

@@ -11,8 +11,12 @@ import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import targetwatch.engine.alerts.NoiseReport;
@@ -35,7 +39,11 @@ import targetwatch.engine.rules.Now;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleCompiler;
 import targetwatch.engine.rules.RuleEngine;
+import targetwatch.engine.ruleset.FeedFanout;
+import targetwatch.engine.ruleset.RuleSet;
 import targetwatch.engine.ruleset.RuleSetError;
+import targetwatch.engine.ruleset.RuleSetLayout;
+import targetwatch.engine.ruleset.RuleSetLoader;
 import targetwatch.engine.ruleset.RuleSetRejectedException;
 
 /**
@@ -92,13 +100,22 @@ public final class EngineCli {
         err.println("       targetwatch rules validate DIR");
     }
 
+    /**
+     * {@code rules validate DIR}: OK, or every error as {@code file:row:column: message}. DIR is one partnership's
+     * folder or a root of partnership folders, each checked (with the root's shared files) and named in its errors.
+     */
     int validate(Path dir) {
         try {
-            CompiledRules rules = new RuleCompiler().load(dir);
+            RuleSetLayout layout = RuleSetLayout.of(dir);
+            List<String> summaries = new ArrayList<>();
+            compile(layout).forEach((id, rules) -> summaries.add(layout.partnerships().get(id) + ": "
+                    + rules.ruleSet().targets().size() + " targets, " + rules.ruleSet().contacts().size() + " contacts, "
+                    + rules.ruleCount() + " rules"));
+            Path feedFolder = layout.single() ? dir : layout.shared();
             String feeds = "";
-            if (FeedAreas.present(dir)) {
+            if (FeedAreas.present(feedFolder)) {
                 try {
-                    FeedAreas areas = FeedAreas.load(dir);
+                    FeedAreas areas = FeedAreas.load(feedFolder);
                     feeds = "; feeds: " + areas.all().size() + " areas, readings for "
                             + String.join(", ", areas.reported().stream().map(FeedAreas.Area::slug).toList());
                 } catch (FeedSetupException e) {
@@ -107,8 +124,12 @@ public final class EngineCli {
                 }
             }
             out.println("OK");
-            err.println(dir + ": " + rules.ruleSet().targets().size() + " targets, " + rules.ruleSet().contacts().size()
-                    + " contacts, " + rules.ruleCount() + " rules" + feeds);
+            if (layout.single()) {
+                err.println(summaries.get(0) + feeds);
+            } else {
+                summaries.forEach(err::println);
+                err.println(dir + ": " + summaries.size() + " partnerships" + feeds);
+            }
             return OK;
         } catch (RuleSetRejectedException e) {
             e.errors().stream().map(RuleSetError::toString).forEach(out::println);
@@ -160,53 +181,121 @@ public final class EngineCli {
             usage();
             return USAGE;
         }
-        CompiledRules rules;
+        RuleSetLayout layout;
+        Map<String, CompiledRules> compiled;
         try {
-            rules = new RuleCompiler().load(rulesDir);
+            layout = RuleSetLayout.of(rulesDir);
+            compiled = compile(layout);
         } catch (RuleSetRejectedException e) {
             err.println("the rule set in " + rulesDir + " was refused:");
             e.errors().forEach(x -> err.println("  " + x));
             return REFUSED;
         }
-        Replay replay = new Replay(rules, json);
-        try (RuleEngine engine = new RuleEngine(rules)) {
-            replay.engine = engine;
-            ReadingFormat format = new ReadingFormat();
-            FeedReplay feeds = new FeedReplay(rulesDir, replay, json);
-            for (Path f : files) {
-                try {
-                    Optional<FeedKind> kind = f.toString().toLowerCase().endsWith(".json") ? Optional.empty() : Feeds.recognise(f);
-                    if (kind.isPresent()) {
-                        if (!feeds.replay(f, kind.get())) {
-                            return USAGE;
-                        }
-                        continue;
+        List<Tenant> tenants = new ArrayList<>();
+        try {
+            for (Map.Entry<String, CompiledRules> c : compiled.entrySet()) {
+                tenants.add(new Tenant(c.getKey(), layout.partnerships().get(c.getKey()), c.getValue(), json));
+            }
+            return replay(files, layout.single() ? rulesDir : layout.shared(), !layout.single(), tenants, json, asOf);
+        } finally {
+            tenants.forEach(t -> t.engine.close());
+        }
+    }
+
+    /**
+     * Every partnership's rule set of a layout, loaded with the root's shared files and compiled, by id; or every
+     * error of all of them, each under its partnership's folder name.
+     */
+    private static Map<String, CompiledRules> compile(RuleSetLayout layout) throws RuleSetRejectedException {
+        Map<String, CompiledRules> compiled = new java.util.TreeMap<>();
+        RuleCompiler compiler = new RuleCompiler();
+        for (Map.Entry<String, RuleSet> set : layout.load(new RuleSetLoader()).entrySet()) {
+            compiled.put(set.getKey(), compiler.compile(set.getValue()));
+        }
+        return compiled;
+    }
+
+    /**
+     * Reads every file into the partnerships' replays (a feed's readings fanned out to each partnership taking their
+     * area, a reading file's to the partnership each row names), then runs each partnership's replay on its own clock
+     * and prints what it made: partnership by partnership, each under its name, when the rule sets are a root of
+     * partnership folders; as before for one folder.
+     */
+    private int replay(List<Path> files, Path feedFolder, boolean several, List<Tenant> tenants, boolean json, LocalDate asOf) {
+        Router router = new Router(tenants, several, feedFolder);
+        ReadingFormat format = new ReadingFormat();
+        Set<String> targeted = new TreeSet<>();
+        tenants.forEach(t -> t.rules.ruleSet().targets().forEach(x -> targeted.add(x.indicator())));
+        FeedReplay feeds = new FeedReplay(feedFolder, router, new Feeds(targeted));
+        for (Path f : files) {
+            try {
+                Optional<FeedKind> kind = f.toString().toLowerCase().endsWith(".json") ? Optional.empty() : Feeds.recognise(f);
+                if (kind.isPresent()) {
+                    if (!feeds.replay(f, kind.get())) {
+                        return USAGE;
                     }
-                    try (InputStream in = Files.newInputStream(f)) {
-                        format.parse(f.toString(), in, replay);
-                    }
-                } catch (IOException e) {
-                    err.println(f + ": cannot be read: " + e.getMessage());
-                    return USAGE;
+                    continue;
+                }
+                try (InputStream in = Files.newInputStream(f)) {
+                    format.parse(f.toString(), in, router);
+                }
+            } catch (IOException e) {
+                err.println(f + ": cannot be read: " + e.getMessage());
+                return USAGE;
+            }
+        }
+        long taken = 0;
+        long rejected = router.rejected;
+        long leftOut = 0;
+        long history = 0;
+        for (Tenant t : tenants) {
+            if (several) {
+                if (json) {
+                    out.println(EventJson.partnershipLine(t.id, t.name(), t.folder.toString()));
+                } else {
+                    out.println(t.heading());
                 }
             }
+            Replay replay = t.replay;
             replay.run(asOf);
             replay.summarise();
+            if (json && several) {
+                out.println(EventJson.line(replay.noise, t.id));
+            }
             if (!json) {
-                feeds.print();
-                new StatusTable(rules.ruleSet(), engine.latest()).print(out);
+                t.printSections();
+                new StatusTable(t.rules.ruleSet(), t.engine.latest()).print(out);
+                if (several) {
+                    out.println();
+                }
+            }
+            taken += replay.taken;
+            rejected += replay.rejected;
+            leftOut += replay.leftOut;
+            history += replay.history;
+        }
+        if (leftOut > 0) {
+            err.println(leftOut + " reading" + (leftOut == 1 ? "" : "s") + " left out: "
+                    + (leftOut == 1 ? "it arrives" : "they arrive") + " after " + asOf + " (--as-of)");
+        }
+        if (several) {
+            for (Tenant t : tenants) {
+                err.println(t.id + ": " + t.replay.taken + " readings taken; " + t.replay.noise.summaryLine());
+            }
+            if (router.untaken > 0) {
+                err.println(router.untaken + " feed reading" + (router.untaken == 1 ? "" : "s")
+                        + " for an area no partnership takes (not rated)");
             }
         }
-        if (replay.leftOut > 0) {
-            err.println(replay.leftOut + " reading" + (replay.leftOut == 1 ? "" : "s") + " left out: "
-                    + (replay.leftOut == 1 ? "it arrives" : "they arrive") + " after " + asOf + " (--as-of)");
+        err.println(taken + " readings taken from " + files.size() + " file" + (files.size() == 1 ? "" : "s")
+                + (several ? " for " + tenants.size() + " partnership" + (tenants.size() == 1 ? "" : "s") : "")
+                + (rejected == 0 ? "" : "; " + rejected + " rejected (listed above)")
+                + (history == 0 ? "" : "; " + history + " of them history (periods long past)"));
+        if (!several) {
+            err.println(tenants.get(0).replay.noise.summaryLine());
         }
-        err.println(replay.taken + " readings taken from " + files.size() + " file" + (files.size() == 1 ? "" : "s")
-                + (replay.rejected == 0 ? "" : "; " + replay.rejected + " rejected (listed above)")
-                + (replay.history == 0 ? "" : "; " + replay.history + " of them history (periods long past)"));
-        err.println(replay.noise.summaryLine());
-        if (json) {
-            out.println(EventJson.line(replay.noise));
+        if (json && !several) {
+            out.println(EventJson.line(tenants.get(0).replay.noise));
         }
         return OK;
     }
@@ -239,22 +328,19 @@ public final class EngineCli {
 
     /**
      * Turns feed files into readings through the adapters (months and years carry from one file to the
-     * next), prints each reading with its rating, and reports what each file held on standard error.
+     * next), hands each reading to the partnerships that take it, and reports what each file held on standard error.
      */
     private final class FeedReplay {
         private static final long PROGRESS_BYTES = 1L << 20;
         private final Path rulesDir;
-        private final Replay replay;
-        private final boolean json;
-        private final Feeds feeds = new Feeds();
-        /** The readings of each feed file that gave any, in file order: printed once they have been assessed. */
-        private final List<FeedSection> sections = new ArrayList<>();
+        private final Router router;
+        private final Feeds feeds;
         private FeedAreas areas;
 
-        FeedReplay(Path rulesDir, Replay replay, boolean json) {
+        FeedReplay(Path rulesDir, Router router, Feeds feeds) {
             this.rulesDir = rulesDir;
-            this.replay = replay;
-            this.json = json;
+            this.router = router;
+            this.feeds = feeds;
         }
 
         /** False when the rule set's feed files are refused, so that no feed can be read. */
@@ -269,43 +355,135 @@ public final class EngineCli {
                 }
             }
             String name = file.getFileName().toString();
+            String title = name + " (" + kind.description() + "):";
             long size = Files.size(file);
             Progress progress = new Progress(name, size);
-            FeedSection[] section = {null};
             try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file))) {
                 progress.in = in;
-                FeedReport report = feeds.adapt(kind, areas, name, in, new targetwatch.engine.readings.ReadingSink() {
+                FeedReport report = feeds.adapt(kind, areas, name, in, new ReadingSink() {
                     @Override
                     public void accept(Reading reading, String f, long row) {
-                        if (section[0] == null) {
-                            section[0] = new FeedSection(name + " (" + kind.description() + "):");
-                            sections.add(section[0]);
-                        }
-                        section[0].readings.add(replay.collect(reading, f, row));
+                        router.feedReading(title, reading, f, row);
                     }
 
                     @Override
                     public void reject(RejectedReading r) {
-                        replay.reject(r);
+                        router.reject(r);
                     }
                 }, size >= PROGRESS_BYTES ? progress : rows -> { });
                 progress.done();
                 report.lines().forEach(err::println);
             } catch (FeedRefusedException e) {
                 progress.done();
-                replay.reject(new RejectedReading(name, 1, e.reason(name)));
+                router.reject(new RejectedReading(name, 1, e.reason(name)));
             }
             return true;
+        }
+    }
+
+    /**
+     * Where each reading goes: with one rule set folder, to its one replay as before; with a root of partnership
+     * folders, a feed's reading to every partnership taking its area ({@link FeedFanout}), a reading file's row to the
+     * partnership it names (refused with its reason when the root holds no such partnership).
+     */
+    private final class Router implements ReadingSink {
+        private final List<Tenant> tenants;
+        private final Map<String, Tenant> byId = new LinkedHashMap<>();
+        private final List<RuleSet> ruleSets = new ArrayList<>();
+        private final boolean several;
+        private final Path root;
+        private long rejected;
+        private long untaken;
+
+        Router(List<Tenant> tenants, boolean several, Path root) {
+            this.tenants = tenants;
+            this.several = several;
+            this.root = root;
+            tenants.forEach(t -> {
+                byId.put(t.id, t);
+                ruleSets.add(t.rules.ruleSet());
+            });
+        }
+
+        @Override
+        public void accept(Reading reading, String file, long row) {
+            if (!several) {
+                tenants.get(0).replay.collect(reading, file, row);
+                return;
+            }
+            Tenant t = byId.get(reading.partnership());
+            if (t == null) {
+                reject(new RejectedReading(file, row, "partnership \"" + reading.partnership() + "\" has no rule set folder in "
+                        + root + " (the partnerships are " + String.join(", ", byId.keySet()) + ")"));
+                return;
+            }
+            t.replay.collect(reading, file, row);
+        }
+
+        /** A reading a feed made, listed under the file's title by every partnership that takes it. */
+        void feedReading(String title, Reading reading, String file, long row) {
+            if (!several) {
+                Tenant t = tenants.get(0);
+                t.section(title).readings.add(t.replay.collect(reading, file, row));
+                return;
+            }
+            List<Reading> copies = FeedFanout.assign(reading, ruleSets);
+            if (copies.isEmpty()) {
+                untaken++;
+            }
+            for (Reading copy : copies) {
+                Tenant t = byId.get(copy.partnership());
+                t.section(title).readings.add(t.replay.collect(copy, file, row));
+            }
+        }
+
+        @Override
+        public void reject(RejectedReading r) {
+            rejected++;
+            err.println(r);
+        }
+    }
+
+    /** One partnership of the replay: its rule set, its own engine and clock, and the feed readings it took. */
+    private final class Tenant {
+        private final String id;
+        private final Path folder;
+        private final CompiledRules rules;
+        private final RuleEngine engine;
+        private final Replay replay;
+        /** The readings of each feed file that gave this partnership any, in file order. */
+        private final List<FeedSection> sections = new ArrayList<>();
+
+        Tenant(String id, Path folder, CompiledRules rules, boolean json) {
+            this.id = id;
+            this.folder = folder;
+            this.rules = rules;
+            this.engine = new RuleEngine(rules);
+            this.replay = new Replay(rules, json);
+            this.replay.engine = engine;
+        }
+
+        String name() {
+            return rules.ruleSet().partnership().name();
+        }
+
+        /** {@code == Safer Maidstone Partnership (maidstone: samples/kent/maidstone) ==}. */
+        String heading() {
+            return "== " + name() + " (" + id + ": " + folder + ") ==";
+        }
+
+        FeedSection section(String title) {
+            if (sections.isEmpty() || !sections.get(sections.size() - 1).title.equals(title)) {
+                sections.add(new FeedSection(title));
+            }
+            return sections.get(sections.size() - 1);
         }
 
         /**
          * Each feed file's readings with the rating each got when it was assessed (in arrival order, so possibly
          * after readings of later files); those an {@code --as-of} left out are not listed.
          */
-        void print() {
-            if (json) {
-                return;
-            }
+        void printSections() {
             for (FeedSection section : sections) {
                 out.println(section.title);
                 for (Pending p : section.readings) {
@@ -316,11 +494,18 @@ public final class EngineCli {
             }
         }
 
+        /** Whether the reading is the yardstick of its indicator's target (its comparator area), never rated itself. */
+        private boolean comparesWith(Reading r) {
+            return rules.ruleSet().targetFor(r.partnership(), r.indicator()).map(t -> r.area().equals(t.comparatorArea()))
+                    .orElse(false);
+        }
+
         private String line(Reading r, Outcome o) {
             Optional<Assessment> a = o == null ? Optional.empty() : o.assessments().stream()
                     .filter(x -> x.series().equals(r.series()) && x.period().equals(r.period())).findFirst();
             String rating = a.map(x -> x.rating().name() + (x.expected() == null ? "" : " (expected "
-                    + x.expected().toPlainString() + ")")).orElse(o == null ? "refused" : "unchanged");
+                    + x.expected().toPlainString() + ")")).orElse(o == null ? "refused" : comparesWith(r) ? "comparator"
+                    : "unchanged");
             return String.join("  ", r.indicator(), r.area(), r.period().toString(), r.value().toPlainString(), rating,
                     r.note() == null ? "" : r.note()).stripTrailing();
         }

@@ -91,6 +91,32 @@ public final class EventJson {
         return write(noise.toJson());
     }
 
+    /**
+     * One partnership's noise when a replay runs several: {@code {"type":"noise","partnership":"ashford",...}}.
+     */
+    public static String line(targetwatch.engine.alerts.NoiseReport noise, String partnership) {
+        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode fields = noise.toJson();
+        n.set("type", fields.remove("type"));
+        n.put("partnership", partnership);
+        n.setAll(fields);
+        return write(n);
+    }
+
+    /**
+     * The line that opens a partnership's group when a replay runs several: {@code {"type":"partnership",
+     * "partnership":"maidstone","name":"Safer Maidstone Partnership","folder":"samples/kent/maidstone"}}; its
+     * assessments and alert events follow it.
+     */
+    public static String partnershipLine(String partnership, String name, String folder) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("type", "partnership");
+        n.put("partnership", partnership);
+        n.put("name", name);
+        n.put("folder", folder);
+        return write(n);
+    }
+
     /** The alert event as one line of JSON. */
     public static String line(AlertEvent e) {
         return write(toJson(e));

@@ -30,7 +30,9 @@ import targetwatch.engine.model.Slugs;
  * authorities there are and what they are called ({@code areas.csv}), how many people live in each
  * ({@code population.csv}, ONS mid-year estimates the secretariat updates), and optionally which
  * authority an LSOA code lies in ({@code lsoa-lookup.csv}, for LSOA names that do not start with a
- * known authority name).
+ * known authority name). An area's former names (areas.csv's optional {@code also_known_as}, names separated by
+ * {@code ;}, such as {@code Shepway} for Folkestone and Hythe, renamed in 2018 while data.police.uk kept the old
+ * LSOA names) place its LSOAs as its own name does.
  */
 public final class FeedAreas {
 
@@ -39,6 +41,8 @@ public final class FeedAreas {
     public static final String LSOA_LOOKUP = "lsoa-lookup.csv";
 
     static final List<String> AREA_COLUMNS = List.of("area", "name", "ons_code", "dft_district", "within", "readings");
+    /** The optional column of areas.csv naming an area's former names, separated by {@code ;}. */
+    static final String ALSO_KNOWN_AS = "also_known_as";
     static final List<String> POPULATION_COLUMNS = List.of("ons_code", "name", "year", "population");
     private static final Pattern ONS_CODE = Pattern.compile("[EWSNK]\\d{8}");
     private static final Pattern DFT_CODE = Pattern.compile("\\d{1,4}");
@@ -99,6 +103,7 @@ public final class FeedAreas {
         Map<String, String> extraNames = new HashMap<>();
         Map<String, TreeMap<Integer, Long>> population = new HashMap<>();
         Map<String, String> lsoa = new HashMap<>();
+        Map<String, Row> formerNames = new LinkedHashMap<>();
 
         for (Row r : rows(rulesFolder, AREAS, AREA_COLUMNS, true, errors)) {
             String slug = r.cell("area");
@@ -133,8 +138,25 @@ public final class FeedAreas {
                 areas.put(slug, new Area(slug, r.cell("name"), code, dft.isEmpty() ? null : dft,
                         within.isEmpty() ? null : within, readings.equals("yes")));
                 namesByOnsCode.put(code, r.cell("name"));
+                for (String former : r.cell(ALSO_KNOWN_AS).split(";")) {
+                    if (!former.isBlank()) {
+                        formerNames.put(former.strip(), r);
+                    }
+                }
             }
         }
+        Map<String, String> codesByName = new HashMap<>();
+        areas.values().forEach(a -> codesByName.put(nameKey(a.name()), a.onsCode()));
+        formerNames.forEach((former, r) -> {
+            String code = r.cell("ons_code");
+            String other = codesByName.putIfAbsent(nameKey(former), code);
+            if (other != null && !other.equals(code)) {
+                r.error(ALSO_KNOWN_AS, "\"" + Slugs.abbreviate(former) + "\" is already the name of " + other
+                        + ": an LSOA name can place its incidents in one area only");
+            } else {
+                extraNames.put(former, code);
+            }
+        });
         for (Area a : areas.values()) {
             if (a.within() != null && !areas.containsKey(a.within())) {
                 errors.add(AREAS + ": area " + a.slug() + " is within \"" + a.within() + "\", which is not listed");

@@ -25,9 +25,22 @@ public final class Feeds {
     static final int HEAD_BYTES = 64 * 1024;
     private static final int HEAD_LINES = 10;
 
-    private final PoliceStreetAdapter police = new PoliceStreetAdapter();
+    private final PoliceStreetAdapter police;
     private final Stats19Adapter stats19 = new Stats19Adapter();
     private final FlytippingAdapter flytipping = new FlytippingAdapter();
+
+    /** The feeds making the readings they always have (the police feed: ASB only). */
+    public Feeds() {
+        this(java.util.Set.of());
+    }
+
+    /**
+     * The feeds, also making the optional readings among {@code targeted} (the indicators the rule sets have targets
+     * for): {@code crimes-per-1000} from the police feed.
+     */
+    public Feeds(java.util.Set<String> targeted) {
+        this.police = new PoliceStreetAdapter(targeted.contains(PoliceStreetAdapter.CRIMES));
+    }
 
     /** Which feed a file is, from its first bytes: an .xlsx workbook is taken for DEFRA's. */
     public static Optional<FeedKind> recognise(byte[] head, int length) {

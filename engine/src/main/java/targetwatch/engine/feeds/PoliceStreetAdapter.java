@@ -28,7 +28,9 @@ import targetwatch.engine.readings.ReadingSink;
  * data.police.uk street-level CSV (one row per crime or ASB incident, coded by LSOA) into monthly counts
  * per area and crime type, and {@code asb-incidents-per-1000} readings: the rolling 12-month count of
  * anti-social behaviour incidents per 1,000 residents, for each area with readings (the district, and the
- * force area as the sum of its authorities).
+ * force area as the sum of its authorities); and, when asked for, {@code crimes-per-1000}, the same rolling
+ * figure of every other row (every Crime type but anti-social behaviour), for a target that compares a district
+ * with its force area.
  *
  * <p>An incident's authority is the start of its LSOA name ({@code Maidstone 012A}); where that is not a
  * known authority name, {@code lsoa-lookup.csv} by LSOA code. Rows with no LSOA ({@code No Location}) and
@@ -40,6 +42,8 @@ import targetwatch.engine.readings.ReadingSink;
 public final class PoliceStreetAdapter {
 
     public static final String INDICATOR = "asb-incidents-per-1000";
+    /** Recorded crimes (every row but ASB) per 1,000 residents, rolling 12 months: made only when asked for. */
+    public static final String CRIMES = "crimes-per-1000";
     public static final String ASB = "Anti-social behaviour";
     /** The count category of the reports that holds every row: crime types are the others. */
     public static final String ALL = "all";
@@ -52,6 +56,22 @@ public final class PoliceStreetAdapter {
 
     /** ASB incidents per authority and month, across every file read. */
     private final MonthlyFigures asb = new MonthlyFigures();
+    /** Crimes (every other row) per authority and month, across every file read. */
+    private final MonthlyFigures crimes = new MonthlyFigures();
+    private final boolean makesCrimes;
+
+    /** An adapter making {@code asb-incidents-per-1000} readings only. */
+    public PoliceStreetAdapter() {
+        this(false);
+    }
+
+    /**
+     * @param makesCrimes whether it makes {@code crimes-per-1000} readings too (for a rule set with a target for
+     *                    them: one without would refuse each)
+     */
+    public PoliceStreetAdapter(boolean makesCrimes) {
+        this.makesCrimes = makesCrimes;
+    }
 
     /**
      * Reads one file, keeps its months, and hands on the readings its months change.
@@ -238,6 +258,7 @@ public final class PoliceStreetAdapter {
                 report.count(m, area.getKey(), ALL, all);
                 long[] n = area.getValue().get(ASB);
                 asb.put(area.getKey(), m, n == null ? 0 : n[0]);
+                crimes.put(area.getKey(), m, all - (n == null ? 0 : n[0]));
             }
             List<String> line = new ArrayList<>();
             for (Area a : areas.reported()) {
@@ -264,33 +285,48 @@ public final class PoliceStreetAdapter {
     }
 
     private void makeReadings(FeedAreas areas, Tally tally, FeedReport report, ReadingSink sink) {
-        Set<Period> changed = tally.counts.keySet();
         String source = FeedIo.slug(tally.force, "police-uk");
-        List<Reading> out = new ArrayList<>();
-        for (Area area : areas.reported()) {
-            List<String> parts = parts(areas, area);
-            for (Period month : asb.affected(parts, changed)) {
-                MonthlyFigures.Window w = asb.window(parts, month);
-                Optional<Estimate> pop = areas.population(area, w.middle());
-                if (pop.isEmpty()) {
-                    report.note(area.slug() + " " + month + ": no population estimate, so no reading");
-                    continue;
-                }
-                BigDecimal value = FeedIo.perThousand(w.yearly(), pop.get().population());
-                String note = w.flag() + "data.police.uk: " + FeedReport.number(w.sum()) + " ASB incidents " + w.describe()
-                        + (parts.size() > 1 ? " (sum of " + parts.size() + " authorities)" : "")
-                        + "; " + FeedIo.population(pop.get());
-                out.add(FeedIo.reading(INDICATOR, area.slug(), month, value, source, note));
-                if (w.partial()) {
-                    report.note("PARTIAL " + area.slug() + " " + month + ": " + FeedReport.number(w.sum()) + " ASB incidents "
-                            + w.describe());
-                }
-            }
+        List<Reading> out = new ArrayList<>(readings(areas, tally, report, asb, INDICATOR, "ASB incidents", source));
+        if (makesCrimes) {
+            out.addAll(readings(areas, tally, report, crimes, CRIMES, "crimes (every Crime type but ASB)", source));
         }
         out.sort((a, b) -> a.period().compareTo(b.period()));
         for (Reading r : out) {
             report.made(r);
             sink.accept(r, report.file(), 0);
         }
+    }
+
+    /** One indicator's readings for the months this file changed, area by area. */
+    private List<Reading> readings(FeedAreas areas, Tally tally, FeedReport report, MonthlyFigures figures,
+                                   String indicator, String what, String source) {
+        Set<Period> changed = tally.counts.keySet();
+        // the ASB lines read as they did before there was a second indicator
+        String named = indicator.equals(INDICATOR) ? "" : indicator + " ";
+        List<Reading> out = new ArrayList<>();
+        // a wider area first: a target comparing a district with it then rates the district on arrival, not GREY first
+        List<Area> widerFirst = new ArrayList<>(areas.reported());
+        widerFirst.sort(java.util.Comparator.comparing((Area a) -> areas.members(a).isEmpty()));
+        for (Area area : widerFirst) {
+            List<String> parts = parts(areas, area);
+            for (Period month : figures.affected(parts, changed)) {
+                MonthlyFigures.Window w = figures.window(parts, month);
+                Optional<Estimate> pop = areas.population(area, w.middle());
+                if (pop.isEmpty()) {
+                    report.note(area.slug() + " " + month + ": no population estimate, so no " + named + "reading");
+                    continue;
+                }
+                BigDecimal value = FeedIo.perThousand(w.yearly(), pop.get().population());
+                String note = w.flag() + "data.police.uk: " + FeedReport.number(w.sum()) + " " + what + " " + w.describe()
+                        + (parts.size() > 1 ? " (sum of " + parts.size() + " authorities)" : "")
+                        + "; " + FeedIo.population(pop.get());
+                out.add(FeedIo.reading(indicator, area.slug(), month, value, source, note));
+                if (w.partial()) {
+                    report.note("PARTIAL " + named + area.slug() + " " + month + ": " + FeedReport.number(w.sum())
+                            + " " + what + " " + w.describe());
+                }
+            }
+        }
+        return out;
     }
 }

@@ -17,11 +17,18 @@ import java.util.TreeSet;
  * @param countedOnly the areas listed with readings=no: they only count toward a wider area, and readings for them
  *                    are refused
  * @param unlisted what happens to a reading for an area none of these names
+ * @param home the partnership's own area (settings.csv's {@code area}), or null: with one, readings are taken for it
+ *             and the targets' comparator areas only, whatever the list says of the others (a root of partnerships
+ *             shares one areas.csv, each partnership rating its own district)
  */
-public record AreaList(Set<String> rated, Set<String> quiet, Set<String> countedOnly, Unlisted unlisted) {
+public record AreaList(Set<String> rated, Set<String> quiet, Set<String> countedOnly, Unlisted unlisted, String home) {
 
     /** Every area taken and rated: a rule set without areas.csv. */
     public static final AreaList ANY = new AreaList(Set.of(), Set.of(), Set.of(), Unlisted.RATE);
+
+    public AreaList(Set<String> rated, Set<String> quiet, Set<String> countedOnly, Unlisted unlisted) {
+        this(rated, quiet, countedOnly, unlisted, null);
+    }
 
     /** What a reading for an area the rule set does not know gets. */
     public enum Unlisted {
@@ -64,7 +71,12 @@ public record AreaList(Set<String> rated, Set<String> quiet, Set<String> counted
 
     /** The same list, with a different treatment of the areas it does not name. */
     public AreaList withUnlisted(Unlisted treatment) {
-        return new AreaList(rated, quiet, countedOnly, treatment);
+        return new AreaList(rated, quiet, countedOnly, treatment, home);
+    }
+
+    /** The same list narrowed to a partnership's own area: it and the comparators are taken, every other refused. */
+    public AreaList withHome(String area) {
+        return new AreaList(rated, quiet, countedOnly, unlisted, area);
     }
 
     /**
@@ -73,6 +85,12 @@ public record AreaList(Set<String> rated, Set<String> quiet, Set<String> counted
      * @param comparators the areas the rule set's targets compare with, which are always taken
      */
     public Optional<String> problemWith(String area, Set<String> comparators) {
+        if (home != null) {
+            return area.equals(home) || comparators.contains(area) ? Optional.empty()
+                    : Optional.of("area \"" + Slugs.abbreviate(area) + "\" is not this partnership's: it takes readings for "
+                    + home + (comparators.isEmpty() ? "" : " and its comparator" + (comparators.size() == 1 ? " " : "s ")
+                    + String.join(", ", new TreeSet<>(comparators))) + " (settings.csv's area)");
+        }
         if (rated.contains(area) || quiet.contains(area) || comparators.contains(area)) {
             return Optional.empty();
         }
@@ -94,6 +112,9 @@ public record AreaList(Set<String> rated, Set<String> quiet, Set<String> counted
     public boolean isQuiet(String area, Set<String> comparators) {
         if (quiet.contains(area)) {
             return true;
+        }
+        if (home != null) {
+            return false;
         }
         return unlisted == Unlisted.QUIET && !rated.contains(area) && !comparators.contains(area)
                 && !countedOnly.contains(area);

@@ -46,7 +46,10 @@ public final class ReadingFormat {
     private static final int MAX_VALUE_DIGITS = 20;
 
     private final ObjectMapper json;
+    /** The partnership of a reading that names none, or null when it must name one. */
+    private final String defaultPartnership;
 
+    /** A format whose readings that name no partnership are the default partnership's (a single-folder service). */
     public ReadingFormat() {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH)
@@ -54,6 +57,20 @@ public final class ReadingFormat {
                 .build();
         json = new ObjectMapper(factory);
         json.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        defaultPartnership = Reading.DEFAULT_PARTNERSHIP;
+    }
+
+    private ReadingFormat(ObjectMapper json, String defaultPartnership) {
+        this.json = json;
+        this.defaultPartnership = defaultPartnership;
+    }
+
+    /**
+     * The same format with another partnership for readings that name none (the sender's, or the only one the service
+     * holds); null: such a reading is refused, saying to name its partnership.
+     */
+    public ReadingFormat withDefaultPartnership(String partnership) {
+        return new ReadingFormat(json, partnership);
     }
 
     /** Whether a file name says the file holds readings in a format we read. */
@@ -204,7 +221,7 @@ public final class ReadingFormat {
     }
 
     /** Builds a reading from named text cells, with a reason naming the field when one is wrong. */
-    static Reading reading(java.util.function.Function<String, String> cell) {
+    Reading reading(java.util.function.Function<String, String> cell) {
         String value = trim(cell.apply("value"));
         if (value == null) {
             throw new IllegalArgumentException("value is required");
@@ -233,7 +250,15 @@ public final class ReadingFormat {
         if (note != null && note.chars().anyMatch(c -> c == 0)) {
             throw new IllegalArgumentException("note holds a NUL character");
         }
-        return new Reading(trim(cell.apply("partnership")), trim(cell.apply("indicator")), trim(cell.apply("area")),
+        String partnership = trim(cell.apply("partnership"));
+        if (partnership == null) {
+            if (defaultPartnership == null) {
+                throw new IllegalArgumentException("partnership is required: this service holds several partnerships and"
+                        + " the sender speaks for more than one");
+            }
+            partnership = defaultPartnership;
+        }
+        return new Reading(partnership, trim(cell.apply("indicator")), trim(cell.apply("area")),
                 period, number, trim(cell.apply("source")), reportedAt, note);
     }
 

@@ -156,4 +156,14 @@ public final class RuleCompiler {
     public CompiledRules load(java.nio.file.Path folder) throws RuleSetRejectedException {
         return compile(new RuleSetLoader().load(folder));
     }
+
+    /**
+     * Loads, checks and compiles one partnership's rule set folder.
+     *
+     * @param shared the root of partnership folders it shares reference files with, or null
+     * @param id     the partnership it must be, or null (see {@link RuleSetLoader#load(java.nio.file.Path, java.nio.file.Path, String)})
+     */
+    public CompiledRules load(java.nio.file.Path folder, java.nio.file.Path shared, String id) throws RuleSetRejectedException {
+        return compile(new RuleSetLoader().load(folder, shared, id));
+    }
 }

@@ -601,13 +601,13 @@ public final class RuleEngine implements AutoCloseable {
             if (theirs.size() > SUMMARY_LISTS) {
                 why.append("; and ").append(theirs.size() - SUMMARY_LISTS).append(" more (GET /api/alerts)");
             }
-            SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, recipient);
-            // the store numbers events per (partnership, indicator, area), all "all/open-alerts/all" here: one number
+            SeriesKey series = new SeriesKey(partnership(), SUMMARY_SUBJECT, recipient);
+            // the store numbers events per (partnership, indicator, area), all "<partnership>/open-alerts/all" here: one number
             // each, in the order of the recipients, after every earlier summary's
             long sequence = now.getInstant().toEpochMilli() * 1000 + summaries.size();
             Period period = Period.containing(now.getToday(), targetwatch.engine.model.Frequency.MONTH);
             summaries.add(new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0),
-                    sequence, AlertEventType.REMINDER, SILENCE_PARTNERSHIP, SUMMARY_SUBJECT, SILENCE_PARTNERSHIP, period,
+                    sequence, AlertEventType.REMINDER, partnership(), SUMMARY_SUBJECT, SILENCE_AREA, period,
                     Rating.GREY, null, null, null, Direction.NONE, 0, 0, recipient, why.toString(), null, null,
                     now.getInstant(), null, null, false, false));
         }
@@ -629,20 +629,25 @@ public final class RuleEngine implements AutoCloseable {
      */
     private AlertEvent silenceEnding(Silence s) {
         String subject = s.indicator() != null ? s.indicator() : s.priority();
-        SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP);
+        SeriesKey series = new SeriesKey(partnership(), subject, SILENCE_AREA);
         Period period = Period.month(s.until().getYear(), s.until().getMonthValue());
         long sequence = s.until().toEpochDay();
         String priority = s.priority() != null ? s.priority()
                 : rules.ruleSet().targetsFor(s.indicator()).stream().map(Target::priority).findFirst().orElse(null);
         return new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0), sequence,
-                AlertEventType.REMINDER, SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP, period, Rating.GREY, null, null,
+                AlertEventType.REMINDER, partnership(), subject, SILENCE_AREA, period, Rating.GREY, null, null,
                 null, Direction.NONE, 0, s.row(), s.author(), "the silence of " + s.subject() + " ends on " + s.until()
                 + " (" + s.reason() + "): extend it in " + "silences.csv or let it end", priority, null, now.getInstant(),
                 null, null, false);
     }
 
-    /** The partnership and area slug of a silence's reminder, which is about no one series. */
-    public static final String SILENCE_PARTNERSHIP = "all";
+    /** The area slug of a silence's reminder or a history's summary, which are about no one series. */
+    public static final String SILENCE_AREA = "all";
+
+    /** The partnership whose rule set this engine runs: what its summaries and silence reminders belong to. */
+    private String partnership() {
+        return rules.ruleSet().partnership().id();
+    }
 
     /**
      * Builds an engine holding the same readings under a candidate rule set, beside this one, and says what

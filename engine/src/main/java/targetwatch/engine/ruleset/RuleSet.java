@@ -14,6 +14,7 @@ import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.model.AreaList;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.EscalationLevel;
+import targetwatch.engine.model.Partnership;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Target;
 
@@ -30,10 +31,12 @@ import targetwatch.engine.model.Target;
  * @param workingDays the calendar escalation clocks count in (bank-holidays.csv)
  * @param settings what is history and how many mails a person gets a day (settings.csv, defaults without it)
  * @param areas the areas readings are taken for (areas.csv with settings.csv's unlisted_areas; every area without it)
+ * @param partnership whose rule set it is (its folder, or settings.csv's partnership, partnership_name and area)
  */
 public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts, Map<String, String> templates,
                       Map<String, String> drl, String checksum, List<EscalationLevel> escalation,
-                      List<Silence> silences, WorkingDays workingDays, AlertSettings settings, AreaList areas) {
+                      List<Silence> silences, WorkingDays workingDays, AlertSettings settings, AreaList areas,
+                      Partnership partnership) {
 
     public RuleSet {
         targets = List.copyOf(targets);
@@ -44,6 +47,12 @@ public record RuleSet(Path folder, List<Target> targets, List<Contact> contacts,
         drl = Map.copyOf(drl);
         settings = settings == null ? AlertSettings.DEFAULTS : settings;
         areas = areas == null ? AreaList.ANY : areas;
+        partnership = partnership == null ? Partnership.DEFAULT : partnership;
+    }
+
+    /** Whether a reading for the area is one this rule set takes (its own area, a listed one or a comparator). */
+    public boolean takesArea(String area) {
+        return areas.problemWith(area, comparatorAreas()).isEmpty();
     }
 
     /** The areas the targets compare with: always taken, whatever areas.csv says. */

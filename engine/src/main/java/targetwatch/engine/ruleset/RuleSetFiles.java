@@ -60,6 +60,25 @@ public final class RuleSetFiles {
         return files;
     }
 
+    /**
+     * The files of one partnership's folder under a root of partnership folders: its own, and the root's shared
+     * reference files ({@link RuleSetLayout#SHARED_FILES}) it has none of; a stored version is whole by itself.
+     *
+     * @param shared the root, or null for a folder on its own
+     */
+    public static Map<String, String> read(Path folder, Path shared) throws IOException {
+        Map<String, String> files = read(folder);
+        if (shared != null) {
+            for (String name : RuleSetLayout.SHARED_FILES) {
+                Path p = shared.resolve(name);
+                if (!files.containsKey(name) && Files.isRegularFile(p) && Files.size(p) <= MAX_FILE_BYTES) {
+                    files.put(name, Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return files;
+    }
+
     /** Writes the files into an empty folder, refusing any name that would leave it. */
     public static Path write(Map<String, String> files, Path folder) throws IOException {
         Files.createDirectories(folder);

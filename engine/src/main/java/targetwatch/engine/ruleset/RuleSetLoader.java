@@ -27,6 +27,7 @@ import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.model.AreaList;
+import targetwatch.engine.model.Partnership;
 import targetwatch.engine.model.EscalationLevel;
 import targetwatch.engine.model.Silence;
 import targetwatch.engine.model.Frequency;
@@ -59,6 +60,10 @@ public final class RuleSetLoader {
     static final String HISTORY_WINDOW_PERIODS = "history_window_periods";
     static final String DAILY_MAIL_BUDGET = "daily_mail_budget";
     static final String UNLISTED_AREAS = "unlisted_areas";
+    public static final String PARTNERSHIP = "partnership";
+    public static final String PARTNERSHIP_NAME = "partnership_name";
+    public static final String AREA = "area";
+    private static final int MAX_PARTNERSHIP_NAME = 120;
     /** The daily_mail_budget that sends every mail as it comes. */
     static final String NO_BUDGET = "none";
     static final String AREAS = "areas.csv";
@@ -85,11 +90,25 @@ public final class RuleSetLoader {
     }
 
     /**
-     * Loads and checks the rule set in {@code folder}.
+     * Loads and checks the rule set in {@code folder}: one partnership's, named by its settings.csv (or the default
+     * partnership).
      *
      * @throws RuleSetRejectedException with every error found, naming file, row and column
      */
     public RuleSet load(Path folder) throws RuleSetRejectedException {
+        return load(folder, null, null);
+    }
+
+    /**
+     * Loads and checks one partnership's rule set.
+     *
+     * @param shared the root of partnership folders whose reference files ({@link RuleSetLayout#SHARED_FILES}) the
+     *               folder uses where it has none of its own, or null
+     * @param id     the partnership it must be (its folder's name, or the tenant a stored version belongs to), or null:
+     *               then the folder's name when {@code shared} is given, else settings.csv's or the default
+     * @throws RuleSetRejectedException with every error found, naming file, row and column
+     */
+    public RuleSet load(Path folder, Path shared, String id) throws RuleSetRejectedException {
         List<RuleSetError> errors = new ArrayList<>();
         if (!Files.isDirectory(folder)) {
             throw new RuleSetRejectedException(List.of(new RuleSetError(folder.toString(), 0, "", "is not a folder")));
@@ -121,12 +140,23 @@ public final class RuleSetLoader {
         List<Silence> silences = silencesText == null ? List.of() : parseSilences(silencesText, targets, known, errors);
         String settingsText = optional(folder, SETTINGS, errors, files);
         AlertSettings settings = settingsText == null ? AlertSettings.DEFAULTS : parseSettings(settingsText, errors);
-        String areasText = optional(folder, AREAS, errors, files);
+        String areasText = optional(RuleSetLayout.holding(folder, shared, AREAS), AREAS, errors, files);
         AreaList.Unlisted unlisted = settingsText == null ? null : unlistedAreas(settingsText, areasText != null, errors);
         AreaList areas = areasText == null ? AreaList.ANY : parseAreas(areasText, errors)
                 .withUnlisted(unlisted == null ? AreaList.Unlisted.REFUSE : unlisted);
+        String expected = id != null ? id : shared != null && folder.getFileName() != null ? folder.getFileName().toString() : null;
+        Partnership partnership = parsePartnership(settingsText, expected, errors);
+        if (partnership.area() != null) {
+            String home = partnership.area();
+            if (areasText != null && !areas.rated().contains(home) && !areas.quiet().contains(home)
+                    && !areas.countedOnly().contains(home)) {
+                errors.add(new RuleSetError(SETTINGS, 0, AREA, "\"" + home + "\" is not listed in " + AREAS
+                        + ": a partnership's own area must be one of its areas"));
+            }
+            areas = areas.withHome(home);
+        }
         WorkingDays workingDays = new WorkingDays(Set.of());
-        Path holidays = folder.resolve(WorkingDays.FILE);
+        Path holidays = RuleSetLayout.holding(folder, shared, WorkingDays.FILE).resolve(WorkingDays.FILE);
         if (Files.isRegularFile(holidays)) {
             try {
                 workingDays = WorkingDays.load(holidays);
@@ -139,8 +169,8 @@ public final class RuleSetLoader {
         if (!errors.isEmpty()) {
             throw new RuleSetRejectedException(errors);
         }
-        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, files), escalation, silences,
-                workingDays, settings, areas);
+        return new RuleSet(folder, targets, contacts, templates, drl, checksum(folder, shared, files), escalation, silences,
+                workingDays, settings, areas, partnership);
     }
 
     /**
@@ -155,11 +185,13 @@ public final class RuleSetLoader {
                 case HISTORY_WINDOW_PERIODS -> c.integer("value", true, 0, MAX_HISTORY_WINDOW_PERIODS);
                 case DAILY_MAIL_BUDGET -> c.raw("value").equalsIgnoreCase(NO_BUDGET) ? Integer.valueOf(AlertSettings.NO_BUDGET)
                         : c.integer("value", true, 1, MAX_DAILY_MAIL_BUDGET);
-                // read by unlistedAreas(), which knows whether areas.csv is there; counted here for the repeat check
-                case UNLISTED_AREAS -> 0;
+                // read by unlistedAreas(), which knows whether areas.csv is there, and by parsePartnership(); counted
+                // here for the repeat check
+                case UNLISTED_AREAS, PARTNERSHIP, PARTNERSHIP_NAME, AREA -> 0;
                 default -> {
                     c.error("setting", "\"" + targetwatch.engine.model.Slugs.abbreviate(name) + "\" is not a setting: use "
-                            + HISTORY_WINDOW_PERIODS + ", " + DAILY_MAIL_BUDGET + " or " + UNLISTED_AREAS);
+                            + HISTORY_WINDOW_PERIODS + ", " + DAILY_MAIL_BUDGET + ", " + UNLISTED_AREAS + ", " + PARTNERSHIP + ", "
+                            + PARTNERSHIP_NAME + " or " + AREA);
                     yield null;
                 }
             };
@@ -169,6 +201,59 @@ public final class RuleSetLoader {
         }
         return new AlertSettings(values.getOrDefault(HISTORY_WINDOW_PERIODS, AlertSettings.DEFAULT_HISTORY_WINDOW_PERIODS),
                 values.getOrDefault(DAILY_MAIL_BUDGET, AlertSettings.DEFAULT_DAILY_MAIL_BUDGET));
+    }
+
+    /**
+     * Whose rule set it is, from settings.csv's {@code partnership}, {@code partnership_name} and {@code area}: the
+     * partnership must be {@code expected} when that is given (a folder's name), and is the default one when neither
+     * says.
+     */
+    static Partnership parsePartnership(String settingsText, String expected, List<RuleSetError> errors) {
+        String id = null;
+        String name = null;
+        String area = null;
+        if (settingsText != null) {
+            // rows() has reported the file's shape already: read it again without repeating those errors, keeping the
+            // cells' own
+            List<RuleSetError> found = new ArrayList<>();
+            List<Cells> settingRows = rows(SETTINGS, settingsText, SETTING_COLUMNS, found);
+            found.clear();
+            for (Cells c : settingRows) {
+                switch (c.raw("setting")) {
+                    case PARTNERSHIP -> {
+                        String v = c.slug("value", true);
+                        if (v != null && expected != null && !v.equals(expected)) {
+                            c.error("value", "is \"" + v + "\" but this is the rule set of \"" + expected
+                                    + "\" (its folder's name): make them the same, or leave the row out");
+                        } else {
+                            id = v;
+                        }
+                    }
+                    case PARTNERSHIP_NAME -> {
+                        String v = targetwatch.engine.model.PlainText.oneLine(c.raw("value"));
+                        if (v == null || v.isBlank()) {
+                            c.error("value", "is required: the partnership's name as mails and pages show it");
+                        } else if (v.length() > MAX_PARTNERSHIP_NAME) {
+                            c.error("value", "is longer than " + MAX_PARTNERSHIP_NAME + " characters");
+                        } else {
+                            name = v;
+                        }
+                    }
+                    case AREA -> area = c.slug("value", true);
+                    default -> {
+                    }
+                }
+            }
+            errors.addAll(found);
+        }
+        if (expected != null && !targetwatch.engine.model.Slugs.isSlug(expected)) {
+            errors.add(new RuleSetError(SETTINGS, 0, PARTNERSHIP, "the folder's name \""
+                    + targetwatch.engine.model.Slugs.abbreviate(expected) + "\" is not a lower-case slug such as tunbridge-wells:"
+                    + " a partnership's folder is named by its id"));
+            return Partnership.DEFAULT;
+        }
+        String partnership = expected != null ? expected : id != null ? id : Partnership.DEFAULT.id();
+        return new Partnership(partnership, name, area);
     }
 
     /**
@@ -582,9 +667,9 @@ public final class RuleSetLoader {
      * folder always has the same checksum as the version stored from it (the release's rules are the same for every
      * version under one release).
      */
-    private static String checksum(Path folder, Map<String, String> checkedFiles) {
+    private static String checksum(Path folder, Path shared, Map<String, String> checkedFiles) {
         try {
-            return RuleSetFiles.checksum(RuleSetFiles.read(folder));
+            return RuleSetFiles.checksum(RuleSetFiles.read(folder, shared));
         } catch (IOException e) {
             return RuleSetFiles.checksum(checkedFiles);
         }

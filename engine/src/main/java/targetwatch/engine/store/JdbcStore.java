@@ -38,10 +38,54 @@ public final class JdbcStore implements Store {
 
     private final HikariDataSource dataSource;
     private final String url;
+    /** The partnership this view is scoped to, or null for the whole store. */
+    private final String partnership;
+    /** Checked first in every write transaction when set: see {@link #withFence}. */
+    private final Fence fence;
+    /** Whether this is a view over another store's pool, which closing leaves open. */
+    private final boolean view;
 
-    private JdbcStore(HikariDataSource dataSource, String url) {
+    private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view) {
         this.dataSource = dataSource;
         this.url = url;
+        this.partnership = partnership;
+        this.fence = fence;
+        this.view = view;
+    }
+
+    /**
+     * A view of the same database scoped to one partnership: its readings, alerts, event numbers and rule set versions
+     * only (what its engine is rebuilt from and its pages list). Writes are whatever they are given; deliveries, processed
+     * messages and counts stay the whole store's. Closing the view closes nothing.
+     */
+    @Override
+    public JdbcStore scopedTo(String partnershipId) {
+        targetwatch.engine.model.Slugs.require("partnership", partnershipId);
+        return new JdbcStore(dataSource, url, partnershipId, fence, true);
+    }
+
+    /** The partnership this view is scoped to, or null for the whole store. */
+    public String partnership() {
+        return partnership;
+    }
+
+    /** " AND partnership = ?" (with the table's alias) when scoped, else nothing. */
+    private String scoped(String column) {
+        return partnership == null ? "" : " AND " + column + " = ?";
+    }
+
+    /** Binds the scope's partnership at the index, if scoped; returns the next index. */
+    private int bindScope(PreparedStatement s, int index) throws SQLException {
+        if (partnership == null) {
+            return index;
+        }
+        s.setString(index, partnership);
+        return index + 1;
+    }
+
+    /** Whose rule set versions these are: the scope's, or for the whole store the single-folder partnership's. */
+    private String rulesOf() {
+        return partnership != null ? partnership : targetwatch.engine.model.Partnership.DEFAULT.id();
     }
 
     /** Opens the database at the JDBC URL and brings its schema up to date. */
@@ -62,7 +106,21 @@ public final class JdbcStore implements Store {
             ds.close();
             throw e;
         }
-        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"));
+        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null, null, false);
+    }
+
+    /**
+     * This store, over the same pool (and scope), with every write made under the fence: each write transaction first
+     * renews the fence's row, and is rolled back with {@link FencedOutException} once another instance has taken the
+     * fence's partnership over. Closing the view closes nothing.
+     */
+    public JdbcStore withFence(Fence fence) {
+        return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true);
+    }
+
+    /** Who owns which partnership, on this store's database. */
+    public Ownership ownership() {
+        return new Ownership(dataSource, java.time.Clock.systemUTC());
     }
 
     DataSource dataSource() {
@@ -192,8 +250,8 @@ public final class JdbcStore implements Store {
     @Override
     public List<AlertState> openAlerts() {
         List<AlertState> out = new ArrayList<>();
-        query("SELECT state FROM alerts WHERE closed_at IS NULL ORDER BY opened_at, id",
-                rs -> out.add(AlertStateCodec.decode(rs.getString(1))));
+        query("SELECT state FROM alerts WHERE closed_at IS NULL" + scoped("partnership") + " ORDER BY opened_at, id",
+                st -> bindScope(st, 1), rs -> out.add(AlertStateCodec.decode(rs.getString(1))));
         return out;
     }
 
@@ -201,8 +259,9 @@ public final class JdbcStore implements Store {
     public List<AlertState> alerts(boolean openOnly, int limit) {
         List<AlertState> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts" + (openOnly ? " WHERE closed_at IS NULL" : "")
-                     + " ORDER BY opened_at DESC, id DESC")) {
+             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts WHERE 1 = 1"
+                     + (openOnly ? " AND closed_at IS NULL" : "") + scoped("partnership") + " ORDER BY opened_at DESC, id DESC")) {
+            bindScope(s, 1);
             s.setMaxRows(limit);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
@@ -218,8 +277,9 @@ public final class JdbcStore implements Store {
     @Override
     public Optional<AlertState> alert(String id) {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts WHERE id = ?")) {
+             PreparedStatement s = c.prepareStatement("SELECT state FROM alerts WHERE id = ?" + scoped("partnership"))) {
             s.setString(1, id);
+            bindScope(s, 2);
             try (ResultSet rs = s.executeQuery()) {
                 return rs.next() ? Optional.of(AlertStateCodec.decode(rs.getString(1))) : Optional.empty();
             }
@@ -284,6 +344,9 @@ public final class JdbcStore implements Store {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (fence != null) {
+                    Ownership.check(c, fence, Timestamp.from(Instant.now()));
+                }
                 T result = work.run(c);
                 c.commit();
                 return result;
@@ -459,13 +522,16 @@ public final class JdbcStore implements Store {
         }
         return transaction("could not store the rule set", c -> {
             int version;
-            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_versions");
-                 ResultSet rs = s.executeQuery()) {
-                rs.next();
-                version = rs.getInt(1);
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(MAX(version), 0) + 1 FROM rule_set_versions"
+                    + " WHERE partnership = ?")) {
+                s.setString(1, rulesOf());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    version = rs.getInt(1);
+                }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO rule_set_versions (version, checksum, files, status,"
-                    + " created_at, created_by, comment, errors) VALUES (?,?,?,?,?,?,?,?)")) {
+                    + " created_at, created_by, comment, errors, partnership) VALUES (?,?,?,?,?,?,?,?,?)")) {
                 s.setInt(1, version);
                 s.setString(2, checksum);
                 s.setString(3, filesJson);
@@ -474,6 +540,7 @@ public final class JdbcStore implements Store {
                 s.setString(6, cut(by, 64));
                 s.setString(7, cut(comment, 500));
                 s.setString(8, cut(errors, 100_000));
+                s.setString(9, rulesOf());
                 s.executeUpdate();
             }
             return version;
@@ -484,7 +551,7 @@ public final class JdbcStore implements Store {
     public List<RuleSetVersion> ruleSetVersions() {
         List<RuleSetVersion> out = new ArrayList<>();
         query("SELECT version, checksum, status, created_at, created_by, comment, activated_at, errors FROM rule_set_versions"
-                + " ORDER BY version DESC", rs -> out.add(version(rs, Map.of())));
+                + " WHERE partnership = ? ORDER BY version DESC", st -> st.setString(1, rulesOf()), rs -> out.add(version(rs, Map.of())));
         return out;
     }
 
@@ -492,8 +559,9 @@ public final class JdbcStore implements Store {
     public java.util.Optional<RuleSetVersion> ruleSetVersion(int version) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT version, checksum, status, created_at, created_by, comment,"
-                     + " activated_at, errors, files FROM rule_set_versions WHERE version = ?")) {
+                     + " activated_at, errors, files FROM rule_set_versions WHERE version = ? AND partnership = ?")) {
             s.setInt(1, version);
+            s.setString(2, rulesOf());
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return java.util.Optional.empty();
@@ -519,13 +587,15 @@ public final class JdbcStore implements Store {
         Timestamp ts = Timestamp.from(at);
         transaction("could not activate rule set version " + version, c -> {
             try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
-                    + " WHERE status = 'ACTIVE' AND version <> ?");
+                    + " WHERE status = 'ACTIVE' AND version <> ? AND partnership = ?");
                  PreparedStatement activate = c.prepareStatement("UPDATE rule_set_versions SET status = 'ACTIVE',"
-                         + " activated_at = ? WHERE version = ?");
-                 PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?");
+                         + " activated_at = ? WHERE version = ? AND partnership = ?");
+                 PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?"
+                         + " AND partnership = ?");
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
                  AlertWriter writer = new AlertWriter(c, sinks, ts)) {
                 checksum.setInt(1, version);
+                checksum.setString(2, rulesOf());
                 String ruleSet;
                 try (ResultSet rs = checksum.executeQuery()) {
                     if (!rs.next()) {
@@ -534,9 +604,11 @@ public final class JdbcStore implements Store {
                     ruleSet = rs.getString(1);
                 }
                 retire.setInt(1, version);
+                retire.setString(2, rulesOf());
                 retire.executeUpdate();
                 activate.setTimestamp(1, ts);
                 activate.setInt(2, version);
+                activate.setString(3, rulesOf());
                 activate.executeUpdate();
                 for (Assessment a : changed) {
                     addAssessment(insertAssessment, a, null, ruleSet, "rule change", ts);
@@ -559,7 +631,8 @@ public final class JdbcStore implements Store {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement s = c.prepareStatement("SELECT partnership, indicator, area, period, source, reading_value,"
-                    + " reported_at, note FROM readings ORDER BY id")) {
+                    + " reported_at, note FROM readings WHERE 1 = 1" + scoped("partnership") + " ORDER BY id")) {
+                bindScope(s, 1);
                 s.setFetchSize(1000);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -596,14 +669,16 @@ public final class JdbcStore implements Store {
 
     @Override
     public long readingCount() {
-        return count("SELECT COUNT(*) FROM readings");
+        long[] n = new long[1];
+        query("SELECT COUNT(*) FROM readings WHERE 1 = 1" + scoped("partnership"), st -> bindScope(st, 1), rs -> n[0] = rs.getLong(1));
+        return n[0];
     }
 
     @Override
     public Map<SeriesKey, Long> eventSequences() {
         Map<SeriesKey, Long> out = new HashMap<>();
-        query("SELECT partnership, indicator, area, MAX(sequence_no) FROM alert_events GROUP BY partnership, indicator, area",
-                rs -> out.put(new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4)));
+        query("SELECT partnership, indicator, area, MAX(sequence_no) FROM alert_events WHERE 1 = 1" + scoped("partnership")
+                + " GROUP BY partnership, indicator, area", st -> bindScope(st, 1), rs -> out.put(new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4)));
         return out;
     }
 
@@ -613,6 +688,93 @@ public final class JdbcStore implements Store {
             s.setString(1, sink.name());
             s.setTimestamp(2, Timestamp.from(now));
         }, limit);
+    }
+
+    /**
+     * Two steps in one transaction: the due rows are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL
+     * both have it), so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the
+     * next due rows; H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease;
+     * then the claimed rows are read with their events.
+     */
+    @Override
+    public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
+        if (limit < 1 || limit > ID_QUERY_CHUNK) {
+            throw new IllegalArgumentException("claim between 1 and " + ID_QUERY_CHUNK + " deliveries at a time, not " + limit);
+        }
+        Timestamp at = Timestamp.from(now);
+        List<Long> claimed = transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
+                    + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
+                    + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                s.setString(1, sink.name());
+                s.setTimestamp(2, at);
+                s.setTimestamp(3, at);
+                s.setString(4, relay);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (!ids.isEmpty()) {
+                claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
+            }
+            return ids;
+        });
+        if (claimed.isEmpty()) {
+            return List.of();
+        }
+        return deliveries("d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
+                + String.join(", ", Collections.nCopies(claimed.size(), "?")) + ")", s -> {
+                    s.setString(1, relay);
+                    for (int i = 0; i < claimed.size(); i++) {
+                        s.setLong(i + 2, claimed.get(i));
+                    }
+                }, limit);
+    }
+
+    @Override
+    public List<Long> keepClaims(List<Long> deliveryIds, String relay, Instant now, java.time.Duration lease) {
+        if (deliveryIds.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> kept = transaction("could not renew " + relay + "'s claims", c -> {
+            claim(c, deliveryIds, relay, Timestamp.from(now.plus(lease)), true);
+            Set<Long> out = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE claimed_by = ? AND status = 'PENDING'"
+                    + " AND id IN (" + String.join(", ", Collections.nCopies(deliveryIds.size(), "?")) + ")")) {
+                s.setString(1, relay);
+                for (int i = 0; i < deliveryIds.size(); i++) {
+                    s.setLong(i + 2, deliveryIds.get(i));
+                }
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getLong(1));
+                    }
+                }
+            }
+            return out;
+        });
+        return deliveryIds.stream().filter(kept::contains).toList();
+    }
+
+    /** Sets the relay's claim until {@code until} on the rows named (of them, when {@code renew}, the relay's pending ones). */
+    private static void claim(Connection c, List<Long> ids, String relay, Timestamp until, boolean renew)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")"
+                + (renew ? " AND claimed_by = ? AND status = 'PENDING'" : ""))) {
+            s.setString(1, relay);
+            s.setTimestamp(2, until);
+            for (int i = 0; i < ids.size(); i++) {
+                s.setLong(i + 3, ids.get(i));
+            }
+            if (renew) {
+                s.setString(ids.size() + 3, relay);
+            }
+            s.executeUpdate();
+        }
     }
 
     @Override
@@ -849,8 +1011,12 @@ public final class JdbcStore implements Store {
         return url;
     }
 
+    /** Closes the database, unless this is a partnership's view of it (the whole store's owner closes it). */
     @Override
     public void close() {
+        if (view) {
+            return;
+        }
         dataSource.close();
     }
 
@@ -871,18 +1037,32 @@ public final class JdbcStore implements Store {
     }
 
     private void query(String sql, Row row) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-                row.read(rs);
+        query(sql, st -> { }, row);
+    }
+
+    private void query(String sql, Binder binder, Row row) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            binder.bind(s);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    row.read(rs);
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("query failed: " + e.getMessage(), e);
         }
     }
 
-    /** Runs one statement; returns how many rows it changed. */
+    /** Runs one statement (in a transaction with the fence's check, under a fence); returns how many rows it changed. */
     private int update(String sql, Binder binder) {
+        if (fence != null) {
+            return transaction("update failed", c -> {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    binder.bind(s);
+                    return s.executeUpdate();
+                }
+            });
+        }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             binder.bind(s);
             return s.executeUpdate();

@@ -76,6 +76,20 @@ public interface Store extends AutoCloseable {
     /** Deliveries to one sink due at {@code now}, oldest first. */
     List<Delivery> dueDeliveries(Sink sink, Instant now, int limit);
 
+    /**
+     * Claims deliveries to one sink due at {@code now} for one relay, oldest first, until {@code now + lease}: several
+     * relays sharing the database never get the same delivery while its claim runs, and the claims of a relay that
+     * died run out and are taken by another. A relay's own claims come back to it with their lease renewed (a mail
+     * held for its group wait, a relay restarted under the same name).
+     */
+    List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit);
+
+    /**
+     * Renews the relay's claim on deliveries it is about to send, and returns those it still holds: a delivery whose
+     * claim ran out and was taken by another relay, or that is no longer pending, is left out and must not be sent.
+     */
+    List<Long> keepClaims(List<Long> deliveryIds, String relay, Instant now, java.time.Duration lease);
+
     void markSent(long deliveryId, String answer, Instant at);
 
     /**
@@ -147,6 +161,12 @@ public interface Store extends AutoCloseable {
 
     /** Whether the database answers. */
     boolean isHealthy();
+
+    /**
+     * A view of the same store scoped to one partnership: its readings, alerts, event numbers and rule set versions only.
+     * Closing it closes nothing.
+     */
+    Store scopedTo(String partnership);
 
     /** What the store is, for people: the JDBC URL without credentials. */
     String description();

@@ -64,4 +64,20 @@ class FeedAreasTest {
         assertTrue(e.errors().contains("population.csv:8:population: \"lots\" is not a number of people such as 171826"),
                 e.errors().toString());
     }
+
+    @Test
+    void a_former_name_in_also_known_as_places_lsoas_and_one_already_anothers_name_is_refused(@TempDir Path tmp)
+            throws Exception {
+        Path rules = RuleFolders.copyOfReal(tmp);
+        RuleFolders.addColumn(rules.resolve(FeedAreas.AREAS), FeedAreas.ALSO_KNOWN_AS);
+        RuleFolders.editCell(rules.resolve(FeedAreas.AREAS), "swale", FeedAreas.ALSO_KNOWN_AS, "Sittingbourne; Faversham");
+        FeedAreas areas = FeedAreas.load(rules);
+        assertEquals("swale", areas.byName("Faversham").orElseThrow().slug());
+        assertEquals("swale", areas.byName("sittingbourne").orElseThrow().slug());
+
+        int row = RuleFolders.editCell(rules.resolve(FeedAreas.AREAS), "dover", FeedAreas.ALSO_KNOWN_AS, "Swale");
+        FeedSetupException e = assertThrows(FeedSetupException.class, () -> FeedAreas.load(rules));
+        assertEquals(List.of("areas.csv:" + row + ":also_known_as: \"Swale\" is already the name of E07000113: an LSOA name"
+                + " can place its incidents in one area only"), e.errors());
+    }
 }

@@ -66,7 +66,7 @@ class EngineDifferentialTest {
         RuleSet rs = rules.ruleSet();
         return new RuleCompiler().compile(new RuleSet(rs.folder(), rs.targets(), rs.contacts(), rs.templates(),
                 rs.drl(), rs.checksum(), rs.escalation(), rs.silences(), rs.workingDays(),
-                new AlertSettings(100_000, rs.settings().dailyMailBudget()), AreaList.ANY));
+                new AlertSettings(100_000, rs.settings().dailyMailBudget()), AreaList.ANY, rs.partnership()));
     }
 
     @Test

@@ -80,7 +80,8 @@ final class ReferenceEngine implements AutoCloseable {
         Map<String, String> drl = new HashMap<>(live.drl());
         drl.put("streak", resource("streak.drl"));
         return new RuleCompiler().compile(new RuleSet(live.folder(), live.targets(), live.contacts(), templates, drl,
-                live.checksum() + "-reference", live.escalation(), live.silences(), live.workingDays(), live.settings(), live.areas()));
+                live.checksum() + "-reference", live.escalation(), live.silences(), live.workingDays(), live.settings(), live.areas(),
+                live.partnership()));
     }
 
     private static String resource(String name) throws java.io.IOException {
@@ -409,13 +410,13 @@ final class ReferenceEngine implements AutoCloseable {
      */
     private AlertEvent silenceEnding(Silence s) {
         String subject = s.indicator() != null ? s.indicator() : s.priority();
-        SeriesKey series = new SeriesKey(SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP);
+        SeriesKey series = new SeriesKey(rules.ruleSet().partnership().id(), subject, SILENCE_PARTNERSHIP);
         Period period = Period.month(s.until().getYear(), s.until().getMonthValue());
         long sequence = s.until().toEpochDay();
         String priority = s.priority() != null ? s.priority()
                 : rules.ruleSet().targetsFor(s.indicator()).stream().map(Target::priority).findFirst().orElse(null);
         return new AlertEvent(AlertEvent.idFor(series, sequence, period, AlertEventType.REMINDER, Rating.GREY, 0), sequence,
-                AlertEventType.REMINDER, SILENCE_PARTNERSHIP, subject, SILENCE_PARTNERSHIP, period, Rating.GREY, null, null,
+                AlertEventType.REMINDER, rules.ruleSet().partnership().id(), subject, SILENCE_PARTNERSHIP, period, Rating.GREY, null, null,
                 null, Direction.NONE, 0, s.row(), s.author(), "the silence of " + s.subject() + " ends on " + s.until()
                 + " (" + s.reason() + "): extend it in " + "silences.csv or let it end", priority, null, now.getInstant(),
                 null, null, false);

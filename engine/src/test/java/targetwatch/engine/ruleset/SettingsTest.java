@@ -43,6 +43,6 @@ class SettingsTest {
         List<RuleSetError> errors = new ArrayList<>();
         parse(errors, "history_window_periods,1", "mail_budget,5");
         assertEquals(List.of(new RuleSetError("settings.csv", 3, "setting", "\"mail_budget\" is not a setting: use"
-                + " history_window_periods, daily_mail_budget or unlisted_areas")), errors);
+                + " history_window_periods, daily_mail_budget, unlisted_areas, partnership, partnership_name or area")), errors);
     }
 }

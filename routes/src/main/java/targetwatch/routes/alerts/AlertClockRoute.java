@@ -2,6 +2,7 @@ package targetwatch.routes.alerts;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
 
@@ -16,7 +17,7 @@ public class AlertClockRoute extends RouteBuilder {
         from("timer:alert-clock?period={{targetwatch.alerts.tick-ms}}&delay={{targetwatch.alerts.tick-ms}}")
                 .routeId("alert-clock")
                 .process(exchange -> {
-                    var events = exchange.getContext().getRegistry().findSingleByType(IngestService.class).tick();
+                    var events = exchange.getContext().getRegistry().findSingleByType(Tenants.class).tick();
                     if (!events.isEmpty()) {
                         exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
                     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.apache.camel.component.jms.JmsMessage;
 
+import targetwatch.routes.service.Tenants;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Slugs;
@@ -19,7 +20,6 @@ import targetwatch.routes.broker.BrokerAccounts;
 import targetwatch.routes.broker.Sender;
 import targetwatch.routes.ingest.JmsReadingsRoute;
 import targetwatch.routes.notify.OutboxRelay;
-import targetwatch.routes.service.IngestService;
 
 /**
  * Acknowledgements over JMS, for partners' and lead officers' own systems: {@code {"alert":"<id>","comment":"..."}} on
@@ -55,10 +55,11 @@ public class JmsAcksRoute extends RouteBuilder {
                     .process(exchange -> {
                         byte[] body = exchange.getIn().getBody(byte[].class);
                         Ack ack = parse(body);
-                        IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                        Tenants service = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
                         Sender sender = Sender.of(exchange.getIn() instanceof JmsMessage m ? m.getJmsMessage() : null,
                                 exchange.getContext().getRegistry().lookupByNameAndType("brokerAccounts", BrokerAccounts.class));
-                        AlertState alert = service.openAlerts().stream().filter(a -> a.id().equals(ack.alert())).findFirst()
+                        AlertState alert = service.ofAlert(ack.alert()).stream().flatMap(t -> t.ingest().openAlerts().stream())
+                                .filter(a -> a.id().equals(ack.alert())).findFirst()
                                 .orElseThrow(() -> new Refused("no open alert " + ack.alert() + " (never raised, or resolved since)"));
                         String actor;
                         try {
@@ -80,7 +81,7 @@ public class JmsAcksRoute extends RouteBuilder {
                         byte[] body = exchange.getIn().getBody(byte[].class);
                         exchange.getIn().setBody(body == null ? "" : new String(body, 0, Math.min(body.length, MAX_BYTES),
                                 StandardCharsets.UTF_8));
-                        exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
+                        exchange.getContext().getRegistry().findSingleByType(Tenants.class).countDeadLettered();
                     })
                     .process(exchange -> LOG.warn("dead-lettered an acknowledgement: {}",
                             PlainText.forLog(exchange.getIn().getHeader(JmsReadingsRoute.REASON))))

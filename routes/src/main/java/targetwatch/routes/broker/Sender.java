@@ -37,6 +37,12 @@ public final class Sender {
         return new Sender(user, accounts.account(user).orElse(null));
     }
 
+    /** The partnership a reading naming none is for: the account's, when it speaks for exactly one. */
+    public Optional<String> defaultPartnership() {
+        return account != null && account.partnerships().size() == 1 ? Optional.of(account.partnerships().iterator().next())
+                : Optional.empty();
+    }
+
     /** The account's name, when the broker vouches for one. */
     public Optional<String> user() {
         return Optional.ofNullable(user);

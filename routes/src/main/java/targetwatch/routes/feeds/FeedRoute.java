@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import targetwatch.routes.service.Tenants;
 import targetwatch.engine.feeds.FeedAreas;
 import targetwatch.engine.feeds.FeedRefusedException;
 import targetwatch.engine.feeds.FeedReport;
@@ -62,7 +63,7 @@ abstract class FeedRoute extends RouteBuilder {
 
     private void read(Exchange exchange) throws IOException {
         String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
-        Batch batch = new Batch(name);
+        Batch batch = Batch.ofFeed(name);
         List<String> lines = new ArrayList<>();
         try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
             FeedAreas areas = FeedAreas.load(new Settings(exchange.getContext()).path("targetwatch.rules"));
@@ -94,7 +95,7 @@ abstract class FeedRoute extends RouteBuilder {
         Path to = Files.createDirectories(inbox.resolve(folder));
         Files.writeString(to.resolve(name + ".report"), String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
         if (failed) {
-            exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
+            exchange.getContext().getRegistry().findSingleByType(Tenants.class).countDeadLettered();
             log.warn("{}: {} refused; report in {}", name, result.rejected().size(), to.resolve(name + ".report"));
         }
     }

@@ -19,9 +19,18 @@ public final class Batch implements ReadingSink {
     private final UnaryOperator<Reading> admit;
     private final List<Positioned> readings = new ArrayList<>();
     private final List<RejectedReading> rejected = new ArrayList<>();
+    private final boolean feed;
 
     public Batch(String where) {
         this(where, UnaryOperator.identity());
+    }
+
+    /**
+     * A published feed's readings (the police street-level file, STATS19, DEFRA's fly-tipping): they cover many areas
+     * and name no partnership, and go to every partnership that takes their area.
+     */
+    public static Batch ofFeed(String where) {
+        return new Batch(where, UnaryOperator.identity(), true);
     }
 
     /**
@@ -29,8 +38,18 @@ public final class Batch implements ReadingSink {
      *              sender may not: the row is then rejected with that reason
      */
     public Batch(String where, UnaryOperator<Reading> admit) {
+        this(where, admit, false);
+    }
+
+    private Batch(String where, UnaryOperator<Reading> admit, boolean feed) {
         this.where = where;
         this.admit = admit;
+        this.feed = feed;
+    }
+
+    /** Whether these are a published feed's readings, for every partnership taking their areas. */
+    public boolean feed() {
+        return feed;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
+import targetwatch.routes.service.Tenants;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.routes.service.IngestService;
@@ -34,8 +35,11 @@ public class FileDropRoute extends RouteBuilder {
                 .process(exchange -> {
                     String name = exchange.getIn().getHeader(Exchange.FILE_NAME_ONLY, String.class);
                     Batch batch = new Batch(name);
+                    // a row naming no partnership is the only one the service holds; with several it must name one
+                    String only = exchange.getContext().getRegistry().findSingleByType(Tenants.class).only()
+                            .map(Tenants.Tenant::id).orElse(null);
                     try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
-                        format.parse(name, in, batch);
+                        format.withDefaultPartnership(only).parse(name, in, batch);
                     }
                     exchange.getIn().setBody(batch);
                 })
@@ -55,7 +59,7 @@ public class FileDropRoute extends RouteBuilder {
                             + result.rejected().stream().map(RejectedReading::toString).collect(Collectors.joining("\n"))
                             + "\n";
                     Files.writeString(failed.resolve(name + ".errors"), report, StandardCharsets.UTF_8);
-                    exchange.getContext().getRegistry().findSingleByType(IngestService.class).countDeadLettered();
+                    exchange.getContext().getRegistry().findSingleByType(Tenants.class).countDeadLettered();
                     log.warn("{}: {} row(s) refused; report in {}", name, result.rejected().size(),
                             failed.resolve(name + ".errors"));
                 });

@@ -8,6 +8,7 @@ import org.apache.camel.builder.RouteBuilder;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * The one route every source adapts onto: assesses a {@link Batch}, storing readings, assessments,
@@ -24,8 +25,10 @@ public class IngestRoute extends RouteBuilder {
         from(URI).routeId("ingest")
                 .process(exchange -> {
                     Batch batch = exchange.getIn().getMandatoryBody(Batch.class);
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
-                    IngestService.Result result = service.ingest(batch.where(), batch.readings());
+                    Tenants tenants = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+                    // a published feed covers many areas and no partnership: each reading goes to those taking its area
+                    IngestService.Result result = batch.feed() ? tenants.ingestFeed(batch.where(), batch.readings())
+                            : tenants.ingest(batch.where(), batch.readings());
                     List<RejectedReading> rejected = new ArrayList<>(batch.rejected());
                     rejected.addAll(result.rejected());
                     rejected.sort((a, b) -> Long.compare(a.row(), b.row()));

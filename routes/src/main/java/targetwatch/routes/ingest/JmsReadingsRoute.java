@@ -15,6 +15,7 @@ import targetwatch.routes.ingest.jms.JmsBatch;
 import targetwatch.routes.ingest.jms.ReceivedMessage;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * Source: JSON readings (one object or an array per message) on the Artemis queue {@code targetwatch.readings},
@@ -39,17 +40,20 @@ public class JmsReadingsRoute extends RouteBuilder {
                 .routeId("ingest-jms")
                 .process(exchange -> {
                     JmsBatch batch = exchange.getIn().getMandatoryBody(JmsBatch.class);
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    Tenants service = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+                    String onlyPartnership = service.only().map(Tenants.Tenant::id).orElse(null);
                     BrokerAccounts accounts = exchange.getContext().getRegistry()
                             .lookupByNameAndType("brokerAccounts", BrokerAccounts.class);
                     List<IngestService.Incoming> incoming = new ArrayList<>();
                     for (ReceivedMessage m : batch.messages()) {
                         // each reading as its sender's broker account may send it (its partnership, its source)
-                        Batch parsed = new Batch("jms " + m.id(), Sender.of(m.message(), accounts)::reading);
+                        Sender sender = Sender.of(m.message(), accounts);
+                        Batch parsed = new Batch("jms " + m.id(), sender::reading);
                         if (m.refusal() != null) {
                             parsed.reject(new RejectedReading(parsed.where(), 0, m.refusal()));
                         } else {
-                            format.parseJson(parsed.where(), new ByteArrayInputStream(m.body()), parsed);
+                            // a reading naming no partnership is its sender's, or the only one the service holds
+                            format.withDefaultPartnership(sender.defaultPartnership().orElse(onlyPartnership)).parseJson(parsed.where(), new ByteArrayInputStream(m.body()), parsed);
                         }
                         incoming.add(new IngestService.Incoming(m.id(), parsed.where(), parsed.readings(), parsed.rejected()));
                     }
@@ -75,7 +79,7 @@ public class JmsReadingsRoute extends RouteBuilder {
         // kept far longer than that, then forgotten so the table stays small
         from("timer:forget-processed-messages?delay=60000&period=3600000").routeId("forget-processed-messages")
                 .process(exchange -> {
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    Tenants service = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
                     Duration retention = Duration.ofHours(Long.parseLong(exchange.getContext()
                             .resolvePropertyPlaceholders("{{targetwatch.jms.processed-retention-hours}}")));
                     int forgotten = service.forgetProcessedMessages(service.clock().instant().minus(retention));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import targetwatch.engine.model.AlertEvent;
+import targetwatch.engine.model.Partnership;
 import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Target;
@@ -35,6 +36,12 @@ public record AlertMail(String to, String toName, String subject, String text, S
      * @param ackUrl the recipient's acknowledgement link, or null when the event asks for none
      */
     public static AlertMail compose(AlertEvent e, Target target, Contact recipient, StoredNote storedNote, String ackUrl) {
+        return compose(e, target, recipient, storedNote, ackUrl, Partnership.defaultName(e.partnership()));
+    }
+
+    /** @param partnershipName the name of the partnership whose target it is, as its settings.csv gives it */
+    public static AlertMail compose(AlertEvent e, Target target, Contact recipient, StoredNote storedNote, String ackUrl,
+                                    String partnershipName) {
         String note = storedNote == null ? null : storedNote.quoted();
         if (target == null) {
             return notice(e, recipient);
@@ -56,7 +63,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
             case ACKNOWLEDGED -> acknowledged(e);
             case LATE_DATA -> "Please send the reading, or tell the partnership when it will come.";
             default -> "Please look into this reading with the partners who deliver it, and be ready to report to the "
-                    + "Safer Maidstone Partnership on what is being done.";
+                    + partnershipName + " on what is being done.";
         };
         String reason = PlainText.defused(e.reason());
         String why = reason == null ? "" : "Why: " + reason + "\n";
@@ -71,6 +78,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
                 + targetLine + "\n"
                 + "Direction of travel: " + e.direction().code() + "\n"
                 + "Priority: " + target.priority() + "\n"
+                + "Partnership: " + partnershipName + "\n"
                 + (note == null ? "" : "Partner's note: " + note + "\n")
                 + why
                 + "\n" + ask + "\n" + ack + "\n"
@@ -83,6 +91,7 @@ public record AlertMail(String to, String toName, String subject, String text, S
         rows.add(new String[] {"Target", targetLine.substring("Target: ".length())});
         rows.add(new String[] {"Direction of travel", e.direction().code()});
         rows.add(new String[] {"Priority", target.priority()});
+        rows.add(new String[] {"Partnership", partnershipName});
         if (note != null) {
             rows.add(new String[] {"Partner's note", note});
         }

@@ -14,7 +14,8 @@ import targetwatch.engine.model.Contact;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.Sink;
 import targetwatch.routes.security.AckLinks;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
+import targetwatch.engine.ruleset.RuleSet;
 
 /**
  * Sinks, fed by the outbox relay: every alert event goes to the Artemis topic {@code targetwatch.alerts}
@@ -42,7 +43,8 @@ public class NotifyRoutes extends RouteBuilder {
                     exchange.getIn().setHeader("indicator", e.indicator());
                     exchange.getIn().setHeader("area", e.area());
                     exchange.getIn().setHeader("priority", e.priority() != null ? e.priority()
-                            : target(exchange, e).map(Target::priority).orElse(""));
+                            : tenants(exchange).ruleSetOf(e.partnership())
+                                    .flatMap(r -> r.targetFor(e.partnership(), e.indicator())).map(Target::priority).orElse(""));
                     if (e.alertId() != null) {
                         exchange.getIn().setHeader("alert", e.alertId());
                     }
@@ -62,20 +64,21 @@ public class NotifyRoutes extends RouteBuilder {
         from(OutboxRelay.DELIVER + "email").routeId("notify-email")
                 .process(exchange -> {
                     AlertEvent e = exchange.getIn().getMandatoryBody(AlertEvent.class);
-                    IngestService service = service(exchange);
-                    Contact to = contact(service, e.recipient());
+                    Tenants tenants = tenants(exchange);
+                    RuleSet rules = rulesOf(tenants, e);
+                    Contact to = contact(rules, e.recipient());
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    var note = service.store().latestNote(e.series(), e.period()).orElse(null);
-                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, target(exchange, e).orElse(null), to, note,
-                            ackUrl(exchange, e)), e.id(), handOver(exchange)));
+                    var note = tenants.store().latestNote(e.series(), e.period()).orElse(null);
+                    exchange.getIn().setBody(sender.send(AlertMail.compose(e, rules.targetFor(e.partnership(), e.indicator())
+                            .orElse(null), to, note, ackUrl(exchange, e), rules.partnership().name()), e.id(), handOver(exchange)));
                 });
 
         from(OutboxRelay.DELIVER_DIGEST).routeId("notify-email-digest")
                 .process(exchange -> {
                     @SuppressWarnings("unchecked")
                     List<AlertEvent> events = exchange.getIn().getMandatoryBody(List.class);
-                    IngestService service = service(exchange);
-                    Contact to = contact(service, events.get(0).recipient());
+                    RuleSet rules = rulesOf(tenants(exchange), events.get(0));
+                    Contact to = contact(rules, events.get(0).recipient());
                     Map<String, String> links = new HashMap<>();
                     events.forEach(e -> {
                         String url = ackUrl(exchange, e);
@@ -84,7 +87,7 @@ public class NotifyRoutes extends RouteBuilder {
                         }
                     });
                     MailSender sender = exchange.getContext().getRegistry().findSingleByType(MailSender.class);
-                    AlertMail mail = AlertMail.digest(events, e -> target(exchange, e).orElse(null), to, links,
+                    AlertMail mail = AlertMail.digest(events, e -> rules.targetFor(e.partnership(), e.indicator()).orElse(null), to, links,
                             exchange.getProperty(OutboxRelay.FOLDED, 0, Integer.class),
                             exchange.getProperty(OutboxRelay.BUDGET, 0, Integer.class));
                     exchange.getIn().setBody(sender.sendDigest(mail, events.stream().map(AlertEvent::id).toList(), handOver(exchange)));
@@ -120,17 +123,21 @@ public class NotifyRoutes extends RouteBuilder {
         return r != null ? r : () -> { };
     }
 
-    private static IngestService service(org.apache.camel.Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+    private static Tenants tenants(org.apache.camel.Exchange exchange) {
+        return exchange.getContext().getRegistry().findSingleByType(Tenants.class);
     }
 
-    /** The target that rates the event's indicator; none for an event about no one target (a silence ending). */
-    private static Optional<Target> target(org.apache.camel.Exchange exchange, AlertEvent e) {
-        return service(exchange).ruleSet().targetFor(e.partnership(), e.indicator());
+    /**
+     * The rule set in force of the event's partnership: its contacts, its targets (none for an event about no one
+     * target, such as a silence ending) and its name. The relay retries a delivery of a partnership no longer held.
+     */
+    private static RuleSet rulesOf(Tenants tenants, AlertEvent e) {
+        return tenants.ruleSetOf(e.partnership()).orElseThrow(() -> new IllegalStateException(tenants.notHeld(e.partnership())));
     }
 
-    private static Contact contact(IngestService service, String id) {
-        return service.ruleSet().contact(id).orElseThrow(() -> new IllegalStateException("no contact " + id + " in the rule set"));
+    private static Contact contact(RuleSet rules, String id) {
+        return rules.contact(id).orElseThrow(() -> new IllegalStateException("no contact " + id + " in the rule set of "
+                + rules.partnership().id()));
     }
 
     /** The recipient's acknowledgement link, when the event asks them to act. */

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -47,6 +47,12 @@ import targetwatch.engine.store.Store;
  * {@code daily_mail_budget}; a digest is one mail). What would go over it is held back, marked folded, until 08:00 on
  * the next working day, and then goes in one digest per priority that says how many it holds back. Nothing is
  * dropped, and the topic and the webhook, which cost nobody's attention, have no budget.
+ *
+ * <p>Several relays (one per instance) may share the database: each claims the due deliveries it reads, under its
+ * name and for a lease, so that no other relay takes them meanwhile, and renews its claim just before each send: a
+ * delivery whose claim ran out and went to another relay is left to that one. A relay that dies leaves its claims to
+ * run out. A delivery goes at least once: one sent by a relay that died (or stood still past its lease) before
+ * marking it is sent again by another, with the same de-duplication id (its event's id).
  */
 public final class OutboxRelay implements AutoCloseable {
 
@@ -61,6 +67,10 @@ public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int BATCH = 200;
     private static final Duration MAX_BACK_OFF = Duration.ofMinutes(10);
+    /** The relay's name when it is the only one: the claims of a relay restarted under it are its own at once. */
+    public static final String SOLE_RELAY = "targetwatch";
+    /** How long a claim holds at least: far longer than one send (the mail server's timeouts are 10 s). */
+    private static final Duration MIN_LEASE = Duration.ofMinutes(2);
 
     private final Store store;
     private final ProducerTemplate producer;
@@ -70,8 +80,12 @@ public final class OutboxRelay implements AutoCloseable {
     private final boolean webhookConfigured;
     private final Duration groupWait;
     private final LongSupplier nanoTime;
-    /** The rule set in force: its daily mail budget and its working days. */
-    private final Supplier<RuleSet> ruleSet;
+    /** The rule set in force of each partnership (null: defaults), for its mail budget and working days. */
+    private final Function<String, RuleSet> ruleSet;
+    /** The name this relay claims deliveries under, one per relay sharing the database. */
+    private final String relayId;
+    /** How long a claim holds unless renewed: past two group waits, since a held mail is claimed again after one. */
+    private final Duration lease;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
@@ -86,22 +100,44 @@ public final class OutboxRelay implements AutoCloseable {
     /** A relay with the default daily mail budget and no bank holidays. */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, () -> null);
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, p -> null);
     }
 
-    /** A relay whose mail budget and working days are the rule set's in force ({@code ruleSet} may give null: defaults). */
+    /**
+     * A relay whose mail budget and working days are those of the rule set in force of each event's partnership
+     * ({@code ruleSet} may give null: defaults).
+     */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
-                       boolean webhookConfigured, Duration groupWait, Supplier<RuleSet> ruleSet) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet);
+                       boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
+                SOLE_RELAY);
+    }
+
+    /**
+     * A relay as {@link #OutboxRelay(Store, ProducerTemplate, Clock, int, Duration, boolean, Duration, Function)}
+     * sharing the outbox with others: it claims deliveries as {@code relayId}, which no other relay on the database
+     * may use (the instance's id) and which a restarted instance should keep.
+     */
+    public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                       boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
+                relayId);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
-        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, () -> null);
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, p -> null,
+                SOLE_RELAY);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
-                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Supplier<RuleSet> ruleSet) {
+                boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Function<String, RuleSet> ruleSet,
+                String relayId) {
+        if (relayId == null || relayId.isBlank()) {
+            throw new IllegalArgumentException("an outbox relay needs a name to claim deliveries under");
+        }
+        this.relayId = relayId;
+        this.lease = groupWait.multipliedBy(2).compareTo(MIN_LEASE) > 0 ? groupWait.multipliedBy(2) : MIN_LEASE;
         this.ruleSet = ruleSet;
         if (groupWait.isNegative()) {
             throw new IllegalArgumentException("the email group wait is negative: " + groupWait);
@@ -160,7 +196,7 @@ public final class OutboxRelay implements AutoCloseable {
             List<Delivery> due;
             boolean sentAny;
             do {
-                due = store.dueDeliveries(sink, clock.instant(), BATCH);
+                due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
                 sentAny = false;
                 if (sink == Sink.EMAIL) {
                     for (List<Delivery> group : byRecipientAndPriority(due)) {
@@ -211,7 +247,8 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private static String groupKey(Delivery d) {
-        return d.event().recipient() + "|" + d.event().priority();
+        // contact ids are each partnership's own: the same id in two partnerships is two people
+        return d.event().partnership() + "|" + d.event().recipient() + "|" + d.event().priority();
     }
 
     /**
@@ -240,7 +277,7 @@ public final class OutboxRelay implements AutoCloseable {
      * mail each.
      */
     private void mailWithinBudget(List<Delivery> group) {
-        RuleSet rules = ruleSet.get();
+        RuleSet rules = ruleSet.apply(group.get(0).event().partnership());
         AlertSettings settings = rules == null ? AlertSettings.DEFAULTS : rules.settings();
         WorkingDays calendar = rules == null ? new WorkingDays(Set.of()) : rules.workingDays();
         Instant now = clock.instant();
@@ -256,15 +293,19 @@ public final class OutboxRelay implements AutoCloseable {
                     recipient, budget);
             return;
         }
-        int folded = (int) group.stream().filter(Delivery::folded).count();
-        if (folded > 0 || severalIndicators(group) || (long) sentToday + group.size() > budget) {
-            deliverDigest(group, folded, budget);
+        if (group.stream().anyMatch(Delivery::folded) || severalIndicators(group) || (long) sentToday + group.size() > budget) {
+            deliverDigest(group, budget);
         } else {
             group.forEach(this::deliver);
         }
     }
 
-    private void deliverDigest(List<Delivery> group, int folded, int budget) {
+    private void deliverDigest(List<Delivery> claimed, int budget) {
+        List<Delivery> group = stillClaimed(claimed);
+        if (group.isEmpty()) {
+            return;
+        }
+        int folded = (int) group.stream().filter(Delivery::folded).count();
         List<AlertEvent> events = group.stream().map(Delivery::event).toList();
         Exchange result = producer.send(DELIVER_DIGEST, ex -> {
             ex.getIn().setBody(events);
@@ -284,6 +325,9 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void deliver(Delivery d) {
+        if (stillClaimed(List.of(d)).isEmpty()) {
+            return;
+        }
         Exchange result = producer.send(DELIVER + d.sink().name().toLowerCase(), ex -> {
             ex.getIn().setBody(d.event());
             ex.setProperty(HAND_OVER, handOver(List.of(d)));
@@ -291,15 +335,46 @@ public final class OutboxRelay implements AutoCloseable {
         settle(d, result);
     }
 
-    /** What a sink runs at its point of no return: the deliveries are in doubt until their answer is recorded. */
-    private Runnable handOver(List<Delivery> deliveries) {
-        List<Long> ids = deliveries.stream().map(Delivery::id).toList();
-        return () -> store.markHandedOver(ids, clock.instant());
+    /**
+     * Of the deliveries about to be sent, those this relay still holds, their claims renewed: one whose claim ran out
+     * while it waited and was taken by another relay is that relay's to send.
+     */
+    private List<Delivery> stillClaimed(List<Delivery> deliveries) {
+        List<Long> kept = store.keepClaims(deliveries.stream().map(Delivery::id).toList(), relayId, clock.instant(), lease);
+        if (kept.size() < deliveries.size()) {
+            LOG.info("{} of {} {} deliveries are no longer {}'s to send (another relay took them over, or they were settled)",
+                    deliveries.size() - kept.size(), deliveries.size(), deliveries.get(0).sink(), relayId);
+        }
+        return deliveries.stream().filter(d -> kept.contains(d.id())).toList();
     }
 
-    private static boolean inDoubt(Throwable e) {
+    /**
+     * What a sink runs at its point of no return: the deliveries are in doubt until their answer is recorded. A relay
+     * that stood still past its lease on the way there (another relay holds a delivery now) stops short of it.
+     */
+    private Runnable handOver(List<Delivery> deliveries) {
+        List<Long> ids = deliveries.stream().map(Delivery::id).toList();
+        return () -> {
+            if (store.keepClaims(ids, relayId, clock.instant(), lease).size() < ids.size()) {
+                throw new ClaimLostException(relayId + " no longer holds every delivery of events " + deliveries.stream()
+                        .map(d -> d.event().id()).toList() + ": not handed over");
+            }
+            store.markHandedOver(ids, clock.instant());
+        };
+    }
+
+    /** The relay's claim ran out and another relay took a delivery before it was handed over: that relay sends it. */
+    static final class ClaimLostException extends IllegalStateException {
+
+        ClaimLostException(String message) {
+            super(message);
+        }
+    }
+
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> cause) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof MailSender.MailInDoubtException) {
+            if (cause.isInstance(t)) {
                 return true;
             }
         }
@@ -313,7 +388,12 @@ public final class OutboxRelay implements AutoCloseable {
             store.markSent(d.id(), result.getMessage().getBody(String.class), now);
             return;
         }
-        if (inDoubt(result.getException())) {
+        if (causedBy(result.getException(), ClaimLostException.class)) {
+            LOG.warn("{} delivery of event {} left to the relay that holds it now: {}", d.sink(), d.event().id(),
+                    result.getException().getMessage());
+            return;
+        }
+        if (causedBy(result.getException(), MailSender.MailInDoubtException.class)) {
             // handed over with no answer: sending again could mail it twice, so it stays in doubt for someone to check
             LOG.error("{} delivery of event {} is in doubt: {}", d.sink(), d.event().id(), result.getException().getMessage());
             return;

@@ -80,16 +80,15 @@ public final class IndicatorViews {
         List<AlertViews.SeriesRow> table = series.stream().map(x -> new AlertViews.SeriesRow(x.period().toString(),
                 Words.number(x.actual()), Words.rounded(x.expected()), x.rating(), Words.direction(x.direction()))).toList();
         String lead = rules.contact(t.lead()).map(AlertViews::person).orElse(t.lead());
-        Commentary said = area == null ? null : service.store().latestCommentary(new SeriesKey(partnership(series, t), indicator,
+        Commentary said = area == null ? null : service.store().latestCommentary(new SeriesKey(partnership(series, t, service.ruleSet().partnership().id()), indicator,
                 area)).orElse(null);
         return Optional.of(new IndicatorPage(t, area, areas, Words.definition(t), lead, Words.due(t),
                 Words.frequency(t.frequency()), chart, table, table.isEmpty() ? null : table.get(table.size() - 1), said,
                 said == null ? null : Words.when(said.writtenAt())));
     }
 
-    /** The partnership of a series shown: that of its readings, else the target's own, else the default one. */
-    private static String partnership(List<Assessment> series, Target t) {
-        return !series.isEmpty() ? series.get(0).partnership() : t.partnership() != null ? t.partnership()
-                : targetwatch.engine.model.Reading.DEFAULT_PARTNERSHIP;
+    /** The partnership of a series shown: that of its readings, else the target's own, else the rule set's. */
+    private static String partnership(List<Assessment> series, Target t, String ruleSets) {
+        return !series.isEmpty() ? series.get(0).partnership() : t.partnership() != null ? t.partnership() : ruleSets;
     }
 }

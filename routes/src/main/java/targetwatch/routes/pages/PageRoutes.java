@@ -24,7 +24,7 @@ import targetwatch.routes.security.AckLinks;
 import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.security.Users;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.web.ApiAuth;
 
 /**
@@ -90,7 +90,7 @@ public class PageRoutes extends RouteBuilder {
                     }
                     String state = Optional.ofNullable(Web.query(exchange, "state")).filter(AlertViews.STATES::contains)
                             .orElse("open");
-                    AlertViews.AlertList list = AlertViews.list(service(exchange), user, priority, ratings, state);
+                    AlertViews.AlertList list = AlertViews.list(Web.tenant(exchange).ingest(), user, priority, ratings, state);
                     Web.html(exchange, 200, "alerts.jte", Web.params("page", Web.context(exchange, "Alerts", "alerts"),
                             "list", list));
                 });
@@ -122,7 +122,7 @@ public class PageRoutes extends RouteBuilder {
                         return;
                     }
                     try {
-                        service(exchange).acknowledge(alert.id(), user.name(), note);
+                        Web.tenant(exchange, alert.partnership()).ingest().acknowledge(alert.id(), user.name(), note);
                     } catch (NoSuchAlertException e) {
                         alertPage(exchange, 409, alert, user, null, false, note, List.of(new PageContext.FieldError(null,
                                 "This alert resolved before your acknowledgement arrived: there is nothing to acknowledge.")));
@@ -138,14 +138,14 @@ public class PageRoutes extends RouteBuilder {
                 .process(exchange -> {
                     Web.require(exchange, Role.VIEWER);
                     Web.html(exchange, 200, "indicators.jte", Web.params("page", Web.context(exchange, "Indicators",
-                            "indicators"), "rows", IndicatorViews.list(service(exchange))));
+                            "indicators"), "rows", IndicatorViews.list(Web.tenant(exchange).ingest())));
                 });
 
         from("direct:page-indicator").routeId("page-indicator-view")
                 .process(exchange -> {
                     Web.require(exchange, Role.VIEWER);
                     String indicator = exchange.getIn().getHeader("indicator", String.class);
-                    IndicatorViews.IndicatorPage p = IndicatorViews.page(service(exchange), indicator,
+                    IndicatorViews.IndicatorPage p = IndicatorViews.page(Web.tenant(exchange).ingest(), indicator,
                                     blankToNull(Web.query(exchange, "area")))
                             .orElseThrow(() -> new PageException(404, "No such indicator",
                                     "No target of the active rule set has this indicator."));
@@ -174,7 +174,7 @@ public class PageRoutes extends RouteBuilder {
                                 problem.get())));
                         return;
                     }
-                    IngestService service = service(exchange);
+                    Tenants service = service(exchange);
                     if (!service.store().useToken(link.tokenId(), link.alertId(), Instant.now())) {
                         throw linkRefused(new AckLinks.Refused(AckLinks.Refused.Why.USED));
                     }
@@ -282,7 +282,7 @@ public class PageRoutes extends RouteBuilder {
 
     private static void alertPage(Exchange exchange, int status, AlertState alert, Users.Principal user, AckLinks.Verified link,
                                   boolean acknowledged, String note, List<PageContext.FieldError> errors) {
-        AlertViews.AlertPage a = AlertViews.page(service(exchange), alert, user, null,
+        AlertViews.AlertPage a = AlertViews.page(Web.tenant(exchange, alert.partnership()).ingest(), alert, user, null,
                 "/alerts/" + alert.id() + "/acknowledge", acknowledged, note);
         PageContext page = Web.context(exchange, a.name() + " in " + alert.area(), "alerts").withErrors(errors);
         Web.html(exchange, status, "alert.jte", Web.params("page", page, "a", a));
@@ -292,11 +292,14 @@ public class PageRoutes extends RouteBuilder {
     private static void linkPage(Exchange exchange, int status, AlertState alert, AckLinks.Verified link,
                                  boolean acknowledged, String note, List<PageContext.FieldError> errors) {
         String token = exchange.getIn().getHeader("token", String.class);
-        AlertViews.AlertPage a = AlertViews.page(service(exchange), alert, null, link.recipient(), "/ack/" + token,
+        // a signed acknowledgement link is its own authority: the page is the alert's partnership's, for whoever holds it
+        Tenants.Tenant tenant = service(exchange).require(alert.partnership());
+        AlertViews.AlertPage a = AlertViews.page(tenant.ingest(), alert, null, link.recipient(), "/ack/" + token,
                 acknowledged, note);
         Users.Principal user = Web.user(exchange).orElse(null);
         PageContext page = new PageContext(a.name() + " in " + alert.area(), user,
-                user == null ? null : Web.sessionOrNew(exchange).csrf(), "alerts", List.of()).withErrors(errors);
+                user == null ? null : Web.sessionOrNew(exchange).csrf(), "alerts", List.of(), tenant.partnership(), List.of())
+                .withErrors(errors);
         Web.html(exchange, status, "alert.jte", Web.params("page", page, "a", acknowledged
                 ? new AlertViews.AlertPage(a.alert(), a.name(), a.headline(), a.gap(), a.definition(), a.lead(), a.chart(),
                 a.table(), a.history(), false, null, a.acknowledgeAction(), a.acknowledgeAs(), true, "", a.partnerNote()) : a));
@@ -384,8 +387,8 @@ public class PageRoutes extends RouteBuilder {
         exchange.getMessage().setBody(data);
     }
 
-    private static IngestService service(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+    private static Tenants service(Exchange exchange) {
+        return exchange.getContext().getRegistry().findSingleByType(Tenants.class);
     }
 
     private static OutboxRelay relay(Exchange exchange) {

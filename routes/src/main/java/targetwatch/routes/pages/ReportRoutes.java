@@ -176,7 +176,8 @@ public class ReportRoutes extends RouteBuilder {
         return "targetwatch-report-" + r.partnership() + "-" + r.area() + "-" + r.quarter();
     }
 
+    /** The report's partnership's service: a board member reads their own partnership's report. */
     private static IngestService service(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+        return Web.tenant(exchange).ingest();
     }
 }

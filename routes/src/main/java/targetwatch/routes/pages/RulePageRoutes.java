@@ -339,11 +339,12 @@ public class RulePageRoutes extends RouteBuilder {
         return Long.parseLong(new Settings(exchange.getContext()).get("targetwatch.pages.max-upload-bytes"));
     }
 
+    /** The rule sets of the page's partnership: a secretariat changes its own partnership's only. */
     private static RuleSetService ruleSets(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(RuleSetService.class);
+        return Web.tenant(exchange).rules();
     }
 
     private static IngestService ingest(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+        return Web.tenant(exchange).ingest();
     }
 }

@@ -25,6 +25,8 @@ public final class Sessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, String> flashes = new ConcurrentHashMap<>();
+    /** The partnership each session's pages are about, once its user chose one of several. */
+    private final Map<String, String> partnerships = new ConcurrentHashMap<>();
     private final Duration idle;
     private final Duration absolute;
     private final Clock clock;
@@ -62,6 +64,7 @@ public final class Sessions {
         }
         if (s.lastSeen().plus(idle).isBefore(now) || s.created().plus(absolute).isBefore(now)) {
             sessions.remove(id);
+            partnerships.remove(id);
             return Optional.empty();
         }
         Session seen = s.seen(now);
@@ -89,7 +92,20 @@ public final class Sessions {
         if (id != null) {
             sessions.remove(id);
             flashes.remove(id);
+            partnerships.remove(id);
         }
+    }
+
+    /** Remembers the partnership the session's pages are about (the user chose it among theirs). */
+    public void choosePartnership(Session s, String partnership) {
+        if (sessions.containsKey(s.id())) {
+            partnerships.put(s.id(), partnership);
+        }
+    }
+
+    /** The partnership the session's user chose last, if any. */
+    public Optional<String> chosenPartnership(Session s) {
+        return Optional.ofNullable(partnerships.get(s.id()));
     }
 
     /** Leaves a message for the session's next page (after a redirect), such as "acknowledged". */

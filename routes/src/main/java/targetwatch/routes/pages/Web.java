@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.apache.camel.Exchange;
 
 import targetwatch.routes.Settings;
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.security.Users;
 
@@ -80,7 +81,7 @@ final class Web {
             exchange.removeProperty(SESSION);
             return Optional.empty();
         }
-        Users.Principal p = new Users.Principal(a.get().name(), a.get().role(), a.get().contacts());
+        Users.Principal p = new Users.Principal(a.get().name(), a.get().role(), a.get().contacts(), a.get().partnerships());
         exchange.setProperty(USER, p);
         return Optional.of(p);
     }
@@ -110,10 +111,67 @@ final class Web {
         }
     }
 
-    /** The context for a page's layout. */
+    /** The context for a page's layout: its partnership the one {@link #tenant} chose, or the user's first. */
     static PageContext context(Exchange exchange, String title, String section) {
         Users.Principal p = user(exchange).orElse(null);
-        return new PageContext(title, p, sessionOrNew(exchange).csrf(), section, List.of());
+        Tenants tenants = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+        Tenants.Tenant chosen = exchange.getProperty(TENANT, Tenants.Tenant.class);
+        List<String> visible = p == null ? List.of() : p.visible(tenants.ids());
+        if (chosen == null && p == null) {
+            // signed out: a service of one partnership is still that partnership's
+            chosen = tenants.only().orElse(null);
+        }
+        if (chosen == null && !visible.isEmpty()) {
+            Sessions sessions = exchange.getContext().getRegistry().findSingleByType(Sessions.class);
+            chosen = tenants.require(session(exchange).flatMap(sessions::chosenPartnership).filter(visible::contains)
+                    .orElse(visible.get(0)));
+        }
+        return new PageContext(title, p, sessionOrNew(exchange).csrf(), section, List.of(),
+                chosen == null ? null : chosen.partnership(),
+                visible.stream().map(id -> tenants.require(id).partnership()).toList());
+    }
+
+    private static final String TENANT = "targetwatchPageTenant";
+
+    /**
+     * The partnership a page is about: its {@code partnership} query parameter, else the first the user belongs to.
+     * Refused (403, logged) for a partnership the user does not belong to; 404 for one the service does not hold.
+     */
+    static Tenants.Tenant tenant(Exchange exchange) {
+        return tenant(exchange, query(exchange, "partnership"));
+    }
+
+    /** The page's partnership when the page's subject names it (an alert's): checked as {@link #tenant(Exchange)}. */
+    static Tenants.Tenant tenant(Exchange exchange, String askedFor) {
+        Users.Principal p = user(exchange).orElseThrow(() -> new PageException(401, "Sign in to targetwatch",
+                "Sign in to see this page."));
+        Tenants tenants = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+        List<String> visible = p.visible(tenants.ids());
+        Optional<Sessions.Session> session = session(exchange);
+        Sessions sessions = exchange.getContext().getRegistry().findSingleByType(Sessions.class);
+        String id;
+        final String asked = askedFor;
+        if (asked == null || asked.isBlank()) {
+            // the one chosen last in this session, else the user's first
+            id = session.flatMap(sessions::chosenPartnership).filter(visible::contains)
+                    .orElse(visible.isEmpty() ? null : visible.get(0));
+        } else {
+            id = asked;
+            if (p.belongsTo(asked) && tenants.get(asked).isPresent()) {
+                session.ifPresent(x -> sessions.choosePartnership(x, asked));
+            }
+        }
+        if (id == null || !p.belongsTo(id)) {
+            org.slf4j.LoggerFactory.getLogger(Web.class).warn("refused {} a page of partnership {}",
+                    targetwatch.engine.model.PlainText.forLog(p.name()), targetwatch.engine.model.PlainText.forLog(String.valueOf(id)));
+            throw new PageException(403, "Not your partnership",
+                    "Your account belongs to " + String.join(", ", p.partnerships()) + ": this page is another partnership's.");
+        }
+        String held = id;
+        Tenants.Tenant t = tenants.get(held).orElseThrow(() -> new PageException(404, "No such partnership",
+                "targetwatch holds no partnership with this name."));
+        exchange.setProperty(TENANT, t);
+        return t;
     }
 
     // ---- requests

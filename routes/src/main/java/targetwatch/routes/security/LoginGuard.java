@@ -199,7 +199,7 @@ public final class LoginGuard {
             return Optional.empty();
         }
         Users.Account a = account.get();
-        return Optional.of(new Users.Principal(a.name(), a.role(), a.contacts()));
+        return Optional.of(new Users.Principal(a.name(), a.role(), a.contacts(), a.partnerships()));
     }
 
     private void remember(String key, Users.Principal user) {

@@ -21,22 +21,38 @@ import java.util.TreeMap;
 import targetwatch.engine.model.Slugs;
 
 /**
- * The people who use targetwatch, from a properties file of {@code name=role:hash[:contacts[:disabled]]} lines (hash
- * from {@link PasswordHash}; contacts the {@code contacts.csv} ids a lead answers for, separated by spaces). The file
+ * The people who use targetwatch, from a properties file of {@code name=role[@partnerships]:hash[:contacts[:disabled]]}
+ * lines (hash from {@link PasswordHash}; partnerships the ids of those the account belongs to, separated by commas,
+ * none for an account of the whole service; contacts the {@code contacts.csv} ids a lead answers for, separated by
+ * spaces). The file
  * is read again when it changes, so {@code ./targetwatch users ...} takes effect in the running service. For the
  * embedded run, demo users are created on first start with their passwords in a file beside it.
  */
 public final class Users {
 
-    /** One account: its role, password hash, the contact ids it answers for, and whether it may sign in. */
-    public record Account(String name, Role role, String hash, List<String> contacts, boolean disabled) {
+    /**
+     * One account: its role, password hash, the contact ids it answers for, whether it may sign in, and the
+     * partnerships it belongs to (empty: the whole service's, as every account of a single-partnership service).
+     */
+    public record Account(String name, Role role, String hash, List<String> contacts, boolean disabled,
+                          java.util.Set<String> partnerships) {
 
         public Account {
             contacts = List.copyOf(contacts);
+            partnerships = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(partnerships));
+        }
+
+        public Account(String name, Role role, String hash, List<String> contacts, boolean disabled) {
+            this(name, role, hash, contacts, disabled, java.util.Set.of());
         }
 
         String line() {
-            return role.name().toLowerCase() + ":" + hash + ":" + String.join(" ", contacts) + (disabled ? ":disabled" : "");
+            return role.name().toLowerCase() + (partnerships.isEmpty() ? "" : "@" + String.join(",", partnerships)) + ":"
+                    + hash + ":" + String.join(" ", contacts) + (disabled ? ":disabled" : "");
+        }
+
+        Principal principal() {
+            return new Principal(name, role, contacts, partnerships);
         }
     }
 
@@ -68,7 +84,18 @@ public final class Users {
                 throw new IOException(file + ": user " + name + " must be written name=role:hash[:contacts[:disabled]]");
             }
             List<String> contacts = fields.length > 2 && !fields[2].isBlank() ? List.of(fields[2].strip().split("\\s+")) : List.of();
-            users.put(name, new Account(name, Role.parse(fields[0]), fields[1], contacts, fields.length == 4));
+            String[] role = fields[0].split("@", 2);
+            java.util.Set<String> partnerships = new java.util.TreeSet<>();
+            if (role.length == 2) {
+                for (String member : role[1].split(",")) {
+                    if (!Slugs.isSlug(member.strip())) {
+                        throw new IOException(file + ": user " + name + " belongs to \"" + Slugs.abbreviate(member)
+                                + "\", which is not a partnership id (write role@maidstone,swale)");
+                    }
+                    partnerships.add(member.strip());
+                }
+            }
+            users.put(name, new Account(name, Role.parse(role[0]), fields[1], contacts, fields.length == 4, partnerships));
         }
         return users;
     }
@@ -124,15 +151,33 @@ public final class Users {
         }
     }
 
-    /** A signed-in user: name, role, and the contact ids whose alerts it answers for. */
-    public record Principal(String name, Role role, List<String> contacts) {
+    /**
+     * A signed-in user: name, role, the contact ids whose alerts it answers for, and the partnerships it belongs to
+     * (empty: every partnership the service holds).
+     */
+    public record Principal(String name, Role role, List<String> contacts, java.util.Set<String> partnerships) {
 
         public Principal {
             contacts = List.copyOf(contacts);
+            partnerships = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(partnerships));
+        }
+
+        public Principal(String name, Role role, List<String> contacts) {
+            this(name, role, contacts, java.util.Set.of());
         }
 
         public Principal(String name, Role role) {
             this(name, role, List.of());
+        }
+
+        /** Whether this user may see and act on the partnership's data (at the role's level). */
+        public boolean belongsTo(String partnership) {
+            return partnerships.isEmpty() || partnerships.contains(partnership);
+        }
+
+        /** The partnerships of those given that this user may see, in order. */
+        public List<String> visible(java.util.Collection<String> held) {
+            return held.stream().filter(this::belongsTo).toList();
         }
 
         /** Whether this user may do what the role allows. */
@@ -170,7 +215,7 @@ public final class Users {
         if (a == null || a.disabled() || !matches) {
             return Optional.empty();
         }
-        return Optional.of(new Principal(a.name(), a.role(), a.contacts()));
+        return Optional.of(a.principal());
     }
 
     /** A hash no password is known for, made once, with the same rounds as real ones. */
@@ -217,6 +262,18 @@ public final class Users {
      * @throws IllegalArgumentException when the name is taken or not a plain name, or a lead names no contact
      */
     public static String add(Path file, String name, Role role, List<String> contacts) throws IOException {
+        return add(file, name, role, contacts, java.util.Set.of());
+    }
+
+    /**
+     * Adds an account that belongs to the given partnerships (none: the whole service), with a new random password.
+     *
+     * @throws IllegalArgumentException when the name is taken or not a plain name, a lead names no contact, or a
+     *                                  partnership is not an id
+     */
+    public static String add(Path file, String name, Role role, List<String> contacts, java.util.Set<String> partnerships)
+            throws IOException {
+        partnerships.forEach(p -> Slugs.require("partnership", p));
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("a user name is 1 to 64 lower-case letters, digits, dots, dashes or"
                     + " underscores, such as ian.park");
@@ -230,7 +287,7 @@ public final class Users {
             throw new IllegalArgumentException("there is already a user " + name + " (reset or disable it instead)");
         }
         String password = PasswordHash.randomPassword();
-        all.put(name, new Account(name, role, PasswordHash.hash(password), contacts, false));
+        all.put(name, new Account(name, role, PasswordHash.hash(password), contacts, false, partnerships));
         write(file, all);
         return password;
     }
@@ -240,7 +297,7 @@ public final class Users {
         Map<String, Account> all = existing(file);
         Account a = require(all, name);
         String password = PasswordHash.randomPassword();
-        all.put(name, new Account(name, a.role(), PasswordHash.hash(password), a.contacts(), false));
+        all.put(name, new Account(name, a.role(), PasswordHash.hash(password), a.contacts(), false, a.partnerships()));
         write(file, all);
         return password;
     }
@@ -249,7 +306,7 @@ public final class Users {
     public static void disable(Path file, String name) throws IOException {
         Map<String, Account> all = existing(file);
         Account a = require(all, name);
-        all.put(name, new Account(name, a.role(), a.hash(), a.contacts(), true));
+        all.put(name, new Account(name, a.role(), a.hash(), a.contacts(), true, a.partnerships()));
         write(file, all);
     }
 

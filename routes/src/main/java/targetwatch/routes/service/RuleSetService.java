@@ -56,6 +56,8 @@ public final class RuleSetService {
     /** Held while a version is activated, and while an upload is laid over the active version's files. */
     private final Object activation = new Object();
     private IngestService ingest;
+    /** The partnership whose rule sets these are, or null: the one a single folder's settings name. */
+    private final String partnership;
 
     /** How far ahead a silence's preview looks for what it would hold back. */
     public static final Duration SILENCE_PREVIEW_HORIZON = Duration.ofDays(366);
@@ -71,9 +73,24 @@ public final class RuleSetService {
      * @param workDir where versions are written out to be compiled (under the data folder)
      */
     public RuleSetService(Store store, Path workDir, Clock clock) {
+        this(store, workDir, clock, null);
+    }
+
+    /**
+     * @param store       the partnership's view of the store ({@link Store#scopedTo})
+     * @param partnership the partnership whose rule sets these are (every version is checked to be its), or null for
+     *                    the one a single folder's settings.csv names
+     */
+    public RuleSetService(Store store, Path workDir, Clock clock, String partnership) {
         this.store = store;
         this.workDir = workDir;
         this.clock = clock;
+        this.partnership = partnership;
+    }
+
+    /** The partnership whose rule sets these are, or null (a single folder's). */
+    public String partnership() {
+        return partnership;
     }
 
     /**
@@ -81,17 +98,27 @@ public final class RuleSetService {
      * version 1 and made active.
      */
     public CompiledRules startingRules(Path folder) throws IOException, RuleSetRejectedException {
+        return startingRules(folder, null);
+    }
+
+    /**
+     * The rule set to start with: the active version in the database, or else the partnership's folder (with the
+     * root's shared reference files), stored as version 1 and made active.
+     *
+     * @param shared the root of partnership folders, or null for a single folder
+     */
+    public CompiledRules startingRules(Path folder, Path shared) throws IOException, RuleSetRejectedException {
         Optional<RuleSetVersion> active = store.ruleSetVersions().stream()
                 .filter(v -> RuleSetVersion.ACTIVE.equals(v.status())).findFirst();
         if (active.isPresent()) {
             RuleSetVersion v = store.ruleSetVersion(active.get().version()).orElseThrow();
             CompiledRules rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()),
-                    freshDir(v.version())));
+                    freshDir(v.version())), null, partnership);
             compiled.put(v.version(), rules);
             return rules;
         }
-        Map<String, String> files = RuleSetFiles.read(folder);
-        CompiledRules rules = compiler.load(folder);
+        Map<String, String> files = RuleSetFiles.read(folder, shared);
+        CompiledRules rules = compiler.load(folder, shared, partnership);
         int version = store.addRuleSetVersion(RuleSetFiles.checksum(files), files, RuleSetVersion.CANDIDATE, "rules folder",
                 "the rule set the service first started with", null, clock.instant());
         store.activate(version, List.of(), List.of(), List.of(), java.util.Set.of(), clock.instant());
@@ -128,7 +155,7 @@ public final class RuleSetService {
         String checksum = RuleSetFiles.checksum(files);
         Path dir = RuleSetFiles.write(files, Files.createTempDirectory(Files.createDirectories(workDir), "candidate-"));
         try {
-            CompiledRules rules = compiler.load(dir);
+            CompiledRules rules = compiler.load(dir, null, partnership);
             int version = store.addRuleSetVersion(checksum, files, RuleSetVersion.CANDIDATE, who, comment, null, clock.instant());
             compiled.put(version, rules);
             LOG.info("rule set version {} from {} is ready to preview and activate ({} targets)", version, PlainText.forLog(who),
@@ -354,7 +381,8 @@ public final class RuleSetService {
             return rules;
         }
         RuleSetVersion v = store.ruleSetVersion(version).orElseThrow(() -> new IllegalArgumentException("no rule set version " + version));
-        rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()), freshDir(version)));
+        rules = compiler.load(RuleSetFiles.write(RuleSetFiles.withoutDeveloperFiles(v.files()), freshDir(version)), null,
+                partnership);
         compiled.put(version, rules);
         return rules;
     }

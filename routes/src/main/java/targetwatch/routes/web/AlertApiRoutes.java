@@ -18,7 +18,7 @@ import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.engine.store.NoiseCounts;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.Role;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * Alerts over HTTP: {@code GET /api/alerts} (open ones, or {@code ?status=all}), {@code GET /api/alerts/{id}} and
@@ -50,7 +50,13 @@ public class AlertApiRoutes extends RouteBuilder {
                         throw new ApiException(400, "status is open or all");
                     }
                     int limit = limit(exchange.getIn().getHeader("limit", String.class));
-                    List<AlertState> alerts = service(exchange).store().alerts(status.equals("open"), limit);
+                    List<AlertState> alerts = new java.util.ArrayList<>();
+                    // each partnership the account belongs to, newest first across them
+                    for (String id : ApiAuth.principal(exchange).visible(service(exchange).ids())) {
+                        alerts.addAll(service(exchange).store().scopedTo(id).alerts(status.equals("open"), limit));
+                    }
+                    alerts.sort(java.util.Comparator.comparing(AlertState::openedAt).thenComparing(AlertState::id).reversed());
+                    alerts = alerts.subList(0, Math.min(limit, alerts.size()));
                     ApiRoutes.respond(exchange, 200, Map.of("alerts", alerts.stream().map(AlertApiRoutes::toJson).toList()));
                 });
 
@@ -68,7 +74,7 @@ public class AlertApiRoutes extends RouteBuilder {
                     body.put("mailsSent", n.mailsSent());
                     body.put("mailDeliveries", n.mailDeliveries());
                     body.put("folded", n.folded());
-                    body.put("dailyMailBudget", service(exchange).ruleSet().settings().dailyMailBudget());
+                    body.put("dailyMailBudget", service(exchange).first().ingest().ruleSet().settings().dailyMailBudget());
                     body.put("openAlerts", service(exchange).openAlerts().size());
                     ApiRoutes.respond(exchange, 200, body);
                 });
@@ -93,6 +99,7 @@ public class AlertApiRoutes extends RouteBuilder {
                     String id = exchange.getIn().getHeader("id", String.class);
                     String comment = commentFromJson(exchange);
                     String by = exchange.getProperty("user", String.class);
+                    alert(exchange); // 404 for no such alert, 403 for another partnership's
                     try {
                         var events = service(exchange).acknowledge(id, by, comment);
                         relay(exchange).nudge();
@@ -107,8 +114,8 @@ public class AlertApiRoutes extends RouteBuilder {
                 });
     }
 
-    private static IngestService service(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+    private static Tenants service(Exchange exchange) {
+        return exchange.getContext().getRegistry().findSingleByType(Tenants.class);
     }
 
     private static OutboxRelay relay(Exchange exchange) {
@@ -117,8 +124,10 @@ public class AlertApiRoutes extends RouteBuilder {
 
     private static AlertState alert(Exchange exchange) {
         String id = exchange.getIn().getHeader("id", String.class);
-        return service(exchange).store().alert(id)
+        AlertState alert = service(exchange).store().alert(id)
                 .orElseThrow(() -> new ApiException(404, "no alert has the id \"" + targetwatch.engine.model.Slugs.abbreviate(id) + "\""));
+        ApiAuth.requirePartnership(exchange, alert.partnership());
+        return alert;
     }
 
     private static int limit(String text) {

@@ -4,6 +4,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
+import targetwatch.engine.model.PlainText;
 import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.security.Users;
@@ -14,6 +15,8 @@ import targetwatch.routes.security.Users;
  * {@link LoginGuard}).
  */
 public final class ApiAuth implements Processor {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiAuth.class);
 
     private final Role required;
 
@@ -35,6 +38,52 @@ public final class ApiAuth implements Processor {
         }
         exchange.setProperty("role", role);
         exchange.setProperty("user", user.name());
+        exchange.setProperty(PRINCIPAL, user);
+    }
+
+    /** The exchange property holding the signed-in {@link Users.Principal}. */
+    public static final String PRINCIPAL = "targetwatchPrincipal";
+
+    /** The user {@link #require} let through. */
+    public static Users.Principal principal(Exchange exchange) {
+        return exchange.getProperty(PRINCIPAL, Users.Principal.class);
+    }
+
+    /**
+     * The partnership a request is about: its {@code partnership} query parameter, else the one partnership the
+     * account belongs to, else the only one the service holds; refused (403) when the account does not belong to it,
+     * 404 when the service does not hold it, 400 when it is not said and could be several.
+     */
+    public static targetwatch.routes.service.Tenants.Tenant tenant(Exchange exchange) {
+        targetwatch.routes.service.Tenants tenants = exchange.getContext().getRegistry()
+                .findSingleByType(targetwatch.routes.service.Tenants.class);
+        String asked = exchange.getIn().getHeader("partnership", String.class);
+        if (asked == null || asked.isBlank()) {
+            Users.Principal user = principal(exchange);
+            java.util.List<String> visible = user == null ? java.util.List.copyOf(tenants.ids()) : user.visible(tenants.ids());
+            if (visible.size() == 1) {
+                asked = visible.get(0);
+            } else {
+                throw new ApiException(400, "say which partnership (?partnership=" + String.join("|", visible) + ")");
+            }
+        }
+        requirePartnership(exchange, asked);
+        String id = asked;
+        return tenants.get(id).orElseThrow(() -> new ApiException(404, tenants.notHeld(id)));
+    }
+
+    /**
+     * Refuses (403, logged) a request for a partnership the user does not belong to: an account of one partnership
+     * sees and changes its own only.
+     */
+    public static void requirePartnership(Exchange exchange, String partnership) {
+        Users.Principal user = principal(exchange);
+        if (user != null && !user.belongsTo(partnership)) {
+            LOG.warn("refused {} a request for partnership {}: the account belongs to {}", PlainText.forLog(user.name()),
+                    PlainText.forLog(partnership), String.join(", ", user.partnerships()));
+            throw new ApiException(403, "this account belongs to " + String.join(", ", user.partnerships())
+                    + ", not to " + partnership);
+        }
     }
 
     /** The user of the request's Basic credentials, else a 401 or 429 {@link ApiException}. */

@@ -25,6 +25,8 @@ import targetwatch.routes.ingest.IngestRoute;
 import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
+import targetwatch.routes.security.Users;
 
 /**
  * Source and API over HTTP: {@code POST /api/readings} (JSON), {@code GET /api/status} (the latest
@@ -50,7 +52,8 @@ public class ApiRoutes extends RouteBuilder {
         from("direct:http-readings").routeId("ingest-http-readings")
                 .process(ApiAuth.require(Role.LEAD))
                 .process(exchange -> {
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    Tenants service = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+                    Users.Principal user = ApiAuth.principal(exchange);
                     String type = exchange.getIn().getHeader(Exchange.CONTENT_TYPE, String.class);
                     if (type == null || !type.toLowerCase().startsWith("application/json")) {
                         service.countDeadLettered();
@@ -65,11 +68,31 @@ public class ApiRoutes extends RouteBuilder {
                         throw e;
                     }
                     Batch batch = new Batch("request");
-                    format.parseJson("request", new ByteArrayInputStream(body), batch);
+                    // a reading naming no partnership is the account's (when it belongs to one), or the only one held
+                    List<String> own = user.visible(service.ids());
+                    String byDefault = own.size() == 1 ? own.get(0) : service.only().map(Tenants.Tenant::id).orElse(null);
+                    format.withDefaultPartnership(byDefault).parseJson("request", new ByteArrayInputStream(body), batch);
                     List<Map<String, Object>> problems = new ArrayList<>();
+                    List<Map<String, Object>> forbidden = new ArrayList<>();
                     batch.rejected().forEach(r -> problems.add(problem(r.row(), r.reason())));
-                    batch.readings().forEach(p -> service.problemsWith(p.reading())
-                            .forEach(reason -> problems.add(problem(p.position(), reason))));
+                    for (IngestService.Positioned p : batch.readings()) {
+                        String partnership = p.reading().partnership();
+                        if (!user.belongsTo(partnership)) {
+                            forbidden.add(problem(p.position(), "this account belongs to " + String.join(", ",
+                                    user.partnerships()) + ", not to " + partnership));
+                        } else if (service.get(partnership).isEmpty()) {
+                            problems.add(problem(p.position(), service.notHeld(partnership)));
+                        } else {
+                            service.require(partnership).ingest().problemsWith(p.reading())
+                                    .forEach(reason -> problems.add(problem(p.position(), reason)));
+                        }
+                    }
+                    if (!forbidden.isEmpty()) {
+                        service.countDeadLettered();
+                        org.slf4j.LoggerFactory.getLogger(ApiRoutes.class).warn("refused {} readings for partnerships"
+                                + " it does not belong to", targetwatch.engine.model.PlainText.forLog(user.name()));
+                        throw new ApiException(403, "no reading was taken: some are for another partnership", forbidden);
+                    }
                     if (!problems.isEmpty()) {
                         service.countDeadLettered();
                         throw new ApiException(400, "no reading was taken: fix these and send again", problems);
@@ -89,10 +112,18 @@ public class ApiRoutes extends RouteBuilder {
         from("direct:api-status").routeId("api-status-view")
                 .process(ApiAuth.require(Role.VIEWER))
                 .process(exchange -> {
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
-                    List<Assessment> latest = service.latest();
+                    Tenants tenants = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
+                    Users.Principal user = ApiAuth.principal(exchange);
+                    List<Assessment> latest = new ArrayList<>();
+                    Map<String, Object> ruleSets = new java.util.TreeMap<>();
+                    for (String id : user.visible(tenants.ids())) {
+                        Tenants.Tenant t = tenants.require(id);
+                        latest.addAll(t.ingest().latest());
+                        ruleSets.put(id, t.ingest().ruleSet().checksum());
+                    }
                     Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("ruleSet", service.ruleSet().checksum());
+                    // one partnership: its checksum as before; several: each partnership's
+                    body.put("ruleSet", ruleSets.size() == 1 ? ruleSets.values().iterator().next() : ruleSets);
                     body.put("assessments", latest.stream().map(EventJson::toJson).toList());
                     respond(exchange, 200, body);
                 });
@@ -100,7 +131,7 @@ public class ApiRoutes extends RouteBuilder {
         // without credentials only UP or DOWN (a load balancer's probe needs no more); with a viewer's, the detail
         from("direct:api-health").routeId("api-health-view")
                 .process(exchange -> {
-                    IngestService service = exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+                    Tenants service = exchange.getContext().getRegistry().findSingleByType(Tenants.class);
                     BrokerStatus broker = exchange.getContext().getRegistry().findSingleByType(BrokerStatus.class);
                     boolean brokerUp = broker.isUp();
                     boolean dbUp = service.store().isHealthy();
@@ -117,8 +148,17 @@ public class ApiRoutes extends RouteBuilder {
                     DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1, -1);
                     body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked(),
                             "inDoubt", d.inDoubt()));
-                    body.put("ruleSet", Map.of("checksum", service.ruleSet().checksum(),
-                            "targets", service.ruleSet().targets().size(), "rules", service.ruleCount()));
+                    Users.Principal user = ApiAuth.principal(exchange);
+                    Map<String, Object> partnerships = new java.util.TreeMap<>();
+                    for (String id : user.visible(service.ids())) {
+                        IngestService p = service.require(id).ingest();
+                        partnerships.put(id, Map.of("name", p.ruleSet().partnership().name(), "ruleSetVersion", p.ruleSetVersion(),
+                                "checksum", p.ruleSet().checksum(), "targets", p.ruleSet().targets().size(), "rules", p.ruleCount()));
+                    }
+                    IngestService first = service.first().ingest();
+                    body.put("ruleSet", Map.of("checksum", first.ruleSet().checksum(),
+                            "targets", first.ruleSet().targets().size(), "rules", first.ruleCount()));
+                    body.put("partnerships", partnerships);
                     body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,
                             "taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import targetwatch.routes.service.Tenants;
 import targetwatch.routes.Settings;
 import targetwatch.routes.pages.Sessions;
 import targetwatch.routes.security.LoginGuard;
@@ -93,7 +94,7 @@ public final class BodyLimits implements Handler<RoutingContext> {
             within(ctx, length, pageUpload, "the upload");
         } else {
             if (length > general && path.equals(READINGS)) {
-                context.getRegistry().findSingleByType(IngestService.class).countDeadLettered();
+                context.getRegistry().findSingleByType(Tenants.class).countDeadLettered();
             }
             within(ctx, length, path.equals(READINGS) ? readings : general, "the body");
         }

@@ -11,7 +11,7 @@ import targetwatch.engine.model.AlertEvent;
 import targetwatch.engine.store.Delivery;
 import targetwatch.routes.notify.OutboxRelay;
 import targetwatch.routes.security.Role;
-import targetwatch.routes.service.IngestService;
+import targetwatch.routes.service.Tenants;
 
 /**
  * Deliveries in doubt, for an administrator: mails handed to the SMTP server that never answered (the process
@@ -55,7 +55,7 @@ public class DeliveryApiRoutes extends RouteBuilder {
             throw new ApiException(404, "no delivery has the id \"" + targetwatch.engine.model.Slugs.abbreviate(text) + "\"");
         }
         String by = exchange.getProperty("user", String.class);
-        IngestService service = service(exchange);
+        Tenants service = service(exchange);
         if (!service.store().settleInDoubt(id, resend, by, service.clock().instant())) {
             throw new ApiException(404, "delivery " + id + " is not in doubt: it was sent, is waiting, or does not exist");
         }
@@ -84,7 +84,7 @@ public class DeliveryApiRoutes extends RouteBuilder {
         return m;
     }
 
-    private static IngestService service(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(IngestService.class);
+    private static Tenants service(Exchange exchange) {
+        return exchange.getContext().getRegistry().findSingleByType(Tenants.class);
     }
 }

@@ -80,7 +80,8 @@ public class RuleSetRoutes extends RouteBuilder {
                                 e.details() == null ? "" : e.details());
                         throw e;
                     }
-                    RuleSetService.Submission s = service(exchange).submitOverActive(uploaded, who, comment);
+                    targetwatch.routes.service.Tenants.Tenant tenant = ApiAuth.tenant(exchange);
+                    RuleSetService.Submission s = tenant.rules().submitOverActive(uploaded, who, comment);
                     Map<String, Object> answer = new LinkedHashMap<>();
                     answer.put("version", s.version());
                     answer.put("checksum", s.checksum());
@@ -88,7 +89,7 @@ public class RuleSetRoutes extends RouteBuilder {
                     if (s.refused()) {
                         answer.put("errors", s.errors().stream().map(Object::toString).toList());
                     } else {
-                        answer.put("preview", "/api/rulesets/" + s.version() + "/preview");
+                        answer.put("preview", "/api/rulesets/" + s.version() + "/preview?partnership=" + tenant.id());
                     }
                     ApiRoutes.respond(exchange, s.refused() ? 422 : 201, answer);
                 });
@@ -180,32 +181,49 @@ public class RuleSetRoutes extends RouteBuilder {
         return a == null ? null : EventJson.toJson(a);
     }
 
+    /** The rule sets of the partnership the request is about ({@link ApiAuth#tenant}). */
     private static RuleSetService service(Exchange exchange) {
-        return exchange.getContext().getRegistry().findSingleByType(RuleSetService.class);
+        return ApiAuth.tenant(exchange).rules();
     }
 
-    /** Picks up changes to the rules folder: submitted as a candidate, and activated when the setting says so. */
+    /**
+     * Picks up changes to the rules folder, each partnership's folder (with the root's shared files) alone: submitted
+     * as that partnership's candidate, and activated when the setting says so. A partnership folder the service does
+     * not hold (added since it started) waits for a restart.
+     */
     private final class FolderWatch implements org.apache.camel.Processor {
-        private String lastSeen;
+        private final Map<String, String> lastSeen = new java.util.HashMap<>();
 
         @Override
         public void process(Exchange exchange) throws Exception {
             Settings settings = new Settings(exchange.getContext());
-            Map<String, String> files = RuleSetFiles.read(settings.path("targetwatch.rules"));
-            String checksum = RuleSetFiles.checksum(files);
-            RuleSetService service = service(exchange);
-            if (lastSeen == null) {
-                lastSeen = service.versions().stream().filter(v -> RuleSetVersion.ACTIVE.equals(v.status()))
-                        .map(RuleSetVersion::checksum).findFirst().orElse("");
+            targetwatch.routes.service.Tenants tenants = exchange.getContext().getRegistry()
+                    .findSingleByType(targetwatch.routes.service.Tenants.class);
+            targetwatch.engine.ruleset.RuleSetLayout layout;
+            try {
+                layout = targetwatch.engine.ruleset.RuleSetLayout.of(settings.path("targetwatch.rules"));
+            } catch (targetwatch.engine.ruleset.RuleSetRejectedException e) {
+                return; // mid-edit, or emptied: the running rule sets stay
             }
-            if (checksum.equals(lastSeen)) {
-                return;
-            }
-            lastSeen = checksum;
-            RuleSetService.Submission s = service.submit(files, "rules folder", "changed in " + settings.path("targetwatch.rules"));
-            if (!s.refused() && Boolean.parseBoolean(settings.get("targetwatch.rules.auto-activate"))) {
-                service.activate(s.version(), "rules folder");
-                exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
+            for (Map.Entry<String, java.nio.file.Path> p : layout.partnerships().entrySet()) {
+                java.util.Optional<targetwatch.routes.service.Tenants.Tenant> tenant = tenants.get(p.getKey());
+                if (tenant.isEmpty()) {
+                    continue;
+                }
+                RuleSetService service = tenant.get().rules();
+                Map<String, String> files = RuleSetFiles.read(p.getValue(), layout.shared());
+                String checksum = RuleSetFiles.checksum(files);
+                String seen = lastSeen.computeIfAbsent(p.getKey(), k -> service.versions().stream()
+                        .filter(v -> RuleSetVersion.ACTIVE.equals(v.status())).map(RuleSetVersion::checksum).findFirst().orElse(""));
+                if (checksum.equals(seen)) {
+                    continue;
+                }
+                lastSeen.put(p.getKey(), checksum);
+                RuleSetService.Submission s = service.submit(files, "rules folder", "changed in " + p.getValue());
+                if (!s.refused() && Boolean.parseBoolean(settings.get("targetwatch.rules.auto-activate"))) {
+                    service.activate(s.version(), "rules folder");
+                    exchange.getContext().getRegistry().findSingleByType(OutboxRelay.class).nudge();
+                }
             }
         }
     }

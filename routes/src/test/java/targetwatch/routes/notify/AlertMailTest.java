@@ -23,8 +23,8 @@ class AlertMailTest {
 
     @Test
     void the_summary_after_a_history_load_says_what_it_is_in_its_subject_and_opens_its_sentence_with_a_capital() {
-        AlertEvent summary = new AlertEvent("e-1", 1, AlertEventType.REMINDER, RuleEngine.SILENCE_PARTNERSHIP,
-                RuleEngine.SUMMARY_SUBJECT, RuleEngine.SILENCE_PARTNERSHIP, Period.parse("2026-12"), Rating.GREY, null, null,
+        AlertEvent summary = new AlertEvent("e-1", 1, AlertEventType.REMINDER, "maidstone",
+                RuleEngine.SUMMARY_SUBJECT, RuleEngine.SILENCE_AREA, Period.parse("2026-12"), Rating.GREY, null, null,
                 null, Direction.NONE, 0, 0, LEAD.id(), "readings for past periods were loaded; 1 you are told of is open now:"
                 + " da-repeat-victims in maidstone (RED since 2013-Q1, level 3) <b>", null, null,
                 Instant.parse("2026-12-02T10:00:00Z"), null, null, false, false);

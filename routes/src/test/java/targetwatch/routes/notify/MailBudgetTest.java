@@ -70,7 +70,7 @@ class MailBudgetTest {
         });
         camel.start();
         relay = new OutboxRelay(store, camel.createProducerTemplate(), now, 5, Duration.ZERO, false, Duration.ZERO,
-                () -> null);
+                p -> null);
     }
 
     @AfterEach
