@@ -117,7 +117,7 @@ public final class BuildBench {
         rs.templates().forEach((kind, text) -> kinds.put(kind, templates
                 ? text.replaceFirst("(?m)^(package [^;]+;)$", "$1" + java.util.regex.Matcher.quoteReplacement(mark)) : text));
         return new RuleSet(rs.folder(), rs.targets(), rs.contacts(), kinds, files, rs.checksum(), rs.escalation(),
-                rs.silences(), rs.workingDays(), rs.settings(), rs.areas());
+                rs.silences(), rs.workingDays(), rs.settings(), rs.areas(), rs.partnership());
     }
 
     /** The whole generated DRL through one KieBuilder, as RuleCompiler built before issue 13 (or the classic way). */

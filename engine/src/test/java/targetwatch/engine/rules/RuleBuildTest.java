@@ -37,7 +37,7 @@ class RuleBuildTest {
         Map<String, String> templates = new HashMap<>();
         rs.templates().forEach((kind, text) -> templates.put(kind, text + "\n// built from its DRL\n"));
         return new RuleSet(rs.folder(), rs.targets(), rs.contacts(), templates, rs.drl(), rs.checksum() + "-drl",
-                rs.escalation(), rs.silences(), rs.workingDays(), rs.settings(), rs.areas());
+                rs.escalation(), rs.silences(), rs.workingDays(), rs.settings(), rs.areas(), rs.partnership());
     }
 
     private static List<String> ruleNames(CompiledRules rules) {
