@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,7 +33,9 @@ import targetwatch.engine.ruleset.RuleSetRejectedException;
  * DRL compiled by the executable model, kept per JVM by the SHA-256 of its text: the same {@code alerts.drl} (or the
  * same batch of generated rules) is compiled once, however many rule sets are built from it. What is kept is the
  * model (the rules as Java objects), from which every KieBase is built afresh, so no two rule sets share a network.
- * The units a build lacks are compiled side by side, one per core. Bounded: the least recently used units go first.
+ * The units a build lacks are taken from the release when it was built with them ({@link PrecompiledUnits}: the shipped
+ * {@code alerts.drl} and {@code streak.drl}, so that a fresh JVM compiles nothing), the rest compiled side by side, one
+ * per core. Bounded: the least recently used units go first.
  */
 final class CompiledUnits {
 
@@ -67,16 +70,23 @@ final class CompiledUnits {
     List<Model> modelsOf(List<Unit> units) throws RuleSetRejectedException {
         List<String> keys = units.stream().map(u -> checksum(u.text())).toList();
         Map<String, CompletableFuture<Compiled>> missing = new LinkedHashMap<>();
+        Map<String, List<Model>> fresh = new LinkedHashMap<>();
         synchronized (this) {
             for (int i = 0; i < units.size(); i++) {
                 Unit unit = units.get(i);
-                if (!models.containsKey(keys.get(i)) && !missing.containsKey(keys.get(i))) {
-                    missing.put(keys.get(i), CompletableFuture.supplyAsync(() -> compile(unit), POOL));
+                String key = keys.get(i);
+                if (models.containsKey(key) || missing.containsKey(key) || fresh.containsKey(key)) {
+                    continue;
+                }
+                Optional<List<Model>> released = PrecompiledUnits.modelsOf(key);
+                if (released.isPresent()) {
+                    fresh.put(key, released.get());
+                } else {
+                    missing.put(key, CompletableFuture.supplyAsync(() -> compile(unit), POOL));
                 }
             }
         }
         List<RuleSetError> errors = new ArrayList<>();
-        Map<String, List<Model>> fresh = new LinkedHashMap<>();
         for (Map.Entry<String, CompletableFuture<Compiled>> e : missing.entrySet()) {
             Compiled c = join(e.getValue());
             errors.addAll(c.errors());
@@ -87,7 +97,7 @@ final class CompiledUnits {
         }
         List<Model> out = new ArrayList<>();
         synchronized (this) {
-            compiled += fresh.size();
+            compiled += missing.size();
             models.putAll(fresh);
             for (String key : keys) {
                 List<Model> m = models.get(key);
@@ -116,25 +126,39 @@ final class CompiledUnits {
     private static Compiled compile(Unit unit) {
         KieServices ks = KieServices.Factory.get();
         ReleaseId releaseId = ks.newReleaseId("targetwatch", "ruleset-unit", "1.0.0-" + UUID.randomUUID());
+        try {
+            Built built = build(unit, releaseId);
+            return new Compiled(built.module() == null ? List.of()
+                    : List.copyOf(built.module().getModelForKBase(new KieBaseModelImpl())), built.errors());
+        } finally {
+            ks.getRepository().removeKieModule(releaseId);
+        }
+    }
+
+    /** A unit built into a module of its own: the module (its generated classes and models), or its errors. */
+    record Built(CanonicalKieModule module, List<RuleSetError> errors) {
+    }
+
+    /**
+     * Builds one unit through the executable model as the module {@code releaseId} (left in the KieRepository: the
+     * caller removes it). Generated class names follow from the release id and the DRL's text alone.
+     */
+    static Built build(Unit unit, ReleaseId releaseId) {
+        KieServices ks = KieServices.Factory.get();
         var kfs = ks.newKieFileSystem();
         kfs.generateAndWritePomXML(releaseId);
         kfs.write(RESOURCES + unit.file(), unit.text());
         KieBuilder builder = ks.newKieBuilder(kfs).buildAll(ExecutableModelProject.class);
-        try {
-            List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
-            if (!messages.isEmpty()) {
-                List<RuleSetError> errors = new ArrayList<>();
-                for (Message m : messages) {
-                    String path = m.getPath() == null ? "" : m.getPath().replace(RESOURCES, "");
-                    errors.add(new RuleSetError(path.isEmpty() ? "rules" : path, m.getLine(), "", m.getText()));
-                }
-                return new Compiled(List.of(), errors);
+        List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
+        if (!messages.isEmpty()) {
+            List<RuleSetError> errors = new ArrayList<>();
+            for (Message m : messages) {
+                String path = m.getPath() == null ? "" : m.getPath().replace(RESOURCES, "");
+                errors.add(new RuleSetError(path.isEmpty() ? "rules" : path, m.getLine(), "", m.getText()));
             }
-            CanonicalKieModule module = (CanonicalKieModule) builder.getKieModule();
-            return new Compiled(List.copyOf(module.getModelForKBase(new KieBaseModelImpl())), List.of());
-        } finally {
-            ks.getRepository().removeKieModule(releaseId);
+            return new Built(null, errors);
         }
+        return new Built((CanonicalKieModule) builder.getKieModule(), List.of());
     }
 
     private static Compiled join(CompletableFuture<Compiled> future) {

@@ -32,11 +32,16 @@ class RuleBuildTest {
     @TempDir
     Path dir;
 
-    /** The same rule set with every template changed by a trailing comment: no twin matches, all goes through DRL. */
+    /**
+     * The same rule set with every template and DRL file changed by a trailing comment: no twin matches and no unit is
+     * the release's, so everything is compiled from DRL at run time.
+     */
     private static RuleSet throughDrl(RuleSet rs) {
         Map<String, String> templates = new HashMap<>();
         rs.templates().forEach((kind, text) -> templates.put(kind, text + "\n// built from its DRL\n"));
-        return new RuleSet(rs.folder(), rs.targets(), rs.contacts(), templates, rs.drl(), rs.checksum() + "-drl",
+        Map<String, String> drl = new HashMap<>();
+        rs.drl().forEach((name, text) -> drl.put(name, text + "\n// compiled at run time\n"));
+        return new RuleSet(rs.folder(), rs.targets(), rs.contacts(), templates, drl, rs.checksum() + "-drl",
                 rs.escalation(), rs.silences(), rs.workingDays(), rs.settings(), rs.areas(), rs.partnership());
     }
 
@@ -75,6 +80,65 @@ class RuleBuildTest {
         // then
         assertTrue(again.units() >= 2, "alerts.drl and streak.drl at least: " + again.units());
         assertEquals(0, again.unitsCompiled(), "alerts.drl and streak.drl are compiled once per content");
+    }
+
+    @Test
+    void the_release_drl_comes_compiled_with_the_engine_so_a_fresh_cache_compiles_nothing() throws Exception {
+        List<CompiledUnits.Unit> release = units(ReleaseRules.shipped().drl());
+        CompiledUnits fresh = new CompiledUnits(CompiledUnits.CAPACITY);
+        // when
+        List<org.drools.model.Model> models = fresh.modelsOf(release);
+        // then
+        assertEquals(0, fresh.compiledCount(), "alerts.drl and streak.drl are in the index PrecompiledUnits wrote"
+                + " when the engine was built (engine/pom.xml, process-classes)");
+        List<org.drools.model.Model> compiled = new CompiledUnits(CompiledUnits.CAPACITY).modelsOf(units(
+                withComment(ReleaseRules.shipped().drl())));
+        assertEquals(modelRuleNames(compiled), modelRuleNames(models), "the same rules as the DRL compiled now");
+    }
+
+    @Test
+    void drl_that_differs_from_the_release_by_one_comment_is_compiled_at_run_time() throws Exception {
+        CompiledUnits fresh = new CompiledUnits(CompiledUnits.CAPACITY);
+        Map<String, String> drl = new HashMap<>(ReleaseRules.shipped().drl());
+        drl.put("streak", drl.get("streak") + "\n// not the release's\n");
+        // when
+        fresh.modelsOf(units(drl));
+        // then
+        assertEquals(1, fresh.compiledCount(), "streak.drl as changed is compiled, alerts.drl taken from the release");
+    }
+
+    @Test
+    void the_guard_of_a_precompiled_unit_changes_with_the_bytes_of_a_fact_class_it_imports() {
+        String alerts = ReleaseRules.shipped().drl().get("alerts");
+        ClassLoader app = getClass().getClassLoader();
+        ClassLoader changedAlert = new ClassLoader(app) {
+            @Override
+            public java.io.InputStream getResourceAsStream(String name) {
+                if (name.equals("targetwatch/engine/rules/Alert.class")) {
+                    return new java.io.ByteArrayInputStream(new byte[] {(byte) 0xCA, (byte) 0xFE});
+                }
+                return super.getResourceAsStream(name);
+            }
+        };
+        assertEquals(PrecompiledUnits.guard(alerts, app), PrecompiledUnits.guard(alerts, app));
+        assertFalse(PrecompiledUnits.guard(alerts, app).equals(PrecompiledUnits.guard(alerts, changedAlert)),
+                "a precompiled unit is not used with facts other than those it was compiled against");
+    }
+
+    private static List<CompiledUnits.Unit> units(Map<String, String> drl) {
+        return new java.util.TreeMap<>(drl).entrySet().stream()
+                .map(e -> new CompiledUnits.Unit(e.getKey() + ".drl", e.getValue())).toList();
+    }
+
+    private static Map<String, String> withComment(Map<String, String> drl) {
+        Map<String, String> out = new HashMap<>();
+        drl.forEach((name, text) -> out.put(name, text + "\n// compiled at run time\n"));
+        return out;
+    }
+
+    private static List<String> modelRuleNames(List<org.drools.model.Model> models) {
+        return models.stream().flatMap(m -> m.getRules().stream()).map(r -> r.getPackage() + "." + r.getName())
+                .sorted().toList();
     }
 
     @Test
