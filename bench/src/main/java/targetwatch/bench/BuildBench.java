@@ -173,22 +173,7 @@ public final class BuildBench {
         Samples ms = new Samples();
         List<double[]> pairs = new ArrayList<>();
         for (int i = 0; i < coldRounds; i++) {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(ColdBuild.class.getName());
-            command.add(folder.toString());
-            if (compileReleaseDrl) {
-                command.add("--compile-release-drl");
-            }
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("the cold build of " + folder + " failed: " + out);
-            }
-            double took = Long.parseLong(out.substring(out.lastIndexOf('\n') + 1).split(" ")[0]) / 1e6;
+            double took = ColdBuild.inFreshJvm(folder, compileReleaseDrl)[0] / 1e6;
             ms.add(took);
             pairs.add(new double[] {took, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()});
             System.err.printf(Locale.ROOT, "  cold %.0f ms%n", took);

@@ -1,7 +1,12 @@
 package targetwatch.bench;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import targetwatch.engine.ruleset.RuleSet;
@@ -33,6 +38,31 @@ public final class ColdBuild {
                 : new RuleCompiler().load(Path.of(args[0]));
         long wall = System.nanoTime() - started;
         System.out.println(wall + " " + compiled.buildTime().toNanos() + " " + compiled.ruleCount());
+    }
+
+    /**
+     * Builds the rule set in a fresh JVM with this JVM's options and class path; returns wall nanos, compile nanos and
+     * the rule count it printed.
+     */
+    static long[] inFreshJvm(Path folder, boolean compileReleaseDrl) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ColdBuild.class.getName());
+        command.add(folder.toString());
+        if (compileReleaseDrl) {
+            command.add("--compile-release-drl");
+        }
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int exit = p.waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("the cold build of " + folder + " failed with exit code " + exit + ": " + out);
+        }
+        String[] parts = out.substring(out.lastIndexOf('\n') + 1).split(" ");
+        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
     }
 
     private static RuleSet withChangedDrl(RuleSet rs) {
