@@ -63,7 +63,8 @@ final class CompiledUnits {
     }
 
     /**
-     * The models of every unit, in the order given: those kept are reused, the rest compiled (in parallel) and kept.
+     * The models of every unit, in the order given: those kept are reused, the release's taken from
+     * {@link PrecompiledUnits}, the rest compiled (in parallel); all kept.
      *
      * @throws RuleSetRejectedException when a unit does not compile, with every error of every unit
      */
