@@ -842,21 +842,22 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public int mailsSentTo(String recipient, Instant since) {
+    public int mailsSentTo(String partnership, String recipient, Instant since) {
         int[] count = new int[1];
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT COUNT(DISTINCT COALESCE(d.mail_id, CAST(d.id AS VARCHAR(40))))"
                      + " FROM deliveries d JOIN alert_events e ON e.id = d.event_id"
-                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.recipient = ?")) {
+                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.partnership = ? AND e.recipient = ?")) {
             s.setTimestamp(1, Timestamp.from(since));
-            s.setString(2, recipient);
+            s.setString(2, partnership);
+            s.setString(3, recipient);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     count[0] = rs.getInt(1);
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot count the mails sent to " + recipient, e);
+            throw new StoreException("cannot count the mails sent to " + recipient + " of " + partnership, e);
         }
         return count[0];
     }

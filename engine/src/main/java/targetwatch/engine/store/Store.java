@@ -101,8 +101,11 @@ public interface Store extends AutoCloseable {
     /** Alert events by type and by recipient, those delivered to nobody, and the mails sent: how noisy alerting is. */
     NoiseCounts noiseCounts();
 
-    /** The mails sent to one recipient since a moment (a digest counts once). */
-    int mailsSentTo(String recipient, Instant since);
+    /**
+     * The mails sent to one of a partnership's contacts since a moment (a digest counts once); the same contact id in
+     * another partnership is another person.
+     */
+    int mailsSentTo(String partnership, String recipient, Instant since);
 
     /**
      * Holds email deliveries back until {@code until}, marked folded: their recipient had their daily mail budget,
