@@ -33,6 +33,7 @@ import jakarta.mail.internet.MimeMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 
+import targetwatch.bench.BenchRules;
 import targetwatch.engine.ruleset.RuleSetLayout;
 import targetwatch.routes.broker.BrokerAccounts;
 
@@ -107,7 +108,7 @@ public final class FailoverTest {
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         // the Kent sample, every reading news (so that alerts are delivered, and can be counted twice)
         Path rules = work.resolve("rules");
-        copyTree(home.resolve("samples/kent"), rules);
+        BenchRules.copyTree(home.resolve("samples/kent"), rules);
         List<String> partnerships = new ArrayList<>(RuleSetLayout.of(rules).partnerships().keySet());
         for (String p : partnerships) {
             Path settings = rules.resolve(p).resolve("settings.csv");
@@ -446,19 +447,6 @@ public final class FailoverTest {
             }
         }
         return out;
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 
     private void say(String format, Object... args) {
