@@ -164,9 +164,11 @@ final class BatchedJmsConsumer extends DefaultConsumer {
      * The route takes the batch; the session commits when it succeeded. While the database is not answering, the
      * batch is held (uncommitted, in hand) and taken again with back-off, so that an outage neither loses a reading nor
      * spends the broker's delivery attempts; it is given back (rolled back) if the consumer stops or its connection
-     * breaks meanwhile. When another instance has taken a partnership of the batch over, the session rolls back at
-     * once: the broker hands the messages, in their order, to the new owner. Any other failure rolls back too, and the
-     * broker counts it as a delivery attempt.
+     * breaks meanwhile. When another instance has taken a partnership of the batch over, or the batch was asked for
+     * longer ago than the connection TTL (this process stood still), the session rolls back at once and the connection
+     * is opened again (throwing {@link JMSException} to the receiving loop): the broker hands the messages, in their
+     * order, to their partnership's owner, and what the client buffered before is dropped. Any other failure rolls
+     * back too, and the broker counts it as a delivery attempt.
      *
      * @return false when the batch was rolled back for a fault of neither the messages nor the database (the caller
      *         waits before it receives again)
