@@ -178,6 +178,8 @@ public final class JmsBench {
                 "camel.server.port", String.valueOf(freePort()),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.jms.batch-size", String.valueOf(options.batch())));
+        // the whole feed waits on the queue before the route is let at it: more than the 100 MB a partner may leave there
+        settings.put("targetwatch.broker.intake-max-bytes", String.valueOf(2L * 1024 * 1024 * 1024));
         progress("starting the service on %s", data);
         Main main = Application.create(settings);
         main.start();
