@@ -173,8 +173,10 @@ public final class JmsBench {
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
-                "targetwatch.rules", targetwatch.bench.BenchRules.takingAnyArea(options.rules().toAbsolutePath(),
-                        data.resolve("rules")).toString(),
+                // the feed's 2012-2018 periods are news on today's clock (else a history load: one summary, no alerts
+                // on the topic for the latency probes to time)
+                "targetwatch.rules", targetwatch.bench.BenchRules.withSetting(targetwatch.bench.BenchRules.takingAnyArea(
+                        options.rules().toAbsolutePath(), data.resolve("rules")), "history_window_periods", "600").toString(),
                 "camel.server.port", String.valueOf(freePort()),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.jms.batch-size", String.valueOf(options.batch())));
