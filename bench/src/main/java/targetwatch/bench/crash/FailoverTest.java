@@ -1,5 +1,7 @@
 package targetwatch.bench.crash;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,10 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.jms.DeliveryMode;
@@ -32,6 +38,7 @@ import jakarta.jms.TextMessage;
 import jakarta.mail.internet.MimeMessage;
 
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 import targetwatch.bench.BenchRules;
 import targetwatch.engine.ruleset.RuleSetLayout;
@@ -194,6 +201,15 @@ public final class FailoverTest {
         Instant stoppedAt = null;
         Thread pause = null;
         AtomicInteger sent = new AtomicInteger();
+        // a steady stream of about 650 readings a second, so that the events happen mid-stream: 13 permits every 20 ms,
+        // a few batches' worth at most saved up while the feeder waits on a start
+        Semaphore pace = new Semaphore(0);
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        pacer.scheduleAtFixedRate(() -> {
+            if (pace.availablePermits() < 13 * 5) {
+                pace.release(13);
+            }
+        }, 0, 20, TimeUnit.MILLISECONDS);
         ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl, "feeder", feederPassword);
         try (jakarta.jms.Connection c = factory.createConnection()) {
             Session session = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -201,13 +217,13 @@ public final class FailoverTest {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
             for (int seq = 1; seq <= perPartnership; seq++) {
                 for (String p : partnerships) {
+                    pace.acquire();
                     TextMessage m = session.createTextMessage(reading(p, seq, random));
                     m.setStringProperty("JMSXGroupID", p);
                     producer.send(m);
                     int n = sent.incrementAndGet();
                     if (n % 13 == 0) {
                         session.commit();
-                        Thread.sleep(20); // a steady stream of about 650 readings a second, so that the events happen mid-stream
                     }
                     if (n == killAt) {
                         session.commit();
@@ -221,13 +237,16 @@ public final class FailoverTest {
                         stoppedAt = Instant.now();
                         long pid = b.pid();
                         signal("STOP", pid);
-                        say("SIGSTOP to B (pid %d) after %d readings; resumed in %d s, past the connection TTL of %d s,"
-                                + " while the stream goes on", pid, n, TTL.toSeconds() + 6, TTL.toSeconds());
+                        say("SIGSTOP to B (pid %d) after %d readings; resumed once A owns every partnership (past the"
+                                + " connection TTL of %d s), while the stream goes on", pid, n, TTL.toSeconds());
                         // the partners go on sending while B stands still: what the broker had handed B goes to A
-                        // once B's connection is declared dead
+                        // once B's connection is declared dead, and A takes what B owned over (by its readings, or by
+                        // B's silence past three ticks of the alert clock)
                         pause = new Thread(() -> {
                             try {
-                                Thread.sleep(TTL.toMillis() + 6_000);
+                                await("A owning every partnership B had").atMost(Duration.ofMinutes(2))
+                                        .pollInterval(Duration.ofMillis(250))
+                                        .until(() -> count(dbUrl, "SELECT COUNT(*) FROM partnership_owners WHERE owner = 'B'") == 0);
                                 signal("CONT", pid);
                                 resumedAt[0] = Instant.now();
                             } catch (Exception e) {
@@ -239,30 +258,35 @@ public final class FailoverTest {
                 }
             }
             session.commit();
+        } finally {
+            pacer.shutdownNow();
         }
         say("sent %d readings; waiting for them to be stored", total);
         if (pause != null) {
             pause.join();
         }
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        long stored = 0;
-        long progressAt = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            // a reading dead-lettered is not coming: stop waiting for it (the report fails it)
-            long now = count(dbUrl, "SELECT COUNT(*) FROM readings") + count(dbUrl, DEAD_LETTERED);
-            if (now != stored) {
-                stored = now;
-                progressAt = System.nanoTime();
-            } else if (System.nanoTime() - progressAt > Duration.ofSeconds(90).toNanos()) {
-                say("nothing more stored for 90 s: %d of %d; reporting", stored, total);
-                break; // parked by the broker, or lost: the report says which count is short
-            }
-            if (stored >= total && count(dbUrl, "SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'") == 0) {
-                break;
-            }
-            Thread.sleep(1_000);
+        // a reading dead-lettered is not coming: stop waiting for it (the report fails it); nor one parked by the broker
+        long[] stored = {-1, System.nanoTime()};
+        try {
+            await("every reading stored and no delivery pending").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        long now = count(dbUrl, "SELECT COUNT(*) FROM readings") + count(dbUrl, DEAD_LETTERED);
+                        if (now != stored[0]) {
+                            stored[0] = now;
+                            stored[1] = System.nanoTime();
+                        } else if (System.nanoTime() - stored[1] > Duration.ofSeconds(90).toNanos()) {
+                            say("nothing more stored for 90 s: %d of %d; reporting", now, total);
+                            return true; // the report says which count is short
+                        }
+                        return now >= total && count(dbUrl, "SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'") == 0;
+                    });
+            // the relay marks a mail sent once the SMTP server has it: the mailbox holds it a moment later
+            await("every mail sent in the mailbox").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> mailbox.count() >= count(dbUrl, "SELECT COUNT(DISTINCT COALESCE(mail_id, CAST(id AS VARCHAR(40))))"
+                            + " FROM deliveries WHERE sink = 'EMAIL' AND status = 'SENT'"));
+        } catch (ConditionTimeoutException e) {
+            say("%s; reporting", e.getMessage());
         }
-        Thread.sleep(3_000); // mails handed over are in the mailbox a moment after the relay marks them
         return report(partnerships, dbUrl, total, killedAt, stoppedAt, resumedAt[0], mailbox, work);
     }
 
@@ -422,13 +446,16 @@ public final class FailoverTest {
         new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
     }
 
-    private static void awaitFile(Path file, Duration timeout, Process process) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the broker did not start; see its log beside " + file.getParent());
-            }
-            Thread.sleep(200);
+    private static void awaitFile(Path file, Duration timeout, Process process) {
+        try {
+            await("the broker's password file").atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(() -> !process.isAlive() || (Files.isRegularFile(file) && Files.size(file) > 0));
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the broker did not start in " + timeout.toSeconds() + " s; see its log beside "
+                    + file.getParent());
+        }
+        if (!process.isAlive()) {
+            throw new IllegalStateException("the broker stopped at its start; see its log beside " + file.getParent());
         }
     }
 
