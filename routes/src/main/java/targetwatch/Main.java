@@ -25,6 +25,7 @@ public final class Main {
         String command = args.length == 0 ? "" : args[0];
         switch (command) {
             case "run" -> Application.run();
+            case "broker" -> System.exit(BrokerCommand.run(System.out, System.getenv()));
             case "send" -> System.exit(send(Arrays.copyOfRange(args, 1, args.length)));
             case "users" -> System.exit(new UsersCommand(System.out, System.err)
                     .run(Arrays.asList(args).subList(1, args.length)));
@@ -38,6 +39,7 @@ public final class Main {
                     Path.of(System.getProperty(Settings.HOME, "."))).run(args));
             default -> {
                 System.err.println("usage: targetwatch run");
+                System.err.println("       targetwatch broker   (the broker alone, for several instances to share)");
                 System.err.println("       targetwatch send FILE...");
                 System.err.println("       targetwatch users list|add NAME --role ROLE [--contact ID]...|disable NAME|reset NAME");
                 System.err.println("       targetwatch replay FILE... [--rules DIR] [--json] [--as-of yyyy-mm-dd]");

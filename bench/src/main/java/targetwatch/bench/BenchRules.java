@@ -18,9 +18,15 @@ public final class BenchRules {
 
     /** Copies {@code rules} into {@code into} with {@code unlisted_areas,rate} in its settings.csv. */
     public static Path takingAnyArea(Path rules, Path into) throws IOException {
-        try (Stream<Path> files = Files.walk(rules)) {
+        copyTree(rules, into);
+        return withSetting(into, "unlisted_areas", "rate");
+    }
+
+    /** Copies a folder and everything below it into {@code into}. */
+    public static void copyTree(Path from, Path into) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
-                Path to = into.resolve(rules.relativize(p).toString());
+                Path to = into.resolve(from.relativize(p).toString());
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(to);
                 } else {
@@ -28,7 +34,6 @@ public final class BenchRules {
                 }
             }
         }
-        return withSetting(into, "unlisted_areas", "rate");
     }
 
     /** Sets one row of the folder's settings.csv (made when absent), replacing the setting's row if it has one. */

@@ -42,6 +42,10 @@ public final class DemoAccounts {
              ClientSession session = factory.createSession("broker-admin", password(data, "broker-admin"), false, true, true,
                      false, 1)) {
             if (!session.queueQuery(org.apache.activemq.artemis.api.core.SimpleString.of(queue)).isExists()) {
+                // no address is made on demand either
+                if (!session.addressQuery(org.apache.activemq.artemis.api.core.SimpleString.of(queue)).isExists()) {
+                    session.createAddress(org.apache.activemq.artemis.api.core.SimpleString.of(queue), RoutingType.ANYCAST, false);
+                }
                 session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST).setDurable(true));
             }
         }

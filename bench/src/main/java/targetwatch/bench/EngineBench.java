@@ -161,21 +161,7 @@ public final class EngineBench {
 
     /** Builds the rule set in a fresh JVM with this JVM's options; returns wall nanos, compile nanos, rule count. */
     private static long[] coldBuild(Path folder) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ColdBuild.class.getName());
-        command.add(folder.toString());
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        int exit = p.waitFor();
-        if (exit != 0) {
-            throw new IllegalStateException("the cold build of " + folder + " failed with exit code " + exit + ": " + out);
-        }
-        String[] parts = out.substring(out.lastIndexOf('\n') + 1).split(" ");
-        return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1]), Long.parseLong(parts[2])};
+        return ColdBuild.inFreshJvm(folder, false);
     }
 
     // ---- memory ----

@@ -61,7 +61,8 @@ public class TargetwatchConfiguration implements CamelConfiguration {
             // process would lose readings whose messages were already acknowledged
             dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0";
         }
-        Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"));
+        Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"),
+                Duration.ofMillis(Long.parseLong(settings.get("targetwatch.db.connection-timeout-ms"))));
         context.addService(closing(store::close), true);
         boolean webhook = !settings.get("targetwatch.webhook.url").isBlank();
         Set<Sink> sinks = webhook ? EnumSet.allOf(Sink.class) : EnumSet.of(Sink.TOPIC, Sink.EMAIL);
@@ -69,11 +70,18 @@ public class TargetwatchConfiguration implements CamelConfiguration {
         if (!alertClock.equals("system") && !alertClock.equals("frozen")) {
             throw new IllegalArgumentException("targetwatch.alerts.clock is \"" + alertClock + "\": use system or frozen");
         }
+        // this instance's name: what it owns partnerships and claims deliveries as (kept across restarts by default)
+        String instance = settings.get("targetwatch.instance.id").isBlank() ? java.net.InetAddress.getLocalHost().getHostName()
+                + "-" + settings.get("camel.server.port") : settings.get("targetwatch.instance.id");
+        boolean shared = Boolean.parseBoolean(settings.get("targetwatch.instance.shared"));
         // one tenant per partnership folder (or the one partnership of a single folder), each with its own rule set
         // versions and engine
         Tenants tenants = Tenants.start(settings.path("targetwatch.rules"), store, data.resolve("rulesets"),
                 new Tenants.Running(sinks, clock, alertClock.equals("system"),
-                        Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms")))));
+                        Duration.ofMillis(Long.parseLong(settings.get("targetwatch.alerts.history-summary-wait-ms"))),
+                        instance, shared,
+                        // an owner renews at every tick: three ticks without a word and another instance takes over
+                        Duration.ofMillis(3 * Long.parseLong(settings.get("targetwatch.alerts.tick-ms")))));
         context.getRegistry().bind("tenants", tenants);
         context.addService(closing(tenants::close), true);
         // before the embedded broker adds its demo accounts to the same credentials file; the demo lead answers for
@@ -85,7 +93,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))),
-                p -> tenants.ruleSetOf(p).orElse(null));
+                p -> tenants.ruleSetOf(p).orElse(null), instance);
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),

@@ -229,6 +229,17 @@ final class RunningTargetwatch implements AutoCloseable {
         }
     }
 
+    /** Sends the text to the readings queue as a partner does, in the message group given (JMSXGroupID). */
+    void sendToReadingsQueue(String text, String group) throws JMSException {
+        try (Connection c = partnerClient().createConnection()) {
+            Session session = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
+            jakarta.jms.TextMessage m = session.createTextMessage(text);
+            m.setStringProperty("JMSXGroupID", group);
+            producer.send(m);
+        }
+    }
+
     /** Waits until the dead-letter queue holds a message with exactly this body, and returns its reason. */
     String awaitDeadLetterReason(String body) {
         return await("a dead letter with body " + body).atMost(PATIENCE)

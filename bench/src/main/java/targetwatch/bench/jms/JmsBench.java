@@ -173,11 +173,15 @@ public final class JmsBench {
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
-                "targetwatch.rules", targetwatch.bench.BenchRules.takingAnyArea(options.rules().toAbsolutePath(),
-                        data.resolve("rules")).toString(),
+                // the feed's 2012-2018 periods are news on today's clock (else a history load: one summary, no alerts
+                // on the topic for the latency probes to time)
+                "targetwatch.rules", targetwatch.bench.BenchRules.withSetting(targetwatch.bench.BenchRules.takingAnyArea(
+                        options.rules().toAbsolutePath(), data.resolve("rules")), "history_window_periods", "600").toString(),
                 "camel.server.port", String.valueOf(freePort()),
                 "targetwatch.broker.port", String.valueOf(brokerPort),
                 "targetwatch.jms.batch-size", String.valueOf(options.batch())));
+        // the whole feed waits on the queue before the route is let at it: more than the 100 MB a partner may leave there
+        settings.put("targetwatch.broker.intake-max-bytes", String.valueOf(2L * 1024 * 1024 * 1024));
         progress("starting the service on %s", data);
         Main main = Application.create(settings);
         main.start();

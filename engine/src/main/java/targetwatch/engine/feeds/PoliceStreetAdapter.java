@@ -80,6 +80,16 @@ public final class PoliceStreetAdapter {
      */
     public FeedReport adapt(FeedAreas areas, String file, InputStream in, ReadingSink sink, FeedProgress progress)
             throws IOException {
+        return adapt(areas, file, in, sink, progress, makesCrimes);
+    }
+
+    /**
+     * Reads one file as {@link #adapt(FeedAreas, String, InputStream, ReadingSink, FeedProgress)} does, making
+     * {@code crimes-per-1000} readings too when {@code withCrimes} (a running service asks its rule sets of the moment
+     * whether any has a target for them, file by file).
+     */
+    public FeedReport adapt(FeedAreas areas, String file, InputStream in, ReadingSink sink, FeedProgress progress,
+                            boolean withCrimes) throws IOException {
         FeedReport report = new FeedReport(file, FeedKind.POLICE_STREET);
         try (CSVParser parser = FeedIo.csv(in)) {
             Iterator<CSVRecord> rows = parser.iterator();
@@ -97,7 +107,7 @@ public final class PoliceStreetAdapter {
             }
             progress.rowsRead(report.rowsRead());
             keep(areas, tally, report);
-            makeReadings(areas, tally, report, sink);
+            makeReadings(areas, tally, report, sink, withCrimes);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         } catch (IllegalStateException e) {
@@ -284,10 +294,10 @@ public final class PoliceStreetAdapter {
         }
     }
 
-    private void makeReadings(FeedAreas areas, Tally tally, FeedReport report, ReadingSink sink) {
+    private void makeReadings(FeedAreas areas, Tally tally, FeedReport report, ReadingSink sink, boolean withCrimes) {
         String source = FeedIo.slug(tally.force, "police-uk");
         List<Reading> out = new ArrayList<>(readings(areas, tally, report, asb, INDICATOR, "ASB incidents", source));
-        if (makesCrimes) {
+        if (withCrimes) {
             out.addAll(readings(areas, tally, report, crimes, CRIMES, "crimes (every Crime type but ASB)", source));
         }
         out.sort((a, b) -> a.period().compareTo(b.period()));

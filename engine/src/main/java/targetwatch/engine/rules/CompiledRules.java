@@ -17,12 +17,19 @@ public final class CompiledRules {
     private final KieBase kieBase;
     private final Map<String, String> generatedDrl;
     private final Duration buildTime;
+    private final int javaRules;
+    private final int units;
+    private final int unitsCompiled;
 
-    CompiledRules(RuleSet ruleSet, KieBase kieBase, Map<String, String> generatedDrl, Duration buildTime) {
+    CompiledRules(RuleSet ruleSet, KieBase kieBase, Map<String, String> generatedDrl, Duration buildTime,
+                  int javaRules, int units, int unitsCompiled) {
         this.ruleSet = ruleSet;
         this.kieBase = kieBase;
         this.generatedDrl = Map.copyOf(generatedDrl);
         this.buildTime = buildTime;
+        this.javaRules = javaRules;
+        this.units = units;
+        this.unitsCompiled = unitsCompiled;
     }
 
     public RuleSet ruleSet() {
@@ -41,6 +48,21 @@ public final class CompiledRules {
 
     public Duration buildTime() {
         return buildTime;
+    }
+
+    /** How many target rules were built through the templates' Java twins, with nothing to compile. */
+    public int javaRules() {
+        return javaRules;
+    }
+
+    /** How many units of DRL (a cross-cutting file, a batch of generated rules) the rule set holds. */
+    public int units() {
+        return units;
+    }
+
+    /** How many of those this build compiled: the others were compiled before, with the same text, in this JVM. */
+    public int unitsCompiled() {
+        return unitsCompiled;
     }
 
     KieBase kieBase() {

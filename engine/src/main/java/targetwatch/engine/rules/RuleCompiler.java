@@ -7,60 +7,108 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
-import org.drools.model.codegen.ExecutableModelProject;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.drools.model.Model;
+import org.drools.model.Rule;
+import org.drools.model.impl.ModelImpl;
+import org.drools.modelcompiler.KieBaseBuilder;
 import org.drools.template.ObjectDataCompiler;
 import org.kie.api.KieBase;
-import org.kie.api.KieServices;
-import org.kie.api.builder.KieBuilder;
-import org.kie.api.builder.Message;
-import org.kie.api.builder.ReleaseId;
-import org.kie.api.runtime.KieContainer;
 
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.ruleset.RuleSet;
-import targetwatch.engine.ruleset.RuleSetError;
 import targetwatch.engine.ruleset.RuleSetLoader;
 import targetwatch.engine.ruleset.RuleSetRejectedException;
 
 /**
  * The one place rules are built at run time: each target row through its kind's template, plus the
- * cross-cutting DRL, compiled with the executable model into a KieBase beside whatever is running.
+ * cross-cutting DRL, built with the executable model into a KieBase beside whatever is running (how: {@link #compile}).
  */
 public final class RuleCompiler {
 
-    private static final String RESOURCES = "src/main/resources/targetwatch/rules/";
+    /** Generated rules compiled from DRL (a template without a Java twin) go in batches of this many. */
+    public static final int BATCH = 25;
+
+    private static final Pattern RULE_NAME = Pattern.compile("(?m)^rule \"([^\"\\\\]*)\"");
 
     /**
-     * Compiles a checked rule set.
+     * Compiles a checked rule set: the target rows of a shipped template through its Java twin ({@link TargetRules}),
+     * nothing to compile; other templates' rows in batches of {@link #BATCH} and the cross-cutting DRL file by file
+     * through the executable model, each unit compiled once per content per JVM ({@link CompiledUnits}); one KieBase
+     * built from them all.
      *
      * @throws RuleSetRejectedException when a template or DRL file does not compile (a developer's error)
      */
     public CompiledRules compile(RuleSet ruleSet) throws RuleSetRejectedException {
         long started = System.nanoTime();
         Map<String, String> drl = generate(ruleSet);
-        KieServices ks = KieServices.Factory.get();
-        ReleaseId releaseId = ks.newReleaseId("targetwatch", "ruleset", "1.0.0-" + UUID.randomUUID());
-        var kfs = ks.newKieFileSystem();
-        kfs.generateAndWritePomXML(releaseId);
-        drl.forEach((name, text) -> kfs.write(RESOURCES + name, text));
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll(ExecutableModelProject.class);
-        List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
-        if (!messages.isEmpty()) {
-            List<RuleSetError> errors = new ArrayList<>();
-            for (Message m : messages) {
-                String path = m.getPath() == null ? "" : m.getPath().replace(RESOURCES, "");
-                errors.add(new RuleSetError(path.isEmpty() ? "rules" : path, m.getLine(), "", m.getText()));
+        List<Rule> twins = new ArrayList<>();
+        List<CompiledUnits.Unit> units = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            String file = "targets-" + kind.code() + ".drl";
+            if (!drl.containsKey(file)) {
+                continue;
             }
-            throw new RuleSetRejectedException(errors);
+            List<Target> rows = ruleSet.targets().stream().filter(t -> t.kind() == kind).toList();
+            List<String> names = ruleNames(drl.get(file));
+            if (TargetRules.twinOf(kind, ruleSet.templates().get(kind.code())) && names.size() == rows.size()) {
+                for (int i = 0; i < rows.size(); i++) {
+                    twins.add(TargetRules.of(rows.get(i), names.get(i), templateRow(rows.get(i), ruleSet)));
+                }
+            } else {
+                units.addAll(batches(file, drl.get(file)));
+            }
         }
-        KieContainer container = ks.newKieContainer(releaseId);
-        KieBase kieBase = container.getKieBase();
-        ks.getRepository().removeKieModule(releaseId);
-        return new CompiledRules(ruleSet, kieBase, drl, Duration.ofNanos(System.nanoTime() - started));
+        ruleSet.drl().forEach((name, text) -> units.add(new CompiledUnits.Unit(name + ".drl", text)));
+        long before = CompiledUnits.SHARED.compiledCount();
+        List<Model> models = new ArrayList<>();
+        if (!twins.isEmpty()) {
+            models.add(new ModelImpl().withRules(twins));
+        }
+        models.addAll(CompiledUnits.SHARED.modelsOf(units));
+        int compiled = (int) (CompiledUnits.SHARED.compiledCount() - before);
+        KieBase kieBase = KieBaseBuilder.createKieBaseFromModel(models);
+        return new CompiledRules(ruleSet, kieBase, drl, Duration.ofNanos(System.nanoTime() - started), twins.size(),
+                units.size(), compiled);
+    }
+
+    /** The names of the rules of a generated DRL file, in order. */
+    private static List<String> ruleNames(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = RULE_NAME.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    /**
+     * A generated file cut into units of {@link #BATCH} rules, each with the file's header (package and imports):
+     * editing one row changes one unit, which alone is compiled again. A unit's error lines count from its start.
+     */
+    static List<CompiledUnits.Unit> batches(String file, String text) {
+        int first = text.indexOf("\nrule \"");
+        if (first < 0) {
+            return List.of(new CompiledUnits.Unit(file, text));
+        }
+        String header = text.substring(0, first + 1);
+        String[] rules = text.substring(first + 1).split("\n(?=rule \")");
+        List<CompiledUnits.Unit> out = new ArrayList<>();
+        for (int i = 0; i < rules.length; i += BATCH) {
+            out.add(new CompiledUnits.Unit(file, header
+                    + String.join("\n", java.util.Arrays.asList(rules).subList(i, Math.min(rules.length, i + BATCH)))));
+        }
+        return out;
+    }
+
+    /** The DRL each template generates for its rows, and the cross-cutting DRL, by file name (for the benchmark). */
+    public static Map<String, String> drlOf(RuleSet ruleSet) {
+        return generate(ruleSet);
     }
 
     /** The DRL each template generates for its rows, and the cross-cutting DRL, by file name. */

@@ -16,8 +16,16 @@ public record Fence(String partnership, String owner, long epoch) {
         if (owner == null || owner.isBlank()) {
             throw new IllegalArgumentException("a fence on " + partnership + " needs its owner");
         }
-        if (epoch < 1) {
-            throw new IllegalArgumentException("the epoch of a fence starts at 1, not " + epoch);
+        if (epoch < 0) {
+            throw new IllegalArgumentException("the epoch of a fence is 0 (never held) or more, not " + epoch);
         }
+    }
+
+    /**
+     * A fence no claim ever hands out (claims start at epoch 1): every write under it is refused, for a partnership
+     * this instance holds to read but does not own.
+     */
+    public static Fence neverHeld(String partnership, String instance) {
+        return new Fence(partnership, instance, 0);
     }
 }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -88,13 +89,34 @@ public final class JdbcStore implements Store {
         return partnership != null ? partnership : targetwatch.engine.model.Partnership.DEFAULT.id();
     }
 
+    /** How long a write waits for a connection before the database counts as not answering, unless told. */
+    public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long PostgreSQL lets one of our transactions stand idle before it ends it: none of ours waits between its
+     * statements, so one that does belongs to a process that stands still (paused, or cut off), and its locks (the
+     * partnership's owner row among them) must not hold up the instance taking over.
+     */
+    static final Duration IDLE_IN_TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
+
     /** Opens the database at the JDBC URL and brings its schema up to date. */
     public static JdbcStore open(String jdbcUrl, String user, String password) {
+        return open(jdbcUrl, user, password, DEFAULT_CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * Opens the database at the JDBC URL and brings its schema up to date; a write that cannot get a connection within
+     * {@code connectionTimeout} fails as the database not answering.
+     */
+    public static JdbcStore open(String jdbcUrl, String user, String password, Duration connectionTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
             config.setPassword(password);
+        }
+        config.setConnectionTimeout(Math.max(250, connectionTimeout.toMillis()));
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            config.setConnectionInitSql("SET idle_in_transaction_session_timeout = " + IDLE_IN_TRANSACTION_TIMEOUT.toMillis());
         }
         config.setMaximumPoolSize(4);
         config.setPoolName("targetwatch");
@@ -114,11 +136,13 @@ public final class JdbcStore implements Store {
      * renews the fence's row, and is rolled back with {@link FencedOutException} once another instance has taken the
      * fence's partnership over. Closing the view closes nothing.
      */
+    @Override
     public JdbcStore withFence(Fence fence) {
         return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true);
     }
 
     /** Who owns which partnership, on this store's database. */
+    @Override
     public Ownership ownership() {
         return new Ownership(dataSource, java.time.Clock.systemUTC());
     }
@@ -140,7 +164,7 @@ public final class JdbcStore implements Store {
         Timestamp ts = Timestamp.from(now);
         transaction("could not store " + readings.size() + " reading(s)", c -> {
             try (PreparedStatement insertReading = c.prepareStatement("INSERT INTO readings (partnership, indicator, area, period,"
-                    + " source, reading_value, reported_at, note, origin, received_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    + " source, reading_value, reported_at, note, origin, received_at, written_by) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     new String[] {"id"});
                  PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
                  PreparedStatement insertMessage = c.prepareStatement("INSERT INTO processed_messages (message_id,"
@@ -158,6 +182,7 @@ public final class JdbcStore implements Store {
                     insertReading.setString(8, r.note());
                     insertReading.setString(9, cut(s.origin(), 300));
                     insertReading.setTimestamp(10, ts);
+                    insertReading.setString(11, fence == null ? null : cut(fence.owner() + "#" + fence.epoch(), 120));
                     insertReading.addBatch();
                 }
                 long[] readingIds = new long[readings.size()];
@@ -842,21 +867,22 @@ public final class JdbcStore implements Store {
     }
 
     @Override
-    public int mailsSentTo(String recipient, Instant since) {
+    public int mailsSentTo(String partnership, String recipient, Instant since) {
         int[] count = new int[1];
         try (Connection c = dataSource.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT COUNT(DISTINCT COALESCE(d.mail_id, CAST(d.id AS VARCHAR(40))))"
                      + " FROM deliveries d JOIN alert_events e ON e.id = d.event_id"
-                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.recipient = ?")) {
+                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.partnership = ? AND e.recipient = ?")) {
             s.setTimestamp(1, Timestamp.from(since));
-            s.setString(2, recipient);
+            s.setString(2, partnership);
+            s.setString(3, recipient);
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     count[0] = rs.getInt(1);
                 }
             }
         } catch (SQLException e) {
-            throw new StoreException("cannot count the mails sent to " + recipient, e);
+            throw new StoreException("cannot count the mails sent to " + recipient + " of " + partnership, e);
         }
         return count[0];
     }

@@ -102,6 +102,47 @@ public final class Ownership {
         return out;
     }
 
+    /**
+     * The partnerships whose owner has not renewed its row for the lease or longer: held by an instance that died or
+     * stands still, for another to take over. An owner renews with every write and at every tick of its alert clock.
+     */
+    public List<Fence> unattended(java.time.Duration lease) {
+        List<Fence> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT partnership, owner, epoch FROM partnership_owners"
+                     + " WHERE renewed_at <= ? ORDER BY partnership")) {
+            s.setTimestamp(1, Timestamp.from(clock.instant().minus(lease)));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Fence(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not read which partnerships are unattended: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Renews the fence's row on its own (an owner with nothing to write says it is still there); throws
+     * {@link FencedOutException} when another instance has taken the partnership over.
+     */
+    public void renew(Fence fence) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                check(c, fence, Timestamp.from(clock.instant()));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("could not renew " + fence.owner() + "'s hold on partnership " + fence.partnership()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Who holds the partnership now, if anybody ever claimed it. */
     public Optional<Fence> owner(String partnership) {
         try (Connection c = dataSource.getConnection()) {

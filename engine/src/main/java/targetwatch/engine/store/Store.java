@@ -101,8 +101,11 @@ public interface Store extends AutoCloseable {
     /** Alert events by type and by recipient, those delivered to nobody, and the mails sent: how noisy alerting is. */
     NoiseCounts noiseCounts();
 
-    /** The mails sent to one recipient since a moment (a digest counts once). */
-    int mailsSentTo(String recipient, Instant since);
+    /**
+     * The mails sent to one of a partnership's contacts since a moment (a digest counts once); the same contact id in
+     * another partnership is another person.
+     */
+    int mailsSentTo(String partnership, String recipient, Instant since);
 
     /**
      * Holds email deliveries back until {@code until}, marked folded: their recipient had their daily mail budget,
@@ -167,6 +170,15 @@ public interface Store extends AutoCloseable {
      * Closing it closes nothing.
      */
     Store scopedTo(String partnership);
+
+    /**
+     * The same store (and scope) with every write transaction made under the fence: refused with
+     * {@link FencedOutException} once another instance has taken the fence's partnership over.
+     */
+    Store withFence(Fence fence);
+
+    /** Who owns which partnership, on this store's database. */
+    Ownership ownership();
 
     /** What the store is, for people: the JDBC URL without credentials. */
     String description();

@@ -127,11 +127,14 @@ public final class EmbeddedBroker implements AutoCloseable {
                 .setAutoCreateExpiryResources(false)
                 .setDeadLetterAddress(SimpleString.of("DLQ"))
                 .setExpiryAddress(SimpleString.of("ExpiryQueue")));
+        // a message given back (a rollback, or its consumer's connection lost) is redelivered at once, at the head of
+        // the queue: a redelivery delay would schedule it behind the later messages of its partnership's group and
+        // break their order. The consumer waits itself (it holds a batch through a database outage, and backs off
+        // after any other failure), so nothing thrashes.
         config.addAddressSetting(READINGS, intake(intakeMaxBytes)
                 .setDeadLetterAddress(SimpleString.of(READINGS_DLQ))
                 .setMaxDeliveryAttempts(MAX_DELIVERY_ATTEMPTS)
-                .setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2));
+                .setRedeliveryDelay(0));
         config.addAddressSetting(ACKS, intake(intakeMaxBytes));
         for (String queue : new String[] {READINGS, READINGS_DLQ, ACKS, ACKS_DLQ, PARKING[0], PARKING[1]}) {
             config.addAddressConfiguration(new CoreAddressConfiguration().setName(queue).addRoutingType(RoutingType.ANYCAST)

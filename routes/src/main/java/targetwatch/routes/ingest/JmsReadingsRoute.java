@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.apache.camel.builder.RouteBuilder;
 
+import targetwatch.engine.model.PlainText;
 import targetwatch.engine.readings.ReadingFormat;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.routes.broker.BrokerAccounts;
@@ -54,10 +55,21 @@ public class JmsReadingsRoute extends RouteBuilder {
                         } else {
                             // a reading naming no partnership is its sender's, or the only one the service holds
                             format.withDefaultPartnership(sender.defaultPartnership().orElse(onlyPartnership)).parseJson(parsed.where(), new ByteArrayInputStream(m.body()), parsed);
+                            String group = service.shared() && m.message() != null ? m.message().getStringProperty("JMSXGroupID") : null;
+                            if (service.shared() && !parsed.readings().isEmpty()
+                                    && !parsed.readings().get(0).reading().partnership().equals(group)) {
+                                // instances share the queue: only the message group keeps a partnership's readings with
+                                // one instance, in order
+                                parsed = new Batch(parsed.where());
+                                parsed.reject(new RejectedReading("jms " + m.id(), 0, "set the message's JMSXGroupID to its"
+                                        + " readings' partnership: instances share this queue, and the group keeps each"
+                                        + " partnership's readings in order with one of them (it is "
+                                        + (group == null ? "not set" : "\"" + PlainText.forLog(group) + "\"") + ")"));
+                            }
                         }
                         incoming.add(new IngestService.Incoming(m.id(), parsed.where(), parsed.readings(), parsed.rejected()));
                     }
-                    List<IngestService.Taken> taken = service.ingestMessages(incoming);
+                    List<IngestService.Taken> taken = service.ingestMessages(incoming, batch::current);
                     boolean alerts = false;
                     for (int i = 0; i < taken.size(); i++) {
                         IngestService.Taken t = taken.get(i);

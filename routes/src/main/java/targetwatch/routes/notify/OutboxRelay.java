@@ -283,7 +283,9 @@ public final class OutboxRelay implements AutoCloseable {
         Instant now = clock.instant();
         String recipient = group.get(0).event().recipient();
         int budget = settings.dailyMailBudget();
-        int sentToday = store.mailsSentTo(recipient, now.atZone(Now.ZONE).toLocalDate().atStartOfDay(Now.ZONE).toInstant());
+        // a contact id is its partnership's own: the same id in another partnership is another person, with a budget of
+        // their own
+        int sentToday = store.mailsSentTo(group.get(0).event().partnership(), recipient, now.atZone(Now.ZONE).toLocalDate().atStartOfDay(Now.ZONE).toInstant());
         if (sentToday >= budget) {
             Instant until = calendar.sendableFrom(now.atZone(Now.ZONE).toLocalDate().plusDays(1)
                     .atTime(WorkingDays.OPENS).atZone(Now.ZONE)).toInstant();

@@ -24,6 +24,7 @@ import targetwatch.engine.rules.NoSuchAlertException;
 import targetwatch.engine.rules.Outcome;
 import targetwatch.engine.rules.RuleEngine;
 import targetwatch.engine.ruleset.RuleSet;
+import targetwatch.engine.store.FencedOutException;
 import targetwatch.engine.store.ProcessedMessage;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
@@ -241,7 +242,9 @@ public final class IngestService implements AutoCloseable {
         try {
             return takeTogether(batch, seen);
         } catch (RuntimeException e) {
-            if (!store.isHealthy()) {
+            if (e instanceof FencedOutException || !store.isHealthy()) {
+                // another instance owns the partnership now (its messages are that one's to take), or the database
+                // is not answering: no message of the batch is at fault
                 throw e;
             }
             if (batch.size() == 1) {
@@ -255,7 +258,7 @@ public final class IngestService implements AutoCloseable {
             try {
                 out.add(takeTogether(List.of(one), seen).get(0));
             } catch (RuntimeException e) {
-                if (!store.isHealthy()) {
+                if (e instanceof FencedOutException || !store.isHealthy()) {
                     throw e;
                 }
                 out.add(unstorable(one, e));

@@ -375,6 +375,11 @@ public final class RuleSetService {
                                  Instant until, boolean cut) {
     }
 
+    /** The active version as the database has it now (another instance may have activated it), compiled. */
+    public CompiledRules activeRules() throws IOException, RuleSetRejectedException {
+        return compiledVersion(activeVersion());
+    }
+
     private CompiledRules compiledVersion(int version) throws IOException, RuleSetRejectedException {
         CompiledRules rules = compiled.get(version);
         if (rules != null) {

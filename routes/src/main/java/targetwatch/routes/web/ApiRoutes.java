@@ -22,6 +22,8 @@ import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.broker.BrokerStatus;
 import targetwatch.routes.ingest.Batch;
 import targetwatch.routes.ingest.IngestRoute;
+import targetwatch.routes.ingest.jms.BatchedJmsComponent;
+import targetwatch.routes.ingest.jms.IntakeHold;
 import targetwatch.routes.security.LoginGuard;
 import targetwatch.routes.security.Role;
 import targetwatch.routes.service.IngestService;
@@ -146,6 +148,14 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("broker", Map.of("status", brokerUp ? "UP" : "DOWN", "url", broker.description()));
                     body.put("database", Map.of("status", dbUp ? "UP" : "DOWN", "url", service.store().description()));
                     DeliveryCounts d = dbUp ? service.store().deliveryCounts() : new DeliveryCounts(-1, -1, -1, -1);
+                    // a consumer holding a batch while the database does not answer
+                    IntakeHold.State held = exchange.getContext().getComponent("readings-jms", BatchedJmsComponent.class).hold().state();
+                    Map<String, Object> intake = new LinkedHashMap<>();
+                    intake.put("waitingForDatabase", held.waitingForDatabase());
+                    intake.put("messagesHeld", held.messagesHeld());
+                    intake.put("since", held.since() == null ? null : held.since().toString());
+                    intake.put("attemptsWhileWaiting", held.attemptsWhileWaiting());
+                    body.put("intake", intake);
                     body.put("deliveries", Map.of("pending", d.pending(), "sent", d.sent(), "parked", d.parked(),
                             "inDoubt", d.inDoubt()));
                     Users.Principal user = ApiAuth.principal(exchange);
@@ -159,6 +169,9 @@ public class ApiRoutes extends RouteBuilder {
                     body.put("ruleSet", Map.of("checksum", first.ruleSet().checksum(),
                             "targets", first.ruleSet().targets().size(), "rules", first.ruleCount()));
                     body.put("partnerships", partnerships);
+                    Map<String, Long> owns = new java.util.TreeMap<>(service.owned());
+                    owns.keySet().removeIf(p -> !user.belongsTo(p));
+                    body.put("instance", Map.of("id", service.instance(), "shared", service.shared(), "owns", owns));
                     body.put("readings", Map.of("stored", dbUp ? service.store().readingCount() : -1,
                             "taken", service.readingsTaken(), "rejected", service.readingsRejected(),
                             "deadLettered", service.deadLettered()));

@@ -89,10 +89,28 @@ class MailBudgetTest {
     }
 
     @Test
+    void the_same_contact_id_in_another_partnership_is_another_person_with_a_budget_of_their_own() {
+        alertMail(LEAD, 10);
+        assertEquals(10, singles.size());
+
+        // Dover's lead-asb is not Maidstone's, who has had their ten today
+        save(event("dover", "asb-incidents-per-1000", LEAD, "asb", "dover"));
+        relay.run(Sink.EMAIL);
+
+        assertEquals(11, singles.size(), "Dover's lead has had no mail today");
+        assertEquals("dover", singles.get(10).partnership());
+        assertEquals(1, store.mailsSentTo("dover", LEAD, MONDAY.minusSeconds(3600)));
+        assertEquals(10, store.mailsSentTo("maidstone", LEAD, MONDAY.minusSeconds(3600)));
+
+        alertMail(LEAD, 1);
+        assertEquals(11, singles.size(), "Maidstone's eleventh still waits");
+    }
+
+    @Test
     void the_tenth_mail_of_the_day_goes_and_the_eleventh_waits_for_the_next_working_morning_in_a_digest() {
         alertMail(LEAD, 10);
         assertEquals(10, singles.size(), "within the budget each goes");
-        assertEquals(10, store.mailsSentTo(LEAD, MONDAY.minusSeconds(3600)));
+        assertEquals(10, store.mailsSentTo("maidstone", LEAD, MONDAY.minusSeconds(3600)));
 
         alertMail(LEAD, 3);
         assertEquals(10, singles.size(), "the eleventh to thirteenth are held back");
@@ -110,7 +128,7 @@ class MailBudgetTest {
         assertEquals(3, digests.get(0).size(), "every held-back event, in one digest");
         assertEquals(List.of(3), foldedNoted, "the digest says how many it holds back");
         assertEquals(0, store.deliveryCounts().pending(), "nothing lost, nothing left waiting");
-        assertEquals(1, store.mailsSentTo(LEAD, Instant.parse("2026-06-01T23:00:00Z")), "a digest is one mail");
+        assertEquals(1, store.mailsSentTo("maidstone", LEAD, Instant.parse("2026-06-01T23:00:00Z")), "a digest is one mail");
     }
 
     @Test
@@ -139,7 +157,7 @@ class MailBudgetTest {
         assertEquals(9, singles.size());
         assertEquals(List.of(3), digests.stream().map(List::size).toList());
         assertEquals(List.of(0), foldedNoted);
-        assertEquals(10, store.mailsSentTo(LEAD, MONDAY.minusSeconds(3600)));
+        assertEquals(10, store.mailsSentTo("maidstone", LEAD, MONDAY.minusSeconds(3600)));
     }
 
     private void save(AlertEvent e) {
@@ -151,11 +169,15 @@ class MailBudgetTest {
     }
 
     private AlertEvent event(String indicator, String recipient, String priority, String area) {
-        SeriesKey series = new SeriesKey("maidstone", indicator, area);
+        return event("maidstone", indicator, recipient, priority, area);
+    }
+
+    private AlertEvent event(String partnership, String indicator, String recipient, String priority, String area) {
+        SeriesKey series = new SeriesKey(partnership, indicator, area);
         Period period = Period.parse("2026-05");
         long seq = ++sequence;
         return new AlertEvent(AlertEvent.idFor(series, seq, period, AlertEventType.RAISED, Rating.RED, 1), seq,
-                AlertEventType.RAISED, "maidstone", indicator, area, period, Rating.RED, null, new BigDecimal("30"),
+                AlertEventType.RAISED, partnership, indicator, area, period, Rating.RED, null, new BigDecimal("30"),
                 new BigDecimal("21"), Direction.WORSENING, 1, 2, recipient, null, priority, null, now.instant(), null, null, false);
     }
 }

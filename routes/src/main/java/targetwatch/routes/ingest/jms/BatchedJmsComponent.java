@@ -15,10 +15,16 @@ import org.apache.camel.support.DefaultComponent;
 public final class BatchedJmsComponent extends DefaultComponent {
 
     private final ConnectionFactory connectionFactory;
+    private final IntakeHold hold = new IntakeHold();
 
     /** @param connectionFactory a plain (not pooled) factory: the consumer keeps its one connection open */
     public BatchedJmsComponent(ConnectionFactory connectionFactory) {
         this.connectionFactory = connectionFactory;
+    }
+
+    /** Whether a consumer of this component holds a batch for the database to answer again. */
+    public IntakeHold hold() {
+        return hold;
     }
 
     @Override

@@ -25,6 +25,9 @@ import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import targetwatch.engine.model.PlainText;
+import targetwatch.engine.store.FencedOutException;
+import targetwatch.engine.store.StoreException;
 import targetwatch.routes.broker.MessageSize;
 
 /**
@@ -44,7 +47,12 @@ final class BatchedJmsConsumer extends DefaultConsumer {
     /** An upper bound on what a text message's encoding adds to twice its characters (Artemis keeps UTF-16). */
     private static final int TEXT_ENCODING_OVERHEAD = 16;
 
+    /** What Artemis clients keep unless told: a connection silent this long is closed by the broker. */
+    private static final Duration DEFAULT_CONNECTION_TTL = Duration.ofMinutes(1);
+
     private final BatchedJmsEndpoint endpoint;
+    /** When the batch in hand began (System.nanoTime of its first message's receipt). */
+    private long receivedAt;
     private ExecutorService executor;
     private volatile boolean running;
     private volatile CountDownLatch stopping;
@@ -104,8 +112,10 @@ final class BatchedJmsConsumer extends DefaultConsumer {
                     backOff = FIRST_BACK_OFF;
                     while (running && !broken[0]) {
                         List<Message> batch = receiveBatch(consumer);
-                        if (!batch.isEmpty()) {
-                            take(batch, session, deadLetters);
+                        if (!batch.isEmpty() && !take(batch, session, deadLetters, () -> broken[0])
+                                && stopping.await(backOff.toMillis(), TimeUnit.MILLISECONDS)) {
+                            // rolled back for a fault of neither the messages nor the database: not at once again
+                            break;
                         }
                     }
                 } catch (JMSException | RuntimeException e) {
@@ -130,10 +140,14 @@ final class BatchedJmsConsumer extends DefaultConsumer {
     /** The first message waited for; then those already there, up to the batch's size or time. */
     private List<Message> receiveBatch(MessageConsumer consumer) throws JMSException {
         List<Message> batch = new ArrayList<>();
+        // from when the message was asked for: the broker may have put it in the client's buffer at any moment since,
+        // and a process that stood still inside this call finds it there when it resumes
+        long asked = System.nanoTime();
         Message first = consumer.receive(POLL_MS);
         if (first == null) {
             return batch;
         }
+        receivedAt = asked;
         batch.add(first);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(endpoint.getBatchMillis());
         while (batch.size() < endpoint.getBatchSize() && System.nanoTime() < deadline) {
@@ -146,28 +160,96 @@ final class BatchedJmsConsumer extends DefaultConsumer {
         return batch;
     }
 
-    /** The route takes the batch; the session commits when it succeeded and rolls back when it failed. */
-    private void take(List<Message> messages, Session session, MessageProducer deadLetters) throws JMSException {
+    /**
+     * The route takes the batch; the session commits when it succeeded. While the database is not answering, the
+     * batch is held (uncommitted, in hand) and taken again with back-off, so that an outage neither loses a reading nor
+     * spends the broker's delivery attempts; it is given back (rolled back) if the consumer stops or its connection
+     * breaks meanwhile. When another instance has taken a partnership of the batch over, or the batch was asked for
+     * longer ago than the connection TTL (this process stood still), the session rolls back at once and the connection
+     * is opened again (throwing {@link JMSException} to the receiving loop): the broker hands the messages, in their
+     * order, to their partnership's owner, and what the client buffered before is dropped. Any other failure rolls
+     * back too, and the broker counts it as a delivery attempt.
+     *
+     * @return false when the batch was rolled back for a fault of neither the messages nor the database (the caller
+     *         waits before it receives again)
+     */
+    private boolean take(List<Message> messages, Session session, MessageProducer deadLetters,
+                         java.util.function.BooleanSupplier broken) throws JMSException, InterruptedException {
         List<ReceivedMessage> received = new ArrayList<>(messages.size());
         for (Message m : messages) {
             received.add(read(m, endpoint.getMaxBodyBytes()));
         }
-        Exchange exchange = createExchange(false);
-        exchange.getIn().setBody(new JmsBatch(received, session, deadLetters));
-        try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+        JmsBatch batch = new JmsBatch(received, session, deadLetters, receivedAt, connectionTtl());
+        Duration wait = FIRST_BACK_OFF;
+        while (true) {
+            Exchange exchange = createExchange(false);
+            exchange.getIn().setBody(batch);
+            try {
+                getProcessor().process(exchange);
+            } catch (Exception e) {
+                exchange.setException(e);
+            }
+            Exception failure = exchange.getException();
+            releaseExchange(exchange, false);
+            if (failure == null) {
+                session.commit();
+                endpoint.hold().released();
+                return true;
+            }
+            if (running && !broken.getAsBoolean() && !batch.anyDeadLettered() && databaseNotAnswering(failure)) {
+                LOG.warn("the database is not answering ({}): holding {} and taking it again in {} ms",
+                        PlainText.forLog(failure.getMessage()), batch, wait.toMillis());
+                endpoint.hold().failedAndHolding(messages.size(), java.time.Instant.now());
+                if (!stopping.await(wait.toMillis(), TimeUnit.MILLISECONDS) && !broken.getAsBoolean()) {
+                    wait = wait.multipliedBy(2).compareTo(LONGEST_BACK_OFF) > 0 ? LONGEST_BACK_OFF : wait.multipliedBy(2);
+                    continue;
+                }
+            }
+            endpoint.hold().released();
+            if (!batch.current()) {
+                // received before this process stood still past the TTL: the broker has most likely given up on this
+                // session and handed the messages on; what the client still buffers is stale too, so the connection
+                // is opened again
+                LOG.info("gave back {}, received longer ago than the broker's connection TTL: {}", batch,
+                        PlainText.forLog(failure.getMessage()));
+                try {
+                    session.rollback();
+                } catch (JMSException e) {
+                    // the broker closed the session already, and gave the messages back itself
+                }
+                throw new JMSException("a batch outlived the connection TTL; consuming on a new connection");
+            }
+            session.rollback();
+            if (cause(failure, FencedOutException.class)) {
+                // this instance stood still or was cut off while another took a partnership over: what the client
+                // buffers was handed out before that, so the connection is opened again
+                LOG.info("gave {} back to the broker: {}", batch, PlainText.forLog(failure.getMessage()));
+                throw new JMSException("fenced out of a partnership; consuming on a new connection");
+            }
+            getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
+                    + " failed and will be delivered again", failure);
+            return false;
         }
-        Exception failure = exchange.getException();
-        releaseExchange(exchange, false);
-        if (failure == null) {
-            session.commit();
-            return;
+    }
+
+    /** The connection TTL the broker holds this consumer's connection to: the client's, which it sends. */
+    private Duration connectionTtl() {
+        return endpoint.connectionFactory() instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory f
+                && f.getConnectionTTL() > 0 ? Duration.ofMillis(f.getConnectionTTL()) : DEFAULT_CONNECTION_TTL;
+    }
+
+    /** A store failure that is not a fence's refusal: the database is down or cut off, no message is at fault. */
+    private static boolean databaseNotAnswering(Throwable failure) {
+        return cause(failure, StoreException.class) && !cause(failure, FencedOutException.class);
+    }
+
+    private static boolean cause(Throwable failure, Class<? extends Throwable> kind) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (kind.isInstance(t)) {
+                return true;
+            }
         }
-        session.rollback();
-        getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
-                + " failed and will be delivered again", failure);
+        return false;
     }
 
     /**

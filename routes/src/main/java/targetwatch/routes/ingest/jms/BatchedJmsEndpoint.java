@@ -46,6 +46,10 @@ public final class BatchedJmsEndpoint extends DefaultEndpoint {
         return consumer;
     }
 
+    IntakeHold hold() {
+        return ((BatchedJmsComponent) getComponent()).hold();
+    }
+
     ConnectionFactory connectionFactory() {
         return connectionFactory;
     }

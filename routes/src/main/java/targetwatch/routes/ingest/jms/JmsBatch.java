@@ -31,11 +31,27 @@ public final class JmsBatch {
     private final List<ReceivedMessage> messages;
     private final Session session;
     private final MessageProducer deadLetters;
+    private boolean anyDeadLettered;
 
-    JmsBatch(List<ReceivedMessage> messages, Session session, MessageProducer deadLetters) {
+    /** When the first message was received (System.nanoTime), and how long the broker keeps a silent connection. */
+    private final long receivedAtNanos;
+    private final long connectionTtlNanos;
+
+    JmsBatch(List<ReceivedMessage> messages, Session session, MessageProducer deadLetters, long receivedAtNanos,
+             java.time.Duration connectionTtl) {
         this.messages = List.copyOf(messages);
         this.session = session;
         this.deadLetters = deadLetters;
+        this.receivedAtNanos = receivedAtNanos;
+        this.connectionTtlNanos = connectionTtl.toNanos();
+    }
+
+    /**
+     * Whether the broker cannot yet have handed these messages to another consumer: they were received within its
+     * connection TTL, so this process cannot have stood still long enough since for the broker to give up on it.
+     */
+    public boolean current() {
+        return System.nanoTime() - receivedAtNanos < connectionTtlNanos;
     }
 
     public List<ReceivedMessage> messages() {
@@ -66,6 +82,12 @@ public final class JmsBatch {
                 ? reason.substring(0, MAX_REASON_PROPERTY) + "..." : reason);
         message.setIntProperty(ACCEPTED, accepted);
         deadLetters.send(message);
+        anyDeadLettered = true;
+    }
+
+    /** Whether a message of this batch was sent to the dead-letter queue in its transaction (and changed for it). */
+    boolean anyDeadLettered() {
+        return anyDeadLettered;
     }
 
     /**
