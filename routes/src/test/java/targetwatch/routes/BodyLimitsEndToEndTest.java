@@ -20,6 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+
 /**
  * Sizes before bodies: a request that declares a body over its route's limit is answered 413 before a byte of the
  * body is sent (the test never sends it); the rule set upload reads its larger body only for a secretariat, so
@@ -97,6 +105,30 @@ class BodyLimitsEndToEndTest {
         HttpResponse<String> viewer = upload("viewer", notAZip);
         assertEquals(403, viewer.statusCode(), viewer.body());
         assertTrue(viewer.body().contains("needs the secretariat role"), viewer.body());
+    }
+
+    @Test
+    void a_get_declaring_a_form_body_is_answered_as_without_it_over_http2_as_over_http1() throws Exception {
+        int port = Integer.parseInt(app.baseUrl().substring(app.baseUrl().lastIndexOf(':') + 1));
+        Vertx vertx = Vertx.vertx();
+        try {
+            for (HttpVersion version : new HttpVersion[] {HttpVersion.HTTP_2, HttpVersion.HTTP_1_1}) {
+                // prior knowledge (h2c without an upgrade), as curl --http2-prior-knowledge and proxies speak it
+                HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(version)
+                        .setHttp2ClearTextUpgrade(false));
+                for (String type : new String[] {"application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+                    HttpClientResponse response = client.request(new RequestOptions().setMethod(HttpMethod.GET)
+                                    .setHost("localhost").setPort(port).setURI("/api/health").putHeader("Content-Type", type))
+                            .compose(r -> r.send()).toCompletionStage().toCompletableFuture()
+                            .get(20, java.util.concurrent.TimeUnit.SECONDS);
+                    assertEquals(version, response.version());
+                    assertEquals(200, response.statusCode(), version + " GET /api/health with " + type);
+                }
+                client.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private HttpResponse<String> upload(String user, byte[] body) throws Exception {

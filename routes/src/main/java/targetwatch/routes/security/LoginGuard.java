@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * Every password check of the pages and the API, so that signing in cannot be used as a weapon. In this order: a
  * user name and password verified in the last few minutes are taken from a cache (a keyed hash of both, never the
  * password; dropped when the account is disabled or its password reset) without hashing; then an address or a user
- * name with too many recent failures is refused with a time to wait, before any hashing; then at most a few PBKDF2
+ * name with too many recent failures is refused with a time to wait, before any hashing (the name's count holds back
+ * only addresses it has not signed in from lately: from an address where the user signed in within
+ * {@link #KNOWN_FOR}, only that address's own failures for the name count, so guesses from elsewhere cannot lock the
+ * user out of their own desk); then at most a few PBKDF2
  * checks run at once, so guesses from many addresses cannot take every core; an unknown name is hashed against a
  * dummy, so it costs and answers like a known one. Failures and refusals are counted (shown on /api/health) and
  * failures logged.
@@ -37,6 +40,8 @@ public final class LoginGuard {
     private static final int MAX_KEYS = 10_000;
     private static final int MAX_CACHED = 1_000;
     private static final Duration BUSY_WAIT = Duration.ofSeconds(5);
+    /** How long an address a user signed in from stays theirs, for the per-name limit (kept in memory only). */
+    public static final Duration KNOWN_FOR = Duration.ofDays(30);
 
     /** The answer to one attempt. */
     public sealed interface Outcome {
@@ -83,6 +88,10 @@ public final class LoginGuard {
     private final Clock clock;
     private final Failures byName;
     private final Failures byAddress;
+    /** Failures for a name from an address it signed in from lately, keyed by both. */
+    private final Failures byNameAtKnown;
+    /** When each name last signed in from each address (name, NUL, address), bounded. */
+    private final Map<String, Instant> knownAddresses = new ConcurrentHashMap<>();
     private final Semaphore checks;
     private final Map<String, Cached> verified = new ConcurrentHashMap<>();
     private final SecretKeySpec cacheKey;
@@ -97,6 +106,7 @@ public final class LoginGuard {
         this.clock = clock;
         this.byName = new Failures(limits.perName(), limits.window(), clock);
         this.byAddress = new Failures(limits.perAddress(), limits.window(), clock);
+        this.byNameAtKnown = new Failures(limits.perName(), limits.window(), clock);
         this.checks = new Semaphore(limits.concurrentChecks(), true);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -125,9 +135,12 @@ public final class LoginGuard {
         String from = address == null || address.isBlank() ? "unknown" : address;
         Optional<Duration> wait = byAddress.waitFor(from);
         String reason = "too many wrong passwords from this address";
+        String pair = name + '\0' + from;
+        boolean known = isKnown(pair);
         if (wait.isEmpty()) {
-            wait = byName.waitFor(name);
-            reason = "too many wrong passwords for this user name";
+            wait = known ? byNameAtKnown.waitFor(pair) : byName.waitFor(name);
+            reason = known ? "too many wrong passwords for this user name from this address"
+                    : "too many wrong passwords for this user name";
         }
         if (wait.isPresent()) {
             return throttled(wait.get(), reason, name, from, channel);
@@ -151,13 +164,36 @@ public final class LoginGuard {
             failed.incrementAndGet();
             byName.failed(name);
             byAddress.failed(from);
+            if (known) {
+                byNameAtKnown.failed(pair);
+            }
             LOG.warn("failed sign-in ({}) as {} from {}: wrong name or password, or a disabled account", channel,
                     printable(name), from);
             return new Refused();
         }
         byName.clear(name);
+        byNameAtKnown.clear(pair);
+        know(pair);
         remember(key, user.get());
         return new Verified(user.get());
+    }
+
+    private boolean isKnown(String pair) {
+        Instant at = knownAddresses.get(pair);
+        return at != null && clock.instant().isBefore(at.plus(KNOWN_FOR));
+    }
+
+    private void know(String pair) {
+        Instant now = clock.instant();
+        if (knownAddresses.size() >= MAX_KEYS && !knownAddresses.containsKey(pair)) {
+            knownAddresses.values().removeIf(at -> !now.isBefore(at.plus(KNOWN_FOR)));
+            if (knownAddresses.size() >= MAX_KEYS) {
+                // very many users at very many addresses: the oldest go first
+                knownAddresses.entrySet().stream().min(Map.Entry.comparingByValue())
+                        .ifPresent(oldest -> knownAddresses.remove(oldest.getKey()));
+            }
+        }
+        knownAddresses.put(pair, now);
     }
 
     /** Passwords hashed and compared since the start (not those answered from the cache or throttled). */

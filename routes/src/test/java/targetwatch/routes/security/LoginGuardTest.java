@@ -84,6 +84,44 @@ class LoginGuardTest {
     }
 
     @Test
+    void guesses_from_elsewhere_do_not_lock_a_user_out_of_an_address_they_signed_in_from_and_its_own_guesses_do() {
+        assertInstanceOf(LoginGuard.Verified.class, guard.check("ian.park", password, HOME, "test"));
+        clock.move(LIMITS.cacheFor().plusSeconds(1)); // past the cache: the next right password is hashed again
+        fail("ian.park", "10.0.0.9", LIMITS.perName());
+        assertInstanceOf(LoginGuard.Throttled.class, guard.check("ian.park", password, "10.0.0.2", "test"),
+                "an address the user has not signed in from is held back by the name's failures");
+        long hashed = guard.passwordChecks();
+        assertInstanceOf(LoginGuard.Verified.class, guard.check("ian.park", password, HOME, "test"),
+                "the address the user signed in from is not");
+        assertEquals(hashed + 1, guard.passwordChecks(), "checked, not answered from the cache");
+        clock.move(LIMITS.cacheFor().plusSeconds(1));
+        fail("ian.park", HOME, LIMITS.perName() - 1);
+        assertInstanceOf(LoginGuard.Refused.class, guard.check("ian.park", "one more guess", HOME, "test"),
+                "one short of the limit at the known address, a guess is still checked");
+        assertInstanceOf(LoginGuard.Throttled.class, guard.check("ian.park", password, HOME, "test"),
+                "at the limit at the known address it waits too");
+    }
+
+    @Test
+    void an_address_stays_the_users_for_thirty_days_after_they_signed_in_from_it_and_not_a_second_longer() {
+        assertInstanceOf(LoginGuard.Verified.class, guard.check("ian.park", password, HOME, "test"));
+        Instant signedIn = clock.instant();
+        clock.set(signedIn.plus(LoginGuard.KNOWN_FOR).minusSeconds(60));
+        fail("ian.park", "10.0.0.7", LIMITS.perName());
+        assertInstanceOf(LoginGuard.Verified.class, guard.check("ian.park", password, HOME, "test"),
+                "a minute before thirty days are up the address is still the user's");
+        clock.set(signedIn.plus(LoginGuard.KNOWN_FOR).minusSeconds(60).plus(LIMITS.cacheFor()).plusSeconds(1));
+        // the sign-in above made the address known again: thirty days from it
+        fail("ian.park", "10.0.0.8", LIMITS.perName());
+        assertInstanceOf(LoginGuard.Verified.class, guard.check("ian.park", password, HOME, "test"));
+        Instant last = clock.instant();
+        clock.set(last.plus(LoginGuard.KNOWN_FOR));
+        fail("ian.park", "10.0.0.9", LIMITS.perName());
+        assertInstanceOf(LoginGuard.Throttled.class, guard.check("ian.park", password, HOME, "test"),
+                "thirty days after the last sign-in from it, it is an address like any other");
+    }
+
+    @Test
     void a_refused_name_is_checked_again_once_its_oldest_failure_leaves_the_window_and_not_a_second_before() {
         Instant oldest = clock.instant();
         fail("ian.park", HOME, LIMITS.perName());
