@@ -737,16 +737,10 @@ public final class CrashTest {
     }
 
     private static void copyTree(Path from, Path to) {
-        try (Stream<Path> paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
+        try {
+            targetwatch.bench.BenchRules.copyTree(from, to);
         } catch (IOException e) {
+            // the evidence is kept as far as it goes: a failed run still reports
             System.err.println("crash-test: could not copy " + from + " to " + to + ": " + e.getMessage());
         }
     }
