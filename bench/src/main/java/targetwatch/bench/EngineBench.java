@@ -111,7 +111,14 @@ public final class EngineBench {
             Path csv = work.resolve("readings.csv");
             feed.writeCsv(csv);
             progress("wrote %,d readings (%,d bytes) to %s", feed.readings().size(), Files.size(csv), csv);
-            String throughput = throughput(compiled, feed, csv);
+            String throughput = throughput(compiled, feed, csv, "the generated feed: each reading an independent draw"
+                    + " within 15% of its target's centre, so about one in two opens, changes or resolves an alert");
+            ReadingFeed drifting = ReadingFeed.generateDrifting(compiled.ruleSet().targets(), options.readings(),
+                    options.firstYear(), options.lastYear());
+            Path driftingCsv = work.resolve("readings-drifting.csv");
+            drifting.writeCsv(driftingCsv);
+            throughput += throughput(compiled, drifting, driftingCsv, "the same areas and periods, each series drifting"
+                    + " by at most 2% a period as real ones do, so its rating changes now and then");
             String memory = heldInMemory();
 
             header(started, loadBefore);
@@ -221,7 +228,7 @@ public final class EngineBench {
         }
     }
 
-    private String throughput(CompiledRules compiled, ReadingFeed feed, Path csv) throws Exception {
+    private String throughput(CompiledRules compiled, ReadingFeed feed, Path csv, String which) throws Exception {
         List<Reading> readings = new ArrayList<>(feed.readings().size());
         CountingSink first = parse(csv, readings);
         if (first.rejected > 0 || first.accepted != feed.readings().size()) {
@@ -275,9 +282,10 @@ public final class EngineBench {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nReading throughput: one RuleEngine session per round, process(reading) one at a time;%n"
+        out.append(String.format(Locale.ROOT, "%nReading throughput over %s;%n"
+                + "one RuleEngine session per round, process(reading) one at a time;%n"
                 + "median of %d rounds after 1 warm-up round (each round: parse the CSV, then assess in a new session)%n",
-                options.rounds()));
+                which, options.rounds()));
         out.append(String.format(Locale.ROOT, "  readings: %,d over %d indicators, kent + maidstone + %d wards (ward-001..ward-%03d),%n"
                         + "            periods %d-%d in each indicator's notation, 2%% late corrections; CSV %,d bytes%n",
                 readings.size(), compiled.ruleSet().targets().size(), feed.wards(), feed.wards(), feed.firstYear(),

@@ -50,6 +50,30 @@ public record ReadingFeed(List<Reading> readings, int wards, int firstYear, int 
      * with as many wards as it takes.
      */
     public static ReadingFeed generate(List<Target> targets, int size, int firstYear, int lastYear) {
+        return generate(targets, size, firstYear, lastYear, (t, area, random) -> value(t, random));
+    }
+
+    /**
+     * As {@link #generate}, but each series drifts as real ones do: it starts within 15% of its centre and moves by at
+     * most 2% a period, pulled back a little towards the centre, so its rating changes now and then rather than at
+     * almost every period (the same areas, periods, order and corrections).
+     */
+    public static ReadingFeed generateDrifting(List<Target> targets, int size, int firstYear, int lastYear) {
+        java.util.Map<String, Double> level = new java.util.HashMap<>();
+        return generate(targets, size, firstYear, lastYear, (t, area, random) -> {
+            double at = level.compute(t.indicator() + "/" + area, (k, was) -> was == null
+                    ? 0.85 + random.nextDouble() * 0.30
+                    : was + (random.nextDouble() - 0.5) * 0.04 + (1.0 - was) * 0.02);
+            return inUnit(t.unit(), centre(t).multiply(BigDecimal.valueOf(at)));
+        });
+    }
+
+    /** The value of a series' next reading. */
+    private interface Values {
+        BigDecimal next(Target target, String area, SplittableRandom random);
+    }
+
+    private static ReadingFeed generate(List<Target> targets, int size, int firstYear, int lastYear, Values values) {
         List<Slot> slots = slots(targets, firstYear, lastYear);
         int wards = Math.max(1, (int) Math.ceil(size * 100.0 / (100 + CORRECTIONS_PER_HUNDRED) / slots.size()) - 2);
         List<String> areas = new ArrayList<>(List.of("kent", PARTNERSHIP));
@@ -70,7 +94,7 @@ public record ReadingFeed(List<Reading> readings, int wards, int firstYear, int 
             }
             for (String area : areas) {
                 Reading r = new Reading(PARTNERSHIP, slot.target().indicator(), area, slot.period(),
-                        value(slot.target(), random), source(slot.target()), null, null);
+                        values.next(slot.target(), area, random), source(slot.target()), null, null);
                 add(out, size, r);
                 if (random.nextInt(100) < CORRECTIONS_PER_HUNDRED) {
                     corrections.add(new Sent(r, slot.target()));
@@ -111,8 +135,11 @@ public record ReadingFeed(List<Reading> readings, int wards, int firstYear, int 
 
     /** A value within 15% either side of the target's baseline: enough to move between green, amber and red. */
     private static BigDecimal value(Target t, SplittableRandom random) {
-        BigDecimal centre = t.kind() == Kind.DELIVER_ANNUALLY ? t.target() : t.baseline();
-        return inUnit(t.unit(), centre.multiply(BigDecimal.valueOf(0.85 + random.nextDouble() * 0.30)));
+        return inUnit(t.unit(), centre(t).multiply(BigDecimal.valueOf(0.85 + random.nextDouble() * 0.30)));
+    }
+
+    private static BigDecimal centre(Target t) {
+        return t.kind() == Kind.DELIVER_ANNUALLY ? t.target() : t.baseline();
     }
 
     /** A late correction: the same reading a few percent off what was first sent. */
