@@ -393,11 +393,9 @@ public final class OutboxRelay implements AutoCloseable {
      * When the batch fails (a broker down, or one event the broker refuses, such as one it has had already and drops
      * as a repeat), its deliveries are sent one at a time, each settled on its own answer.
      */
-    private void deliverBatch(List<Delivery> claimed) {
-        List<Delivery> batch = stillClaimed(claimed);
-        if (batch.isEmpty()) {
-            return;
-        }
+    private void deliverBatch(List<Delivery> batch) {
+        // claimed a moment ago by this run for a lease of minutes, so still this relay's: no renewal before the send
+        // (a sink with a point of no return checks again there, through the hand-over)
         List<AlertEvent> events = batch.stream().map(Delivery::event).toList();
         Exchange result = producer.send(DELIVER_TOPIC_BATCH, ex -> {
             ex.getIn().setBody(events);
