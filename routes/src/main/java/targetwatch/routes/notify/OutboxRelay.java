@@ -112,7 +112,7 @@ public final class OutboxRelay implements AutoCloseable {
      * mail run re-claims every mail held for its group wait: run after every commit under load, it would take the
      * machine from intake and the topic.
      */
-    static final Duration MAIL_NUDGE_SPACING = Duration.ofMillis(250);
+    static final Duration MAIL_NUDGE_SPACING = Duration.ofSeconds(1);
     /** When the last nudged mail run began, in System.nanoTime (the spacing is the machine's, not the test clock's). */
     private volatile long lastMailNudge = System.nanoTime() - MAIL_NUDGE_SPACING.toNanos();
 
