@@ -850,6 +850,22 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public void markSent(List<Long> deliveryIds, String answer, Instant at) {
+        for (int from = 0; from < deliveryIds.size(); from += ID_QUERY_CHUNK) {
+            List<Long> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + ID_QUERY_CHUNK));
+            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+            update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ? WHERE id IN ("
+                    + marks + ")", s -> {
+                        s.setString(1, cut(answer, MAX_ERROR));
+                        s.setTimestamp(2, Timestamp.from(at));
+                        for (int i = 0; i < chunk.size(); i++) {
+                            s.setLong(i + 3, chunk.get(i));
+                        }
+                    });
+        }
+    }
+
+    @Override
     public void markMailed(List<Long> deliveryIds, String mailId, String answer, Instant at) {
         if (deliveryIds.isEmpty()) {
             return;

@@ -93,6 +93,12 @@ public interface Store extends AutoCloseable {
     void markSent(long deliveryId, String answer, Instant at);
 
     /**
+     * Marks deliveries sent together with one answer, in one statement: a batch published in one transaction of its
+     * sink.
+     */
+    void markSent(List<Long> deliveryIds, String answer, Instant at);
+
+    /**
      * Marks email deliveries sent in one mail, whose id ({@code mailId}) they share: a digest is one mail, and the
      * daily mail budget counts mails, not deliveries.
      */

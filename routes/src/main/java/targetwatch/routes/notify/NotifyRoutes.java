@@ -5,7 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+
 import org.apache.camel.ExchangePattern;
+import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.builder.RouteBuilder;
 
 import targetwatch.engine.cli.EventJson;
@@ -39,27 +48,45 @@ public class NotifyRoutes extends RouteBuilder {
         from(OutboxRelay.DELIVER + "topic").routeId("notify-topic")
                 .process(exchange -> {
                     AlertEvent e = exchange.getIn().getMandatoryBody(AlertEvent.class);
-                    exchange.getIn().setHeader("partnership", e.partnership());
-                    exchange.getIn().setHeader("indicator", e.indicator());
-                    exchange.getIn().setHeader("area", e.area());
-                    exchange.getIn().setHeader("priority", e.priority() != null ? e.priority()
-                            : tenants(exchange).ruleSetOf(e.partnership())
-                                    .flatMap(r -> r.targetFor(e.partnership(), e.indicator())).map(Target::priority).orElse(""));
-                    if (e.alertId() != null) {
-                        exchange.getIn().setHeader("alert", e.alertId());
-                    }
-                    exchange.getIn().setHeader("severity", e.severity().name());
-                    exchange.getIn().setHeader("event", e.type().name());
-                    exchange.getIn().setHeader("level", e.level());
-                    exchange.getIn().setHeader("eventId", e.id());
-                    // a keyed hash of the id, not the id: event ids can be worked out from the readings, and a client
-                    // that published them first would have the broker drop the real alerts as repeats
-                    exchange.getIn().setHeader(DUPLICATE_ID, exchange.getContext().getRegistry()
-                            .findSingleByType(AckLinks.class).keyedHash(e.id()));
+                    exchange.getIn().getHeaders().putAll(topicProperties(exchange, e));
                     exchange.getIn().setBody(EventJson.line(e));
                 })
                 .to(ExchangePattern.InOnly, "jms:topic:{{targetwatch.topic.alerts}}")
                 .setBody(constant("published"));
+
+        // the same messages as notify-topic's, a batch in one transaction: one journal write for the lot, not one
+        // each; a repeat in the batch (one published before a crash) rolls the whole of it back, and the relay then
+        // sends them one by one, where the broker drops the repeat alone
+        from(OutboxRelay.DELIVER_TOPIC_BATCH).routeId("notify-topic-batch")
+                .process(exchange -> {
+                    @SuppressWarnings("unchecked")
+                    List<AlertEvent> events = exchange.getIn().getMandatoryBody(List.class);
+                    ConnectionFactory factory = exchange.getContext().getComponent("jms", JmsComponent.class)
+                            .getConfiguration().getConnectionFactory();
+                    String topic = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.topic.alerts}}");
+                    try (Connection connection = factory.createConnection();
+                         Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+                        try (MessageProducer producer = session.createProducer(session.createTopic(topic))) {
+                            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                            for (AlertEvent e : events) {
+                                TextMessage m = session.createTextMessage(EventJson.line(e));
+                                for (Map.Entry<String, Object> p : topicProperties(exchange, e).entrySet()) {
+                                    m.setObjectProperty(p.getKey(), p.getValue());
+                                }
+                                producer.send(m);
+                            }
+                            session.commit();
+                        } catch (JMSException | RuntimeException e) {
+                            try {
+                                session.rollback();
+                            } catch (JMSException ignored) {
+                                // the session is gone with its transaction
+                            }
+                            throw e;
+                        }
+                    }
+                    exchange.getIn().setBody("published");
+                });
 
         from(OutboxRelay.DELIVER + "email").routeId("notify-email")
                 .process(exchange -> {
@@ -111,6 +138,31 @@ public class NotifyRoutes extends RouteBuilder {
                 })
                 .toD("{{targetwatch.webhook.url}}")
                 .setBody(simple("HTTP ${header.CamelHttpResponseCode}"));
+    }
+
+    /**
+     * The JMS properties of an event's message on the topic, for subscribers' selectors and the diverts to each
+     * partnership's address, and the broker's duplicate id.
+     */
+    private static Map<String, Object> topicProperties(org.apache.camel.Exchange exchange, AlertEvent e) {
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put("partnership", e.partnership());
+        p.put("indicator", e.indicator());
+        p.put("area", e.area());
+        p.put("priority", e.priority() != null ? e.priority()
+                : tenants(exchange).ruleSetOf(e.partnership())
+                        .flatMap(r -> r.targetFor(e.partnership(), e.indicator())).map(Target::priority).orElse(""));
+        if (e.alertId() != null) {
+            p.put("alert", e.alertId());
+        }
+        p.put("severity", e.severity().name());
+        p.put("event", e.type().name());
+        p.put("level", e.level());
+        p.put("eventId", e.id());
+        // a keyed hash of the id, not the id: event ids can be worked out from the readings, and a client that
+        // published them first would have the broker drop the real alerts as repeats
+        p.put(DUPLICATE_ID, exchange.getContext().getRegistry().findSingleByType(AckLinks.class).keyedHash(e.id()));
+        return p;
     }
 
     private static OutboxRelay relay(org.apache.camel.Exchange exchange) {

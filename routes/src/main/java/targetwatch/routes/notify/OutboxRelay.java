@@ -59,6 +59,11 @@ public final class OutboxRelay implements AutoCloseable {
     static final String DELIVER = "direct:deliver-";
     /** Where several email deliveries to one recipient for one priority go as one mail. */
     static final String DELIVER_DIGEST = "direct:deliver-email-digest";
+    /**
+     * Where a batch of topic deliveries goes as one list of events, published in one transaction of the broker: all
+     * or none. A batch that fails is sent again one delivery at a time, each with its own answer and back-off.
+     */
+    static final String DELIVER_TOPIC_BATCH = "direct:deliver-topic-batch";
     /** The exchange property with what a sink runs at its point of no return: the deliveries are marked in doubt. */
     static final String HAND_OVER = "targetwatch.handOver";
     /** The exchange properties with how many of a digest's events were held back by the budget, and the budget. */
@@ -87,15 +92,29 @@ public final class OutboxRelay implements AutoCloseable {
     /** How long a claim holds unless renewed: past two group waits, since a held mail is claimed again after one. */
     private final Duration lease;
     private final Map<Sink, ReentrantLock> locks = new EnumMap<>(Sink.class);
+    /**
+     * Per sink, whether a run was asked for that has not begun yet: a run asked for while another holds the sink is
+     * made by that one before it lets go, so a delivery committed during a run never waits for the next poll.
+     */
+    private final Map<Sink, AtomicBoolean> wanted = new EnumMap<>(Sink.class);
+    /** The sinks whose deliveries go in batches, to {@link #DELIVER_TOPIC_BATCH}. */
+    private final Set<Sink> batched;
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
-    /** Runs the relay at once after a commit, on its own thread, so intake never waits for a sink. */
-    private final ScheduledExecutorService nudges = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "outbox-nudge");
-        t.setDaemon(true);
-        return t;
-    });
-    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    /**
+     * Runs the relay at once after a commit, a thread per sink, so intake never waits for a sink and no sink for
+     * another (a slow mail server never holds up the topic).
+     */
+    private final Map<Sink, ScheduledExecutorService> nudges = new EnumMap<>(Sink.class);
+    private final Map<Sink, AtomicBoolean> nudgePending = new EnumMap<>(Sink.class);
+    /**
+     * The least time between two nudged mail runs. Mail keeps its own pace (its group wait is tens of seconds), and a
+     * mail run re-claims every mail held for its group wait: run after every commit under load, it would take the
+     * machine from intake and the topic.
+     */
+    static final Duration MAIL_NUDGE_SPACING = Duration.ofSeconds(1);
+    /** When the last nudged mail run began, in System.nanoTime (the spacing is the machine's, not the test clock's). */
+    private volatile long lastMailNudge = System.nanoTime() - MAIL_NUDGE_SPACING.toNanos();
 
     /** A relay with the default daily mail budget and no bank holidays. */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
@@ -110,7 +129,7 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
-                SOLE_RELAY);
+                SOLE_RELAY, Set.of());
     }
 
     /**
@@ -121,21 +140,37 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
-                relayId);
+                relayId, Set.of());
+    }
+
+    /**
+     * A relay as {@link #OutboxRelay(Store, ProducerTemplate, Clock, int, Duration, boolean, Duration, Function, String)}
+     * that sends the deliveries of the {@code batched} sinks (only {@link Sink#TOPIC} may be) as batches to
+     * {@link #DELIVER_TOPIC_BATCH}: one broker transaction and one database update for up to a claim's worth.
+     */
+    public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                       boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId,
+                       Set<Sink> batched) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
+                relayId, batched);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, p -> null,
-                SOLE_RELAY);
+                SOLE_RELAY, Set.of());
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Function<String, RuleSet> ruleSet,
-                String relayId) {
+                String relayId, Set<Sink> batched) {
         if (relayId == null || relayId.isBlank()) {
             throw new IllegalArgumentException("an outbox relay needs a name to claim deliveries under");
         }
+        if (!Set.of(Sink.TOPIC).containsAll(batched)) {
+            throw new IllegalArgumentException("only the topic's deliveries go in batches, not " + batched);
+        }
+        this.batched = Set.copyOf(batched);
         this.relayId = relayId;
         this.lease = groupWait.multipliedBy(2).compareTo(MIN_LEASE) > 0 ? groupWait.multipliedBy(2) : MIN_LEASE;
         this.ruleSet = ruleSet;
@@ -152,71 +187,112 @@ public final class OutboxRelay implements AutoCloseable {
         this.webhookConfigured = webhookConfigured;
         for (Sink s : Sink.values()) {
             locks.put(s, new ReentrantLock());
+            wanted.put(s, new AtomicBoolean());
+            nudgePending.put(s, new AtomicBoolean());
+            String name = "outbox-nudge-" + s.name().toLowerCase();
+            nudges.put(s, Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, name);
+                t.setDaemon(true);
+                return t;
+            }));
         }
     }
 
-    /** Asks for a run of every sink soon; many nudges while one waits make one run. */
+    /**
+     * Asks for a run of every sink soon, each on its own thread; many nudges while one waits make one run. Called
+     * after every commit that wrote deliveries, so that they go at once (mail at most every
+     * {@link #MAIL_NUDGE_SPACING}); the poll is only the safety net.
+     */
     public void nudge() {
-        if (!nudgePending.compareAndSet(false, true)) {
+        for (Sink sink : Sink.values()) {
+            nudge(sink);
+        }
+    }
+
+    private void nudge(Sink sink) {
+        if (sink == Sink.WEBHOOK && !webhookConfigured) {
             return;
         }
-        try {
-            nudges.execute(this::runAll);
-        } catch (RejectedExecutionException closing) {
-            nudgePending.set(false);
+        AtomicBoolean pending = nudgePending.get(sink);
+        if (!pending.compareAndSet(false, true)) {
+            return;
         }
-    }
-
-    private void runAll() {
-        nudgePending.set(false);
-        for (Sink sink : Sink.values()) {
-            try {
-                run(sink);
-            } catch (RuntimeException e) {
-                LOG.warn("outbox relay for {} failed; the next poll tries again: {}", sink, e.getMessage());
-            }
+        long delay = sink == Sink.EMAIL
+                ? Math.max(0, lastMailNudge + MAIL_NUDGE_SPACING.toNanos() - System.nanoTime()) : 0;
+        try {
+            nudges.get(sink).schedule(() -> {
+                pending.set(false);
+                if (sink == Sink.EMAIL) {
+                    lastMailNudge = System.nanoTime();
+                }
+                try {
+                    run(sink);
+                } catch (RuntimeException e) {
+                    LOG.warn("outbox relay for {} failed; the next poll tries again: {}", sink, e.getMessage());
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            pending.set(false);
         }
     }
 
     @Override
     public void close() {
-        nudges.shutdownNow();
+        nudges.values().forEach(ScheduledExecutorService::shutdownNow);
     }
 
-    /** Sends what is due for one sink, until nothing is; returns at once if a run for it is under way. */
+    /**
+     * Sends what is due for one sink, until nothing is. If a run for it is under way, returns at once and leaves
+     * that run to look again before it ends.
+     */
     public void run(Sink sink) {
         if (sink == Sink.WEBHOOK && !webhookConfigured) {
             return;
         }
+        AtomicBoolean again = wanted.get(sink);
+        again.set(true);
         ReentrantLock lock = locks.get(sink);
-        if (!lock.tryLock()) {
-            return;
-        }
-        try {
-            List<Delivery> due;
-            boolean sentAny;
-            do {
-                due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
-                sentAny = false;
-                if (sink == Sink.EMAIL) {
-                    for (List<Delivery> group : byRecipientAndPriority(due)) {
-                        if (!waitedForGroup(group)) {
-                            continue;
-                        }
-                        mailWithinBudget(group);
-                        sentAny = true;
-                    }
-                } else {
-                    for (Delivery d : due) {
-                        deliver(d);
-                    }
-                    sentAny = !due.isEmpty();
+        // the flag is read again after the unlock: a run asked for between the holder's last look and its unlock is
+        // made here
+        while (again.get() && lock.tryLock()) {
+            try {
+                while (again.getAndSet(false)) {
+                    drain(sink);
                 }
-                // a full batch of held groups is sent when they have waited, not re-read here in a loop
-            } while (due.size() == BATCH && sentAny);
-        } finally {
-            lock.unlock();
+            } finally {
+                lock.unlock();
+            }
         }
+    }
+
+    /** Sends what is due for one sink, a claim's worth at a time, until nothing is (held mail aside). */
+    private void drain(Sink sink) {
+        List<Delivery> due;
+        boolean sentAny;
+        do {
+            due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
+            sentAny = false;
+            if (batched.contains(sink)) {
+                if (!due.isEmpty()) {
+                    deliverBatch(due);
+                    sentAny = true;
+                }
+            } else if (sink == Sink.EMAIL) {
+                for (List<Delivery> group : byRecipientAndPriority(due)) {
+                    if (!waitedForGroup(group)) {
+                        continue;
+                    }
+                    mailWithinBudget(group);
+                    sentAny = true;
+                }
+            } else {
+                for (Delivery d : due) {
+                    deliver(d);
+                }
+                sentAny = !due.isEmpty();
+            }
+            // a full batch of held groups is sent when they have waited, not re-read here in a loop
+        } while (due.size() == BATCH && sentAny);
     }
 
     /**
@@ -238,7 +314,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
         if (first == now) {
             try {
-                nudges.schedule(this::nudge, left, TimeUnit.NANOSECONDS);
+                nudges.get(Sink.EMAIL).schedule(() -> nudge(Sink.EMAIL), left, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
                 // shutting down: the group goes after the restart
             }
@@ -324,6 +400,34 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         group.forEach(d -> settle(d, result));
+    }
+
+    /**
+     * Sends a batch of deliveries as one list of events, in one transaction of the sink, and marks them sent together.
+     * When the batch fails (a broker down, or one event the broker refuses, such as one it has had already and drops
+     * as a repeat), its deliveries are sent one at a time, each settled on its own answer.
+     */
+    private void deliverBatch(List<Delivery> batch) {
+        // claimed a moment ago by this run for a lease of minutes, so still this relay's: no renewal before the send
+        // (a sink with a point of no return checks again there, through the hand-over)
+        List<AlertEvent> events = batch.stream().map(Delivery::event).toList();
+        Exchange result = producer.send(DELIVER_TOPIC_BATCH, ex -> {
+            ex.getIn().setBody(events);
+            ex.setProperty(HAND_OVER, handOver(batch));
+        });
+        if (result.getException() == null) {
+            store.markSent(batch.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
+                    clock.instant());
+            return;
+        }
+        if (causedBy(result.getException(), ClaimLostException.class)) {
+            LOG.warn("{} deliveries of events {} left to the relay that holds them now: {}", batch.get(0).sink(),
+                    events.stream().map(AlertEvent::id).toList(), result.getException().getMessage());
+            return;
+        }
+        LOG.info("a batch of {} {} deliveries failed, sending them one at a time: {}", batch.size(), batch.get(0).sink(),
+                result.getException().getMessage());
+        batch.forEach(this::deliver);
     }
 
     private void deliver(Delivery d) {
