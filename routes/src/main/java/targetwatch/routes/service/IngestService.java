@@ -431,50 +431,69 @@ public final class IngestService implements AutoCloseable {
     }
 
     /**
-     * What a candidate rule set would change, computed beside the running one from a snapshot of its readings, without
-     * the ingest lock: readings keep coming meanwhile. Nothing is changed.
+     * What a candidate rule set would change, computed beside the running one from a snapshot of what it holds
+     * ({@link RuleEngine#snapshot()}, one pass over its periods under the ingest lock), and compared with that snapshot:
+     * the replay, the candidate's alert rules and the comparison run without the lock, while readings keep coming.
+     * Nothing is changed.
      */
     public RuleEngine.Rebuilt preview(CompiledRules candidate) {
-        RuleEngine running;
-        List<Reading> held;
+        RuleEngine.Snapshot snapshot;
         synchronized (this) {
-            running = engine;
-            held = running.heldReadings();
+            snapshot = engine.snapshot();
         }
-        RuleEngine next = RuleEngine.restoring(candidate);
-        next.submitAll(held);
-        return running.rebuildFrom(next, PREVIEW_LIMIT);
+        RuleEngine next = RuleEngine.replaying(candidate, snapshot);
+        try {
+            return RuleEngine.preview(snapshot, next, PREVIEW_LIMIT);
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
     }
 
     /** How many rating changes, alert changes and events a preview lists at most, each; the rest are counted. */
     public static final int PREVIEW_LIMIT = 1000;
 
+    /** How many times an activation catches up with the readings stored meanwhile before it takes the ingest lock. */
+    private static final int CATCH_UPS = 3;
+
     /**
      * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built
-     * from a snapshot of the held readings while readings keep coming (they are rated by the running rule set and
-     * stored), then, under the ingest lock, it catches up with the readings stored meanwhile, says what the change
-     * alters (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
+     * from a snapshot of what the running engine holds while readings keep coming (they are rated by the running rule
+     * set and stored); a change of target rows replays only the series those rows rate and carries the others over
+     * ({@link RuleEngine#replaying}). It catches up with the readings stored meanwhile, a few times without the lock;
+     * then, under the ingest lock, with the last of them, says what the change alters against the running engine
+     * (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
      * transaction as the activation and takes over. Readings arriving during that short swap wait and are rated by
      * the new rules. If the store refuses, the running rule set stays.
      */
     public RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
         synchronized (changing) {
-            RuleEngine next = RuleEngine.restoring(candidate);
-            List<Reading> held;
+            RuleEngine.Snapshot snapshot;
             RuleEngine snapshotOf;
             synchronized (this) {
                 snapshotOf = engine;
-                held = snapshotOf.heldReadings();
+                snapshot = snapshotOf.snapshot();
                 storedSinceSnapshot = new ArrayList<>();
             }
+            RuleEngine next = null;
             try {
-                next.submitAll(held);
+                next = RuleEngine.replaying(candidate, snapshot);
+                for (int i = 0; i < CATCH_UPS; i++) {
+                    List<Reading> since;
+                    synchronized (this) {
+                        if (engine != snapshotOf || storedSinceSnapshot.isEmpty()) {
+                            break;
+                        }
+                        since = storedSinceSnapshot;
+                        storedSinceSnapshot = new ArrayList<>();
+                    }
+                    next.submitAll(since);
+                }
                 synchronized (this) {
                     if (engine != snapshotOf) {
                         // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
                         next.close();
-                        next = RuleEngine.restoring(candidate);
-                        next.submitAll(engine.heldReadings());
+                        next = RuleEngine.replaying(candidate, engine.snapshot());
                     } else {
                         next.submitAll(storedSinceSnapshot);
                     }
@@ -485,7 +504,9 @@ public final class IngestService implements AutoCloseable {
                 synchronized (this) {
                     storedSinceSnapshot = null;
                 }
-                next.close();
+                if (next != null) {
+                    next.close();
+                }
                 throw e;
             }
         }
