@@ -468,6 +468,7 @@ public final class IngestService implements AutoCloseable {
      */
     public RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
         synchronized (changing) {
+            long started = System.nanoTime();
             RuleEngine.Snapshot snapshot;
             RuleEngine snapshotOf;
             synchronized (this) {
@@ -475,9 +476,11 @@ public final class IngestService implements AutoCloseable {
                 snapshot = snapshotOf.snapshot();
                 storedSinceSnapshot = new ArrayList<>();
             }
+            long snapshotted = System.nanoTime();
             RuleEngine next = null;
             try {
                 next = RuleEngine.replaying(candidate, snapshot);
+                long built = System.nanoTime();
                 for (int i = 0; i < CATCH_UPS; i++) {
                     List<Reading> since;
                     synchronized (this) {
@@ -489,7 +492,9 @@ public final class IngestService implements AutoCloseable {
                     }
                     next.submitAll(since);
                 }
+                long caughtUp = System.nanoTime();
                 synchronized (this) {
+                    long locked = System.nanoTime();
                     if (engine != snapshotOf) {
                         // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
                         next.close();
@@ -498,7 +503,17 @@ public final class IngestService implements AutoCloseable {
                         next.submitAll(storedSinceSnapshot);
                     }
                     storedSinceSnapshot = null;
-                    return swap(version, candidate, engine.rebuildFrom(next));
+                    RuleEngine.Rebuilt rebuilt = engine.rebuildFrom(next);
+                    long compared = System.nanoTime();
+                    swap(version, candidate, rebuilt);
+                    long done = System.nanoTime();
+                    LOG.info("rule set version {}: snapshot {} ms, built beside intake in {} ms replaying {} of {} readings,"
+                                    + " caught up in {} ms; under the ingest lock {} ms (catch-up and comparison {} ms, storing"
+                                    + " {} changed ratings and {} events {} ms)", version, ms(snapshotted - started),
+                            ms(built - snapshotted), next.replayedReadings(), next.readingCount(), ms(caughtUp - built),
+                            ms(done - locked), ms(compared - locked), rebuilt.changedAssessments().size(),
+                            rebuilt.events().size(), ms(done - compared));
+                    return rebuilt;
                 }
             } catch (RuntimeException e) {
                 synchronized (this) {
@@ -510,6 +525,10 @@ public final class IngestService implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
