@@ -944,6 +944,66 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
+     * The rating changes a candidate built from a snapshot ({@link #replaying}) makes against it, before its alert rules
+     * run (they change no assessment): what an activation writes ahead, and compares again under its lock only for the
+     * indicators read since ({@link #rebuildFrom(RuleEngine, List, java.util.function.BiPredicate)}).
+     */
+    public static List<RatingChange> ratingChanges(Snapshot from, RuleEngine next) {
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
+        from.series.forEach((key, f) -> before.put(key, f.assessed()));
+        Map<SeriesKey, List<Assessment>> after = new HashMap<>();
+        synchronized (next) {
+            next.series.forEach((key, h) -> after.put(key, h.assessedInOrder()));
+        }
+        return ratingChanges(before, after);
+    }
+
+    /**
+     * As {@link #rebuildFrom(RuleEngine)}, comparing ratings only for the series of the partnerships' indicators that
+     * {@code readSince} names, and taking the {@code prior} changes (against the snapshot the candidate was built from,
+     * {@link #ratingChanges(Snapshot, RuleEngine)}) for the others: only a reading moves an assessment, in its series or
+     * another area of its indicator, so what neither engine was given since the snapshot is as it was compared. The alerts
+     * are reconciled and compared in full.
+     */
+    public Rebuilt rebuildFrom(RuleEngine next, List<RatingChange> prior, java.util.function.BiPredicate<String, String> readSince) {
+        List<AlertState> states;
+        Map<SeriesKey, Rating> open;
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
+        Instant at;
+        Map<SeriesKey, Long> sequences;
+        synchronized (this) {
+            states = alertStates();
+            open = openAlerts();
+            series.forEach((key, h) -> {
+                if (readSince.test(key.partnership(), key.indicator())) {
+                    before.put(key, h.assessedInOrder());
+                }
+            });
+            at = now.getInstant();
+            sequences = new HashMap<>(eventSequences);
+        }
+        synchronized (next) {
+            next.eventSequences.putAll(sequences);
+        }
+        Outcome reconciled = next.resume(states, at);
+        synchronized (next) {
+            Map<SeriesKey, List<Assessment>> after = new HashMap<>();
+            next.series.forEach((key, h) -> {
+                if (readSince.test(key.partnership(), key.indicator())) {
+                    after.put(key, h.assessedInOrder());
+                }
+            });
+            List<RatingChange> changes = new ArrayList<>(ratingChanges(before, after));
+            for (RatingChange c : prior) {
+                if (!readSince.test(c.series().partnership(), c.series().indicator())) {
+                    changes.add(c);
+                }
+            }
+            return compare(next, changes, open, next.openAlerts(), reconciled, Integer.MAX_VALUE);
+        }
+    }
+
+    /**
      * What a candidate built from a snapshot ({@link #replaying}) would change against that snapshot: as
      * {@link #rebuildFrom(RuleEngine, int)}, with the snapshot's alerts, clock and assessments in place of a running
      * engine's, so that a preview holds no engine but the candidate.
@@ -977,14 +1037,19 @@ public final class RuleEngine implements AutoCloseable {
     private static Rebuilt compare(RuleEngine next, Map<SeriesKey, List<Assessment>> before,
                                    Map<SeriesKey, List<Assessment>> after, Map<SeriesKey, Rating> open,
                                    Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
-        // series by series, each side's assessments in period order, walked together: only the changes are sorted
-        List<Listed> changed = new ArrayList<>();
+        return compare(next, ratingChanges(before, after), open, openNext, reconciled, limit);
+    }
+
+    /** The rating changes between two engines' assessments, series by series, in no particular order. */
+    private static List<RatingChange> ratingChanges(Map<SeriesKey, List<Assessment>> before,
+                                                    Map<SeriesKey, List<Assessment>> after) {
+        // each side's assessments in period order, walked together: no map or sort over every assessment
+        List<RatingChange> changed = new ArrayList<>();
         java.util.Set<SeriesKey> keys = new java.util.HashSet<>(before.keySet());
         keys.addAll(after.keySet());
         for (SeriesKey key : keys) {
             List<Assessment> was = before.getOrDefault(key, List.of());
             List<Assessment> will = after.getOrDefault(key, List.of());
-            String name = null;
             int i = 0;
             int j = 0;
             while (i < was.size() || j < will.size()) {
@@ -1006,12 +1071,20 @@ public final class RuleEngine implements AutoCloseable {
                     j++;
                 }
                 if (change != null) {
-                    if (name == null) {
-                        name = key.toString();
-                    }
-                    changed.add(new Listed(change, name));
+                    changed.add(change);
                 }
             }
+        }
+        return changed;
+    }
+
+    private static Rebuilt compare(RuleEngine next, List<RatingChange> unordered, Map<SeriesKey, Rating> open,
+                                   Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
+        // by period, then series: each series' name worked out once
+        Map<SeriesKey, String> names = new HashMap<>();
+        List<Listed> changed = new ArrayList<>(unordered.size());
+        for (RatingChange c : unordered) {
+            changed.add(new Listed(c, names.computeIfAbsent(c.series(), SeriesKey::toString)));
         }
         changed.sort(Comparator.comparing((Listed l) -> l.change().period()).thenComparing(Listed::series));
         List<RatingChange> ratings = new ArrayList<>(Math.min(changed.size(), limit));

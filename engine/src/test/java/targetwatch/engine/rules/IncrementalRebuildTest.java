@@ -112,6 +112,50 @@ class IncrementalRebuildTest {
         }
     }
 
+    @Test
+    void readings_and_the_clock_during_a_change_are_compared_again_for_their_indicators_only_and_give_the_full_replay()
+            throws Exception {
+        try (RuleEngine engine = running(real, feedAndFuzz(real, 29))) {
+            // given a candidate built from a snapshot, and its rating changes against the snapshot
+            RuleEngine.Snapshot snapshot = engine.snapshot();
+            RuleEngine next = RuleEngine.replaying(realKsiTo30, snapshot);
+            List<RuleEngine.RatingChange> prior = RuleEngine.ratingChanges(snapshot, next);
+            // when readings come meanwhile (the changed indicator's among them) and the clock moves, and the candidate
+            // catches up with the readings the running engine took
+            java.util.Set<String> read = new java.util.HashSet<>();
+            List<Reading> taken = new java.util.ArrayList<>();
+            List<Reading> meanwhile = EngineDifferentialTest.fuzz(real.ruleSet().targets(), 41).stream()
+                    .filter(r -> r.indicator().equals("ksi-casualties") || r.indicator().equals("needles-collected"))
+                    .limit(80).toList();
+            for (Reading r : meanwhile) {
+                try {
+                    if (engine.process(r).recorded()) {
+                        taken.add(r);
+                        read.add(r.partnership() + "/" + r.indicator());
+                    }
+                } catch (InvalidReadingException e) {
+                    // not taken, not stored: the candidate never hears of it
+                }
+            }
+            engine.advanceTo(engine.now().plusSeconds(3 * 86_400));
+            next.submitAll(taken);
+            assertTrue(read.contains("maidstone/ksi-casualties") && read.size() <= 4,
+                    "the readings meanwhile touch the changed indicator and not every one: " + read);
+            // then comparing again only the indicators read gives what the full replay of everything gives
+            try (RuleEngine.Rebuilt full = engine.rebuild(realKsiTo30);
+                 RuleEngine.Rebuilt restricted = engine.rebuildFrom(next, prior,
+                         (partnership, indicator) -> read.contains(partnership + "/" + indicator))) {
+                assertTrue(!new java.util.HashSet<>(prior).equals(new java.util.HashSet<>(full.ratings())),
+                        "the readings meanwhile changed what the change alters");
+                assertEquals(full.ratings(), restricted.ratings(), "rating changes");
+                assertEquals(full.alerts(), restricted.alerts(), "alert changes");
+                assertEquals(full.events(), restricted.events(), "alert events");
+                assertEquals(byId(full.alertStates()), byId(restricted.alertStates()), "alert states");
+                sameHeld(full.engine(), restricted.engine(), "after the change");
+            }
+        }
+    }
+
     /**
      * Rebuilds the engine under the candidate both ways and asserts the results the same, now and fed the same readings
      * and clock afterwards; returns how many readings the incremental way replayed.

@@ -478,9 +478,17 @@ public final class IngestService implements AutoCloseable {
             }
             long snapshotted = System.nanoTime();
             RuleEngine next = null;
+            Store.PendingActivation pending = null;
             try {
                 next = RuleEngine.replaying(candidate, snapshot);
                 long built = System.nanoTime();
+                // the ratings the change alters against the snapshot, written ahead; compared again under the lock only
+                // for the indicators read since
+                List<RuleEngine.RatingChange> prior = RuleEngine.ratingChanges(snapshot, next);
+                pending = store.beginActivation(version, clock.instant());
+                pending.write(prior.stream().map(RuleEngine.RatingChange::after).filter(java.util.Objects::nonNull).toList());
+                long written = System.nanoTime();
+                Set<String> readSince = new java.util.HashSet<>();
                 for (int i = 0; i < CATCH_UPS; i++) {
                     List<Reading> since;
                     synchronized (this) {
@@ -490,34 +498,49 @@ public final class IngestService implements AutoCloseable {
                         since = storedSinceSnapshot;
                         storedSinceSnapshot = new ArrayList<>();
                     }
+                    since.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
                     next.submitAll(since);
                 }
                 long caughtUp = System.nanoTime();
                 synchronized (this) {
                     long locked = System.nanoTime();
+                    RuleEngine.Rebuilt rebuilt;
                     if (engine != snapshotOf) {
                         // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
+                        pending.close();
+                        pending = null;
                         next.close();
                         next = RuleEngine.replaying(candidate, engine.snapshot());
+                        storedSinceSnapshot = null;
+                        rebuilt = engine.rebuildFrom(next);
                     } else {
+                        storedSinceSnapshot.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
                         next.submitAll(storedSinceSnapshot);
+                        storedSinceSnapshot = null;
+                        rebuilt = engine.rebuildFrom(next, prior,
+                                (partnership, indicator) -> readSince.contains(indicatorKey(partnership, indicator)));
                     }
-                    storedSinceSnapshot = null;
-                    RuleEngine.Rebuilt rebuilt = engine.rebuildFrom(next);
                     long compared = System.nanoTime();
-                    swap(version, candidate, rebuilt);
+                    Store.PendingActivation writing = pending;
+                    swap(version, candidate, rebuilt, writing == null
+                            ? () -> store.activate(version, rebuilt.changedAssessments(), rebuilt.events(),
+                                    rebuilt.alertStates(), sinks, clock.instant())
+                            : () -> finish(writing, prior, rebuilt, readSince));
                     long done = System.nanoTime();
                     LOG.info("rule set version {}: snapshot {} ms, built beside intake in {} ms replaying {} of {} readings,"
-                                    + " caught up in {} ms; under the ingest lock {} ms (catch-up and comparison {} ms, storing"
-                                    + " {} changed ratings and {} events {} ms)", version, ms(snapshotted - started),
-                            ms(built - snapshotted), next.replayedReadings(), next.readingCount(), ms(caughtUp - built),
-                            ms(done - locked), ms(compared - locked), rebuilt.changedAssessments().size(),
-                            rebuilt.events().size(), ms(done - compared));
+                                    + " {} changed ratings written ahead in {} ms, caught up in {} ms; under the ingest lock"
+                                    + " {} ms (catch-up and comparison {} ms, storing the rest and {} events {} ms)", version,
+                            ms(snapshotted - started), ms(built - snapshotted), next.replayedReadings(), next.readingCount(),
+                            prior.size(), ms(written - built), ms(caughtUp - written), ms(done - locked),
+                            ms(compared - locked), rebuilt.events().size(), ms(done - compared));
                     return rebuilt;
                 }
             } catch (RuntimeException e) {
                 synchronized (this) {
                     storedSinceSnapshot = null;
+                }
+                if (pending != null) {
+                    pending.close();
                 }
                 if (next != null) {
                     next.close();
@@ -527,15 +550,57 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
+    private static String indicatorKey(String partnership, String indicator) {
+        return partnership + "/" + indicator;
+    }
+
+    /**
+     * Finishes an activation whose prior rating changes were written ahead: of the indicators read since, withdraws what
+     * was written that the change no longer alters so, and writes what it alters besides; then the events and alerts.
+     */
+    private void finish(Store.PendingActivation pending, List<RuleEngine.RatingChange> prior, RuleEngine.Rebuilt rebuilt,
+                        Set<String> readSince) {
+        Map<String, Assessment> written = new java.util.HashMap<>();
+        for (RuleEngine.RatingChange c : prior) {
+            if (c.after() != null && readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
+                written.put(c.series() + "@" + c.period(), c.after());
+            }
+        }
+        List<Assessment> withdrawn = new ArrayList<>();
+        List<Assessment> changed = new ArrayList<>();
+        Set<String> still = new java.util.HashSet<>();
+        for (RuleEngine.RatingChange c : rebuilt.ratings()) {
+            if (c.after() == null || !readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
+                continue;
+            }
+            String key = c.series() + "@" + c.period();
+            Assessment was = written.get(key);
+            if (c.after().equals(was)) {
+                still.add(key);
+            } else {
+                if (was != null) {
+                    withdrawn.add(was);
+                }
+                still.add(key);
+                changed.add(c.after());
+            }
+        }
+        written.forEach((key, a) -> {
+            if (!still.contains(key)) {
+                withdrawn.add(a);
+            }
+        });
+        pending.finish(withdrawn, changed, rebuilt.events(), rebuilt.alertStates(), sinks);
+    }
+
     private static long ms(long nanos) {
         return nanos / 1_000_000;
     }
 
     /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
-    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt) {
+    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt, Runnable storing) {
         try {
-            store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), rebuilt.alertStates(), sinks,
-                    clock.instant());
+            storing.run();
         } catch (RuntimeException e) {
             rebuilt.close();
             throw e;
