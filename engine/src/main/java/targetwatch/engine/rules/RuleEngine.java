@@ -97,6 +97,7 @@ public final class RuleEngine implements AutoCloseable {
     private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
         this.comparators = rules.ruleSet().comparatorAreas();
+        this.targetsByIndicator = byIndicator(rules.ruleSet());
         for (AlertKind kind : AlertKind.values()) {
             escalation.put(kind, new HashMap<>());
         }
@@ -262,7 +263,7 @@ public final class RuleEngine implements AutoCloseable {
                 continue;
             }
             Alert alert = Alert.restore(state);
-            alert.bind(rules.ruleSet().targetFor(state.partnership(), state.indicator()).orElse(null));
+            alert.bind(indicator(state.partnership(), state.indicator()).target.orElse(null));
             session.insert(alert);
         }
         if (instant.isAfter(now.getInstant())) {
@@ -361,10 +362,37 @@ public final class RuleEngine implements AutoCloseable {
         }
         IndicatorHeld held = ofPartnership.get(indicator);
         if (held == null) {
-            held = new IndicatorHeld(rules.ruleSet().targetFor(partnership, indicator));
+            held = new IndicatorHeld(targetFor(targetsByIndicator, partnership, indicator));
             ofPartnership.put(indicator, held);
         }
         return held;
+    }
+
+    /** The rule set's targets by indicator, in their order: what {@link #targetFor} looks in. */
+    private final Map<String, List<Target>> targetsByIndicator;
+
+    /** The targets of a rule set by indicator, in their order. */
+    private static Map<String, List<Target>> byIndicator(RuleSet rs) {
+        Map<String, List<Target>> by = new HashMap<>();
+        for (Target t : rs.targets()) {
+            by.computeIfAbsent(t.indicator(), k -> new ArrayList<>()).add(t);
+        }
+        return by;
+    }
+
+    /** As {@link RuleSet#targetFor}, by the index of {@link #byIndicator}: its own row before the general one. */
+    private static Optional<Target> targetFor(Map<String, List<Target>> byIndicator, String partnership, String indicator) {
+        List<Target> rows = byIndicator.getOrDefault(indicator, List.of());
+        Target general = null;
+        for (Target t : rows) {
+            if (partnership.equals(t.partnership())) {
+                return Optional.of(t);
+            }
+            if (general == null && t.partnership() == null) {
+                general = t;
+            }
+        }
+        return Optional.ofNullable(general);
     }
 
     /** The series of a reading, started (with its streak in working memory) when the series is first read. */
@@ -878,9 +906,11 @@ public final class RuleEngine implements AutoCloseable {
         if (!onlyTargets) {
             return null;
         }
+        Map<String, List<Target>> wasBy = byIndicator(was);
+        Map<String, List<Target>> willBy = byIndicator(will);
         Map<String, Boolean> known = new HashMap<>();
         return (partnership, indicator) -> known.computeIfAbsent(partnership + "/" + indicator,
-                k -> was.targetFor(partnership, indicator).equals(will.targetFor(partnership, indicator)));
+                k -> targetFor(wasBy, partnership, indicator).equals(targetFor(willBy, partnership, indicator)));
     }
 
     /**
@@ -908,6 +938,7 @@ public final class RuleEngine implements AutoCloseable {
         h.streakHandle = session.insert(h.streak);
         if (first != null && held.target.isPresent() && !h.streak.quiet()) {
             h.watch = Watch.of(key, first, held.target.get(), h.periodsRead());
+            h.watch.adopt(f.watchSchedule(), rules.ruleSet().workingDays());
             h.watchHandle = session.insert(h.watch);
         }
     }

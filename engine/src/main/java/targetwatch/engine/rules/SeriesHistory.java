@@ -382,7 +382,8 @@ final class SeriesHistory {
      * are immutable and shared), it is read afterwards without the lock: a candidate rule set is built from it, a preview
      * compared with it, while the series goes on taking readings.
      */
-    record Frozen(SeriesKey key, Period[] periods, Reading[][] readings, BigDecimal[] values, Assessment[] assessments) {
+    record Frozen(SeriesKey key, Period[] periods, Reading[][] readings, BigDecimal[] values, Assessment[] assessments,
+                  Watch.Schedule watchSchedule) {
 
         /** Every reading, in period order, each period's latest last: as {@link SeriesHistory#forEachReading} gives them. */
         void forEachReading(Consumer<Reading> action) {
@@ -419,7 +420,7 @@ final class SeriesHistory {
             values[i] = s.value;
             assessments[i] = s.assessment;
         }
-        return new Frozen(key, periods, readings, values, assessments);
+        return new Frozen(key, periods, readings, values, assessments, watch == null ? null : watch.schedule());
     }
 
     /**
