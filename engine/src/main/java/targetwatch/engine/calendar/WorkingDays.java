@@ -147,4 +147,15 @@ public final class WorkingDays {
     public LocalDate lastListed() {
         return holidays.isEmpty() ? null : holidays.last();
     }
+
+    /** Calendars are equal when they have the same bank holidays: what a rule set change compares. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof WorkingDays w && holidays.equals(w.holidays);
+    }
+
+    @Override
+    public int hashCode() {
+        return holidays.hashCode();
+    }
 }

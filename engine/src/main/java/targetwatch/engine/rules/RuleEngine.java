@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -98,6 +97,7 @@ public final class RuleEngine implements AutoCloseable {
     private RuleEngine(CompiledRules rules, Instant start, boolean clockRunning) {
         this.rules = rules;
         this.comparators = rules.ruleSet().comparatorAreas();
+        this.targetsByIndicator = byIndicator(rules.ruleSet());
         for (AlertKind kind : AlertKind.values()) {
             escalation.put(kind, new HashMap<>());
         }
@@ -263,7 +263,7 @@ public final class RuleEngine implements AutoCloseable {
                 continue;
             }
             Alert alert = Alert.restore(state);
-            alert.bind(rules.ruleSet().targetFor(state.partnership(), state.indicator()).orElse(null));
+            alert.bind(indicator(state.partnership(), state.indicator()).target.orElse(null));
             session.insert(alert);
         }
         if (instant.isAfter(now.getInstant())) {
@@ -362,10 +362,37 @@ public final class RuleEngine implements AutoCloseable {
         }
         IndicatorHeld held = ofPartnership.get(indicator);
         if (held == null) {
-            held = new IndicatorHeld(rules.ruleSet().targetFor(partnership, indicator));
+            held = new IndicatorHeld(targetFor(targetsByIndicator, partnership, indicator));
             ofPartnership.put(indicator, held);
         }
         return held;
+    }
+
+    /** The rule set's targets by indicator, in their order: what {@link #targetFor} looks in. */
+    private final Map<String, List<Target>> targetsByIndicator;
+
+    /** The targets of a rule set by indicator, in their order. */
+    private static Map<String, List<Target>> byIndicator(RuleSet rs) {
+        Map<String, List<Target>> by = new HashMap<>();
+        for (Target t : rs.targets()) {
+            by.computeIfAbsent(t.indicator(), k -> new ArrayList<>()).add(t);
+        }
+        return by;
+    }
+
+    /** As {@link RuleSet#targetFor}, by the index of {@link #byIndicator}: its own row before the general one. */
+    private static Optional<Target> targetFor(Map<String, List<Target>> byIndicator, String partnership, String indicator) {
+        List<Target> rows = byIndicator.getOrDefault(indicator, List.of());
+        Target general = null;
+        for (Target t : rows) {
+            if (partnership.equals(t.partnership())) {
+                return Optional.of(t);
+            }
+            if (general == null && t.partnership() == null) {
+                general = t;
+            }
+        }
+        return Optional.ofNullable(general);
     }
 
     /** The series of a reading, started (with its streak in working memory) when the series is first read. */
@@ -788,11 +815,139 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
+     * What the engine holds now, frozen: every series' periods, readings, values and assessments, the open alerts, the
+     * event numbering and the clock. One pass over the periods under the engine's lock (nothing is replayed or sorted);
+     * afterwards a candidate is built from it ({@link #replaying}) and a preview compared with it ({@link #preview})
+     * without holding this engine, while it goes on taking readings.
+     */
+    public synchronized Snapshot snapshot() {
+        Map<SeriesKey, SeriesHistory.Frozen> frozen = new LinkedHashMap<>(series.size() * 2);
+        series.forEach((key, h) -> frozen.put(key, h.freeze()));
+        return new Snapshot(rules, frozen, alertStates(), openAlerts(), Map.copyOf(eventSequences), now.getInstant());
+    }
+
+    /** What an engine held at one moment ({@link #snapshot()}): read without its lock. */
+    public static final class Snapshot {
+        private final CompiledRules rules;
+        private final Map<SeriesKey, SeriesHistory.Frozen> series;
+        private final List<AlertState> alertStates;
+        private final Map<SeriesKey, Rating> openAlerts;
+        private final Map<SeriesKey, Long> eventSequences;
+        private final Instant now;
+
+        private Snapshot(CompiledRules rules, Map<SeriesKey, SeriesHistory.Frozen> series, List<AlertState> alertStates,
+                         Map<SeriesKey, Rating> openAlerts, Map<SeriesKey, Long> eventSequences, Instant now) {
+            this.rules = rules;
+            this.series = java.util.Collections.unmodifiableMap(series);
+            this.alertStates = List.copyOf(alertStates);
+            this.openAlerts = java.util.Collections.unmodifiableMap(openAlerts);
+            this.eventSequences = eventSequences;
+            this.now = now;
+        }
+
+        /** Every reading held, series by series in the engine's order, in period order within each. */
+        public List<Reading> readings() {
+            List<Reading> held = new ArrayList<>();
+            series.values().forEach(f -> f.forEachReading(held::add));
+            return held;
+        }
+
+        /** The rule set the engine ran. */
+        public RuleSet ruleSet() {
+            return rules.ruleSet();
+        }
+    }
+
+    /**
+     * A candidate engine (restoring: its alert rules not yet running) holding a snapshot's readings under a candidate
+     * rule set. When the candidate changes only target rows (every other file the same, the same comparator areas), the
+     * series whose partnership and indicator are rated by the same target row under both are carried over as they were
+     * (periods, readings, values and assessments, their streaks and watches set up as a replay leaves them) and only the
+     * others' readings are replayed; otherwise every reading is. Either way it holds what
+     * {@code restoring(candidate)} given {@link Snapshot#readings()} would.
+     */
+    public static RuleEngine replaying(CompiledRules candidate, Snapshot from) {
+        RuleEngine next = restoring(candidate);
+        java.util.function.BiPredicate<String, String> same = sameRatingOf(from.rules.ruleSet(), candidate.ruleSet());
+        List<Reading> replay = new ArrayList<>();
+        synchronized (next) {
+            for (SeriesHistory.Frozen f : from.series.values()) {
+                if (same != null && same.test(f.key().partnership(), f.key().indicator())) {
+                    next.carry(f);
+                } else {
+                    f.forEachReading(replay::add);
+                }
+            }
+            next.replayed = replay.size();
+        }
+        next.submitAll(replay);
+        return next;
+    }
+
+    /** How many readings {@link #replaying} replayed to build this engine (the rest were carried over). */
+    private int replayed = -1;
+
+    /** How many readings were replayed to build this candidate: all it holds, unless series were carried over. */
+    public synchronized int replayedReadings() {
+        return replayed < 0 ? readingCount() : replayed;
+    }
+
+    /**
+     * Whether a partnership's indicator is rated alike under two rule sets (the same target row, and the same every
+     * other thing a rating, a streak or a watch depends on); null when the rule sets differ in more than target rows,
+     * so that every series may rate differently.
+     */
+    private static java.util.function.BiPredicate<String, String> sameRatingOf(RuleSet was, RuleSet will) {
+        boolean onlyTargets = was.templates().equals(will.templates()) && was.drl().equals(will.drl())
+                && was.contacts().equals(will.contacts()) && was.escalation().equals(will.escalation())
+                && was.silences().equals(will.silences()) && was.workingDays().equals(will.workingDays())
+                && was.settings().equals(will.settings()) && was.areas().equals(will.areas())
+                && was.partnership().equals(will.partnership()) && was.comparatorAreas().equals(will.comparatorAreas());
+        if (!onlyTargets) {
+            return null;
+        }
+        Map<String, List<Target>> wasBy = byIndicator(was);
+        Map<String, List<Target>> willBy = byIndicator(will);
+        Map<String, Boolean> known = new HashMap<>();
+        return (partnership, indicator) -> known.computeIfAbsent(partnership + "/" + indicator,
+                k -> targetFor(wasBy, partnership, indicator).equals(targetFor(willBy, partnership, indicator)));
+    }
+
+    /**
+     * Takes over a frozen series rated by the same rule here as where it was frozen: what a replay of its readings would
+     * leave (its assessments the same), its streak counted from them and its watch from its earliest period read, each
+     * put in working memory as the replay puts them.
+     */
+    private void carry(SeriesHistory.Frozen f) {
+        SeriesKey key = f.key();
+        IndicatorHeld held = indicator(key.partnership(), key.indicator());
+        SeriesHistory h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators));
+        held.areas.put(key.area(), h);
+        series.put(key, h);
+        h.adopt(f);
+        Period first = null;
+        for (int i = 0; i < f.periods().length; i++) {
+            if (f.readings()[i].length > 0 && (first == null || first.compareTo(f.periods()[i]) > 0)) {
+                first = f.periods()[i];
+            }
+            if (f.assessments()[i] != null) {
+                h.streak.assessed(f.assessments()[i]);
+            }
+        }
+        h.streak.settle();
+        h.streakHandle = session.insert(h.streak);
+        if (first != null && held.target.isPresent() && !h.streak.quiet()) {
+            h.watch = Watch.of(key, first, held.target.get(), h.periodsRead());
+            h.watch.adopt(f.watchSchedule(), rules.ruleSet().workingDays());
+            h.watchHandle = session.insert(h.watch);
+        }
+    }
+
+    /**
      * As {@link #rebuild(CompiledRules)}, from a candidate engine already given this engine's readings (restoring, its
-     * alert rules not yet running): built beside this one from {@link #heldReadings()} while readings kept coming,
-     * and caught up with those that came meanwhile. What this engine holds is copied at once, so that the comparison
-     * and the candidate's alert rules run without holding this engine; callers that must swap atomically hold their
-     * own lock around this and the swap.
+     * alert rules not yet running): built beside this one from {@link #heldReadings()} or a {@link #snapshot()} while
+     * readings kept coming, and caught up with those that came meanwhile. Compared with what this engine holds now:
+     * callers that must swap atomically hold their own lock around this and the swap.
      */
     public Rebuilt rebuildFrom(RuleEngine next) {
         return rebuildFrom(next, Integer.MAX_VALUE);
@@ -806,51 +961,168 @@ public final class RuleEngine implements AutoCloseable {
     public Rebuilt rebuildFrom(RuleEngine next, int limit) {
         List<AlertState> states;
         Map<SeriesKey, Rating> open;
-        Map<SeriesKey, NavigableMap<Period, Assessment>> before = new HashMap<>();
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
         Instant at;
+        Map<SeriesKey, Long> sequences;
         synchronized (this) {
             states = alertStates();
             open = openAlerts();
-            series.forEach((key, h) -> before.put(key, h.assessments()));
+            series.forEach((key, h) -> before.put(key, h.assessedInOrder()));
             at = now.getInstant();
-            synchronized (next) {
-                next.eventSequences.putAll(eventSequences);
-            }
+            sequences = new HashMap<>(eventSequences);
+        }
+        return compareAfterResume(next, before, states, open, sequences, at, limit);
+    }
+
+    /**
+     * The rating changes a candidate built from a snapshot ({@link #replaying}) makes against it, before its alert rules
+     * run (they change no assessment): what an activation writes ahead, and compares again under its lock only for the
+     * indicators read since ({@link #rebuildFrom(RuleEngine, List, java.util.function.BiPredicate)}).
+     */
+    public static List<RatingChange> ratingChanges(Snapshot from, RuleEngine next) {
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
+        from.series.forEach((key, f) -> before.put(key, f.assessed()));
+        Map<SeriesKey, List<Assessment>> after = new HashMap<>();
+        synchronized (next) {
+            next.series.forEach((key, h) -> after.put(key, h.assessedInOrder()));
+        }
+        return ratingChanges(before, after);
+    }
+
+    /**
+     * As {@link #rebuildFrom(RuleEngine)}, comparing ratings only for the series of the partnerships' indicators that
+     * {@code readSince} names, and taking the {@code prior} changes (against the snapshot the candidate was built from,
+     * {@link #ratingChanges(Snapshot, RuleEngine)}) for the others: only a reading moves an assessment, in its series or
+     * another area of its indicator, so what neither engine was given since the snapshot is as it was compared. The alerts
+     * are reconciled and compared in full.
+     */
+    public Rebuilt rebuildFrom(RuleEngine next, List<RatingChange> prior, java.util.function.BiPredicate<String, String> readSince) {
+        List<AlertState> states;
+        Map<SeriesKey, Rating> open;
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
+        Instant at;
+        Map<SeriesKey, Long> sequences;
+        synchronized (this) {
+            states = alertStates();
+            open = openAlerts();
+            series.forEach((key, h) -> {
+                if (readSince.test(key.partnership(), key.indicator())) {
+                    before.put(key, h.assessedInOrder());
+                }
+            });
+            at = now.getInstant();
+            sequences = new HashMap<>(eventSequences);
+        }
+        synchronized (next) {
+            next.eventSequences.putAll(sequences);
         }
         Outcome reconciled = next.resume(states, at);
-        Map<SeriesKey, NavigableMap<Period, Assessment>> after;
-        Map<SeriesKey, Rating> openNext;
         synchronized (next) {
-            after = new HashMap<>();
-            for (Map.Entry<SeriesKey, SeriesHistory> e : next.series.entrySet()) {
-                after.put(e.getKey(), e.getValue().assessments());
+            Map<SeriesKey, List<Assessment>> after = new HashMap<>();
+            next.series.forEach((key, h) -> {
+                if (readSince.test(key.partnership(), key.indicator())) {
+                    after.put(key, h.assessedInOrder());
+                }
+            });
+            List<RatingChange> changes = new ArrayList<>(ratingChanges(before, after));
+            for (RatingChange c : prior) {
+                if (!readSince.test(c.series().partnership(), c.series().indicator())) {
+                    changes.add(c);
+                }
             }
-            openNext = next.openAlerts();
-            return compare(next, before, after, open, openNext, reconciled, limit);
+            return compare(next, changes, open, next.openAlerts(), reconciled, Integer.MAX_VALUE);
         }
     }
 
-    private static Rebuilt compare(RuleEngine next, Map<SeriesKey, NavigableMap<Period, Assessment>> before,
-                                   Map<SeriesKey, NavigableMap<Period, Assessment>> after, Map<SeriesKey, Rating> open,
+    /**
+     * What a candidate built from a snapshot ({@link #replaying}) would change against that snapshot: as
+     * {@link #rebuildFrom(RuleEngine, int)}, with the snapshot's alerts, clock and assessments in place of a running
+     * engine's, so that a preview holds no engine but the candidate.
+     */
+    public static Rebuilt preview(Snapshot from, RuleEngine next, int limit) {
+        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
+        from.series.forEach((key, f) -> before.put(key, f.assessed()));
+        return compareAfterResume(next, before, from.alertStates, from.openAlerts, from.eventSequences, from.now, limit);
+    }
+
+    private static Rebuilt compareAfterResume(RuleEngine next, Map<SeriesKey, List<Assessment>> before,
+                                              List<AlertState> states, Map<SeriesKey, Rating> open,
+                                              Map<SeriesKey, Long> sequences, Instant at, int limit) {
+        synchronized (next) {
+            next.eventSequences.putAll(sequences);
+        }
+        Outcome reconciled = next.resume(states, at);
+        synchronized (next) {
+            Map<SeriesKey, List<Assessment>> after = new HashMap<>();
+            for (Map.Entry<SeriesKey, SeriesHistory> e : next.series.entrySet()) {
+                after.put(e.getKey(), e.getValue().assessedInOrder());
+            }
+            return compare(next, before, after, open, next.openAlerts(), reconciled, limit);
+        }
+    }
+
+    /** A rating change with its series' name, worked out once, to order the changes by. */
+    private record Listed(RatingChange change, String series) {
+    }
+
+    private static Rebuilt compare(RuleEngine next, Map<SeriesKey, List<Assessment>> before,
+                                   Map<SeriesKey, List<Assessment>> after, Map<SeriesKey, Rating> open,
                                    Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
-        List<RatingChange> ratings = new ArrayList<>();
-        int ratingsLeftOut = 0;
-        java.util.Set<PeriodKey> keys = new java.util.TreeSet<>(Comparator.comparing(PeriodKey::period)
-                .thenComparing(k -> k.series().toString()));
-        before.values().forEach(periods -> periods.values().forEach(a -> keys.add(PeriodKey.of(a))));
-        after.values().forEach(periods -> periods.values().forEach(a -> keys.add(PeriodKey.of(a))));
-        for (PeriodKey k : keys) {
-            Assessment was = heldIn(before, k);
-            Assessment will = heldIn(after, k);
-            if (was == null || will == null || was.rating() != will.rating()
-                    || !java.util.Objects.equals(was.expected(), will.expected())) {
-                if (ratings.size() < limit) {
-                    ratings.add(new RatingChange(k.series(), k.period(), was, will));
+        return compare(next, ratingChanges(before, after), open, openNext, reconciled, limit);
+    }
+
+    /** The rating changes between two engines' assessments, series by series, in no particular order. */
+    private static List<RatingChange> ratingChanges(Map<SeriesKey, List<Assessment>> before,
+                                                    Map<SeriesKey, List<Assessment>> after) {
+        // each side's assessments in period order, walked together: no map or sort over every assessment
+        List<RatingChange> changed = new ArrayList<>();
+        java.util.Set<SeriesKey> keys = new java.util.HashSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        for (SeriesKey key : keys) {
+            List<Assessment> was = before.getOrDefault(key, List.of());
+            List<Assessment> will = after.getOrDefault(key, List.of());
+            int i = 0;
+            int j = 0;
+            while (i < was.size() || j < will.size()) {
+                Assessment b = i < was.size() ? was.get(i) : null;
+                Assessment a = j < will.size() ? will.get(j) : null;
+                int c = b == null ? 1 : a == null ? -1 : SeriesHistory.BY_SPAN.compare(b.period(), a.period());
+                RatingChange change = null;
+                if (c < 0) {
+                    change = new RatingChange(key, b.period(), b, null);
+                    i++;
+                } else if (c > 0) {
+                    change = new RatingChange(key, a.period(), null, a);
+                    j++;
                 } else {
-                    ratingsLeftOut++;
+                    if (b != a && (b.rating() != a.rating() || !java.util.Objects.equals(b.expected(), a.expected()))) {
+                        change = new RatingChange(key, b.period(), b, a);
+                    }
+                    i++;
+                    j++;
+                }
+                if (change != null) {
+                    changed.add(change);
                 }
             }
         }
+        return changed;
+    }
+
+    private static Rebuilt compare(RuleEngine next, List<RatingChange> unordered, Map<SeriesKey, Rating> open,
+                                   Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
+        // by period, then series: each series' name worked out once
+        Map<SeriesKey, String> names = new HashMap<>();
+        List<Listed> changed = new ArrayList<>(unordered.size());
+        for (RatingChange c : unordered) {
+            changed.add(new Listed(c, names.computeIfAbsent(c.series(), SeriesKey::toString)));
+        }
+        changed.sort(Comparator.comparing((Listed l) -> l.change().period()).thenComparing(Listed::series));
+        List<RatingChange> ratings = new ArrayList<>(Math.min(changed.size(), limit));
+        for (int k = 0; k < changed.size() && k < limit; k++) {
+            ratings.add(changed.get(k).change());
+        }
+        int ratingsLeftOut = Math.max(0, changed.size() - limit);
         List<AlertChange> alerts = new ArrayList<>();
         int alertsLeftOut = 0;
         java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
@@ -874,11 +1146,6 @@ public final class RuleEngine implements AutoCloseable {
             events = List.copyOf(events.subList(0, limit));
         }
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts(), ratingsLeftOut, alertsLeftOut, eventsLeftOut);
-    }
-
-    private static Assessment heldIn(Map<SeriesKey, NavigableMap<Period, Assessment>> held, PeriodKey k) {
-        NavigableMap<Period, Assessment> periods = held.get(k.series());
-        return periods == null ? null : periods.get(k.period());
     }
 
     private Assessment held(SeriesKey key, Period period) {
@@ -981,12 +1248,5 @@ public final class RuleEngine implements AutoCloseable {
     @Override
     public synchronized void close() {
         session.dispose();
-    }
-
-    /** One period of one series. */
-    record PeriodKey(SeriesKey series, Period period) {
-        static PeriodKey of(Assessment a) {
-            return new PeriodKey(a.series(), a.period());
-        }
     }
 }

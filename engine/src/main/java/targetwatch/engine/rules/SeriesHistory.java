@@ -376,6 +376,90 @@ final class SeriesHistory {
         }
     }
 
+    /**
+     * A copy of what the series holds, frozen: its periods in order, each with its readings, value in force and
+     * assessment. Taken under the engine's lock in one pass over the periods (the readings and assessments themselves
+     * are immutable and shared), it is read afterwards without the lock: a candidate rule set is built from it, a preview
+     * compared with it, while the series goes on taking readings.
+     */
+    record Frozen(SeriesKey key, Period[] periods, Reading[][] readings, BigDecimal[] values, Assessment[] assessments,
+                  Watch.Schedule watchSchedule) {
+
+        /** Every reading, in period order, each period's latest last: as {@link SeriesHistory#forEachReading} gives them. */
+        void forEachReading(Consumer<Reading> action) {
+            for (Reading[] rs : readings) {
+                for (Reading r : rs) {
+                    action.accept(r);
+                }
+            }
+        }
+
+        /** The assessments, in period order. */
+        List<Assessment> assessed() {
+            List<Assessment> out = new ArrayList<>(assessments.length);
+            for (Assessment a : assessments) {
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** What the series holds now, frozen ({@link Frozen}). */
+    Frozen freeze() {
+        int n = inOrder.size();
+        Period[] periods = new Period[n];
+        Reading[][] readings = new Reading[n][];
+        BigDecimal[] values = new BigDecimal[n];
+        Assessment[] assessments = new Assessment[n];
+        for (int i = 0; i < n; i++) {
+            Slot s = inOrder.get(i);
+            periods[i] = s.period;
+            readings[i] = s.readings.length == 0 ? Slot.NONE : s.readings.clone(); // a slot's array changes in place
+            values[i] = s.value;
+            assessments[i] = s.assessment;
+        }
+        return new Frozen(key, periods, readings, values, assessments, watch == null ? null : watch.schedule());
+    }
+
+    /**
+     * Takes over what a frozen series of the same key holds, in a series that holds nothing yet: its periods, readings,
+     * values and assessments, as if its readings had been replayed under rules that rate it as the rules it was
+     * frozen under did. The caller moves the streak and watch.
+     */
+    void adopt(Frozen frozen) {
+        if (!inOrder.isEmpty()) {
+            throw new IllegalStateException("a series adopts what another held only while it holds nothing");
+        }
+        for (int i = 0; i < frozen.periods().length; i++) {
+            Slot s = new Slot(frozen.periods()[i]);
+            place(s);
+            inOrder.add(s); // frozen in order already
+            Reading[] rs = frozen.readings()[i];
+            s.readings = rs.length == 0 ? Slot.NONE : rs.clone();
+            if (rs.length > 0) {
+                periodsRead++;
+            }
+            s.value = frozen.values()[i];
+            s.assessment = frozen.assessments()[i];
+            if (s.assessment != null) {
+                periodsAssessed++;
+            }
+        }
+    }
+
+    /** The slots with an assessment, in period order: what a comparison walks. */
+    List<Assessment> assessedInOrder() {
+        List<Assessment> out = new ArrayList<>(periodsAssessed);
+        for (Slot s : inOrder) {
+            if (s.assessment != null) {
+                out.add(s.assessment);
+            }
+        }
+        return out;
+    }
+
     /** How many readings (one per period and source) the series holds. */
     int readingCount() {
         int n = 0;

@@ -182,4 +182,32 @@ public final class Watch {
         return !missing(now).isEmpty();
     }
 
+    /**
+     * The due times worked out so far, copied (under the engine's lock): a watch of the same series from the same first
+     * period, for an equal target under an equal calendar, takes them over ({@link #adopt}) rather than working them out
+     * again, as a rule set change that leaves the series' target row as it was does for every series it carries over.
+     */
+    Schedule schedule() {
+        return scheduledWith == null ? null
+                : new Schedule(first, target, List.copyOf(periods), List.copyOf(dueAt), unscheduled);
+    }
+
+    /** What {@link #schedule()} copies. */
+    record Schedule(Period first, Target target, List<Period> periods, List<Instant> dueAt, Period unscheduled) {
+    }
+
+    /**
+     * Takes over the due times another watch worked out, when it watched from the same first period for an equal target;
+     * {@code calendar} is the one this watch's clock counts in, equal to the one they were worked out with. They are the
+     * same as this watch would work out: the clock only extends them.
+     */
+    void adopt(Schedule s, WorkingDays calendar) {
+        if (s == null || scheduledWith != null || !s.first().equals(first) || !s.target().equals(target)) {
+            return;
+        }
+        periods.addAll(s.periods());
+        dueAt.addAll(s.dueAt());
+        unscheduled = s.unscheduled();
+        scheduledWith = calendar;
+    }
 }

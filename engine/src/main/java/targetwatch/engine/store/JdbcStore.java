@@ -611,42 +611,169 @@ public final class JdbcStore implements Store {
                          Set<Sink> sinks, Instant at) {
         Timestamp ts = Timestamp.from(at);
         transaction("could not activate rule set version " + version, c -> {
-            try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
-                    + " WHERE status = 'ACTIVE' AND version <> ? AND partnership = ?");
-                 PreparedStatement activate = c.prepareStatement("UPDATE rule_set_versions SET status = 'ACTIVE',"
-                         + " activated_at = ? WHERE version = ? AND partnership = ?");
-                 PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?"
-                         + " AND partnership = ?");
-                 PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT);
-                 AlertWriter writer = new AlertWriter(c, sinks, ts)) {
-                checksum.setInt(1, version);
-                checksum.setString(2, rulesOf());
-                String ruleSet;
-                try (ResultSet rs = checksum.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("no rule set version " + version);
-                    }
-                    ruleSet = rs.getString(1);
-                }
-                retire.setInt(1, version);
-                retire.setString(2, rulesOf());
-                retire.executeUpdate();
-                activate.setTimestamp(1, ts);
-                activate.setInt(2, version);
-                activate.setString(3, rulesOf());
-                activate.executeUpdate();
+            String ruleSet = checksumOf(c, version);
+            try (PreparedStatement insertAssessment = c.prepareStatement(INSERT_ASSESSMENT)) {
                 for (Assessment a : changed) {
-                    addAssessment(insertAssessment, a, null, ruleSet, "rule change", ts);
+                    addAssessment(insertAssessment, a, null, ruleSet, RULE_CHANGE, ts);
                 }
-                for (AlertEvent e : events) {
-                    writer.event(e, null);
-                }
-                alerts.forEach(writer::state);
                 insertAssessment.executeBatch();
-                writer.flush();
             }
+            activated(c, version, events, alerts, sinks, ts);
             return null;
         });
+    }
+
+    /** The cause stored with the assessments a rule set change alters. */
+    private static final String RULE_CHANGE = "rule change";
+
+    /** The checksum of a stored version of this store's rule set. */
+    private String checksumOf(Connection c, int version) throws SQLException {
+        try (PreparedStatement checksum = c.prepareStatement("SELECT checksum FROM rule_set_versions WHERE version = ?"
+                + " AND partnership = ?")) {
+            checksum.setInt(1, version);
+            checksum.setString(2, rulesOf());
+            try (ResultSet rs = checksum.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no rule set version " + version);
+                }
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** Makes a version the active one (the one active before retired) with the alert events and alerts it brings. */
+    private void activated(Connection c, int version, List<AlertEvent> events, List<AlertState> alerts, Set<Sink> sinks,
+                           Timestamp ts) throws SQLException {
+        try (PreparedStatement retire = c.prepareStatement("UPDATE rule_set_versions SET status = 'RETIRED'"
+                + " WHERE status = 'ACTIVE' AND version <> ? AND partnership = ?");
+             PreparedStatement activate = c.prepareStatement("UPDATE rule_set_versions SET status = 'ACTIVE',"
+                     + " activated_at = ? WHERE version = ? AND partnership = ?");
+             AlertWriter writer = new AlertWriter(c, sinks, ts)) {
+            retire.setInt(1, version);
+            retire.setString(2, rulesOf());
+            retire.executeUpdate();
+            activate.setTimestamp(1, ts);
+            activate.setInt(2, version);
+            activate.setString(3, rulesOf());
+            activate.executeUpdate();
+            for (AlertEvent e : events) {
+                writer.event(e, null);
+            }
+            alerts.forEach(writer::state);
+            writer.flush();
+        }
+    }
+
+    /**
+     * An activation in a transaction of its own, left open while the assessments are written ahead (only inserts of new
+     * rows, which hold up no other transaction); the ownership check, which updates the partnership's lease row, the
+     * version's status and the alerts come at the end, just before the commit.
+     */
+    @Override
+    public PendingActivation beginActivation(int version, Instant at) {
+        String failure = "could not activate rule set version " + version;
+        Timestamp ts = Timestamp.from(at);
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            throw new StoreException(failure + ": " + e.getMessage(), e);
+        }
+        try {
+            c.setAutoCommit(false);
+            String ruleSet = checksumOf(c, version);
+            PreparedStatement insert = c.prepareStatement(INSERT_ASSESSMENT);
+            return new PendingActivation() {
+                private boolean open = true;
+
+                @Override
+                public void write(List<Assessment> changed) {
+                    run(() -> {
+                        for (Assessment a : changed) {
+                            addAssessment(insert, a, null, ruleSet, RULE_CHANGE, ts);
+                        }
+                        insert.executeBatch();
+                    });
+                }
+
+                @Override
+                public void finish(List<Assessment> withdrawn, List<Assessment> changed, List<AlertEvent> events,
+                                   List<AlertState> alerts, Set<Sink> sinks) {
+                    run(() -> {
+                        if (fence != null) {
+                            Ownership.check(c, fence, Timestamp.from(Instant.now()));
+                        }
+                        try (PreparedStatement withdraw = c.prepareStatement("DELETE FROM assessments WHERE partnership = ?"
+                                + " AND indicator = ? AND area = ? AND period = ? AND cause = ? AND assessed_at = ?"
+                                + " AND reading_id IS NULL")) {
+                            for (Assessment a : withdrawn) {
+                                withdraw.setString(1, a.partnership());
+                                withdraw.setString(2, a.indicator());
+                                withdraw.setString(3, a.area());
+                                withdraw.setString(4, a.period().toString());
+                                withdraw.setString(5, RULE_CHANGE);
+                                withdraw.setTimestamp(6, ts);
+                                withdraw.addBatch();
+                            }
+                            withdraw.executeBatch();
+                        }
+                        for (Assessment a : changed) {
+                            addAssessment(insert, a, null, ruleSet, RULE_CHANGE, ts);
+                        }
+                        insert.executeBatch();
+                        activated(c, version, events, alerts, sinks, ts);
+                        c.commit();
+                        open = false;
+                    });
+                    close(); // committed: the connection goes back to the pool
+                }
+
+                private void run(SqlRunnable work) {
+                    if (!open) {
+                        throw new IllegalStateException("the activation of version " + version + " is finished");
+                    }
+                    try {
+                        work.run();
+                    } catch (SQLException | RuntimeException e) {
+                        close();
+                        if (e instanceof RuntimeException r) {
+                            throw r;
+                        }
+                        throw new StoreException(failure + ": " + e.getMessage(), e);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        if (open) {
+                            open = false;
+                            c.rollback();
+                        }
+                        insert.close();
+                        c.close();
+                    } catch (SQLException e) {
+                        // nothing was committed; the connection goes back to the pool or is dropped by it
+                    }
+                }
+            };
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+                c.close();
+            } catch (SQLException ignored) {
+                // the connection is given up either way
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StoreException(failure + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A piece of JDBC work that returns nothing. */
+    private interface SqlRunnable {
+        void run() throws SQLException;
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper FILES = new com.fasterxml.jackson.databind.ObjectMapper();

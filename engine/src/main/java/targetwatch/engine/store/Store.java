@@ -157,6 +157,63 @@ public interface Store extends AutoCloseable {
                   List<AlertState> alerts, Set<Sink> sinks, Instant at);
 
     /**
+     * An activation written in two steps, still in one transaction: most of the assessments it alters written ahead,
+     * while the caller holds no lock (others go on storing), and the rest, with the events, the alerts and the
+     * version's status, by {@link #finish}, which commits. Closing it unfinished rolls everything back.
+     */
+    interface PendingActivation extends AutoCloseable {
+
+        /** Writes assessments the change alters (under the candidate), ahead of the commit. */
+        void write(List<targetwatch.engine.model.Assessment> changed);
+
+        /**
+         * Withdraws assessments written ahead that the change no longer alters as written (by series and period),
+         * writes those it alters besides, with the alert events and alerts, makes the version the active one and
+         * commits: as {@link #activate} with everything written ahead, less what is withdrawn, plus {@code changed}.
+         */
+        void finish(List<targetwatch.engine.model.Assessment> withdrawn, List<targetwatch.engine.model.Assessment> changed,
+                    List<AlertEvent> events, List<AlertState> alerts, Set<Sink> sinks);
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Begins an activation of a version ({@link PendingActivation}) whose assessments are stored as of {@code at}. This
+     * default keeps what is written ahead in memory and stores it all with {@link #activate} on finishing.
+     */
+    default PendingActivation beginActivation(int version, Instant at) {
+        Store store = this;
+        return new PendingActivation() {
+            private final Map<String, targetwatch.engine.model.Assessment> ahead = new java.util.LinkedHashMap<>();
+
+            private static String key(targetwatch.engine.model.Assessment a) {
+                return a.series() + "@" + a.period();
+            }
+
+            @Override
+            public void write(List<targetwatch.engine.model.Assessment> changed) {
+                changed.forEach(a -> ahead.put(key(a), a));
+            }
+
+            @Override
+            public void finish(List<targetwatch.engine.model.Assessment> withdrawn,
+                               List<targetwatch.engine.model.Assessment> changed, List<AlertEvent> events,
+                               List<AlertState> alerts, Set<Sink> sinks) {
+                withdrawn.forEach(a -> ahead.remove(key(a)));
+                List<targetwatch.engine.model.Assessment> all = new java.util.ArrayList<>(ahead.values());
+                all.addAll(changed);
+                store.activate(version, all, events, alerts, sinks, at);
+            }
+
+            @Override
+            public void close() {
+                ahead.clear();
+            }
+        };
+    }
+
+    /**
      * Stores a commentary as a new row, never overwriting one: the latest stored for a series and period is the one
      * the report shows, and those before it stay as they were written.
      */

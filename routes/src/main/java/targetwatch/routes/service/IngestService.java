@@ -431,71 +431,176 @@ public final class IngestService implements AutoCloseable {
     }
 
     /**
-     * What a candidate rule set would change, computed beside the running one from a snapshot of its readings, without
-     * the ingest lock: readings keep coming meanwhile. Nothing is changed.
+     * What a candidate rule set would change, computed beside the running one from a snapshot of what it holds
+     * ({@link RuleEngine#snapshot()}, one pass over its periods under the ingest lock), and compared with that snapshot:
+     * the replay, the candidate's alert rules and the comparison run without the lock, while readings keep coming.
+     * Nothing is changed.
      */
     public RuleEngine.Rebuilt preview(CompiledRules candidate) {
-        RuleEngine running;
-        List<Reading> held;
+        RuleEngine.Snapshot snapshot;
         synchronized (this) {
-            running = engine;
-            held = running.heldReadings();
+            snapshot = engine.snapshot();
         }
-        RuleEngine next = RuleEngine.restoring(candidate);
-        next.submitAll(held);
-        return running.rebuildFrom(next, PREVIEW_LIMIT);
+        RuleEngine next = RuleEngine.replaying(candidate, snapshot);
+        try {
+            return RuleEngine.preview(snapshot, next, PREVIEW_LIMIT);
+        } catch (RuntimeException e) {
+            next.close();
+            throw e;
+        }
     }
 
     /** How many rating changes, alert changes and events a preview lists at most, each; the rest are counted. */
     public static final int PREVIEW_LIMIT = 1000;
 
+    /** How many times an activation catches up with the readings stored meanwhile before it takes the ingest lock. */
+    private static final int CATCH_UPS = 3;
+
     /**
      * Makes a stored rule set version the active one without pausing intake for the rebuild: the candidate is built
-     * from a snapshot of the held readings while readings keep coming (they are rated by the running rule set and
-     * stored), then, under the ingest lock, it catches up with the readings stored meanwhile, says what the change
-     * alters (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
+     * from a snapshot of what the running engine holds while readings keep coming (they are rated by the running rule
+     * set and stored); a change of target rows replays only the series those rows rate and carries the others over
+     * ({@link RuleEngine#replaying}). It catches up with the readings stored meanwhile, a few times without the lock;
+     * then, under the ingest lock, with the last of them, says what the change alters against the running engine
+     * (ratings, and alerts opened, closed or changed, with the reason "rule change"), stores that in the same
      * transaction as the activation and takes over. Readings arriving during that short swap wait and are rated by
      * the new rules. If the store refuses, the running rule set stays.
      */
     public RuleEngine.Rebuilt activate(int version, CompiledRules candidate) {
         synchronized (changing) {
-            RuleEngine next = RuleEngine.restoring(candidate);
-            List<Reading> held;
+            long started = System.nanoTime();
+            RuleEngine.Snapshot snapshot;
             RuleEngine snapshotOf;
             synchronized (this) {
                 snapshotOf = engine;
-                held = snapshotOf.heldReadings();
+                snapshot = snapshotOf.snapshot();
                 storedSinceSnapshot = new ArrayList<>();
             }
+            long snapshotted = System.nanoTime();
+            RuleEngine next = null;
+            Store.PendingActivation pending = null;
             try {
-                next.submitAll(held);
+                next = RuleEngine.replaying(candidate, snapshot);
+                long built = System.nanoTime();
+                // the ratings the change alters against the snapshot, written ahead; compared again under the lock only
+                // for the indicators read since
+                List<RuleEngine.RatingChange> prior = RuleEngine.ratingChanges(snapshot, next);
+                pending = store.beginActivation(version, clock.instant());
+                pending.write(prior.stream().map(RuleEngine.RatingChange::after).filter(java.util.Objects::nonNull).toList());
+                long written = System.nanoTime();
+                Set<String> readSince = new java.util.HashSet<>();
+                for (int i = 0; i < CATCH_UPS; i++) {
+                    List<Reading> since;
+                    synchronized (this) {
+                        if (engine != snapshotOf || storedSinceSnapshot.isEmpty()) {
+                            break;
+                        }
+                        since = storedSinceSnapshot;
+                        storedSinceSnapshot = new ArrayList<>();
+                    }
+                    since.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
+                    next.submitAll(since);
+                }
+                long caughtUp = System.nanoTime();
                 synchronized (this) {
+                    long locked = System.nanoTime();
+                    RuleEngine.Rebuilt rebuilt;
                     if (engine != snapshotOf) {
                         // rule state was rebuilt from the store meanwhile (a store failure): start from what it holds now
+                        pending.close();
+                        pending = null;
                         next.close();
-                        next = RuleEngine.restoring(candidate);
-                        next.submitAll(engine.heldReadings());
+                        next = RuleEngine.replaying(candidate, engine.snapshot());
+                        storedSinceSnapshot = null;
+                        rebuilt = engine.rebuildFrom(next);
                     } else {
+                        storedSinceSnapshot.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
                         next.submitAll(storedSinceSnapshot);
+                        storedSinceSnapshot = null;
+                        rebuilt = engine.rebuildFrom(next, prior,
+                                (partnership, indicator) -> readSince.contains(indicatorKey(partnership, indicator)));
                     }
-                    storedSinceSnapshot = null;
-                    return swap(version, candidate, engine.rebuildFrom(next));
+                    long compared = System.nanoTime();
+                    Store.PendingActivation writing = pending;
+                    swap(version, candidate, rebuilt, writing == null
+                            ? () -> store.activate(version, rebuilt.changedAssessments(), rebuilt.events(),
+                                    rebuilt.alertStates(), sinks, clock.instant())
+                            : () -> finish(writing, prior, rebuilt, readSince));
+                    long done = System.nanoTime();
+                    LOG.info("rule set version {}: snapshot {} ms, built beside intake in {} ms replaying {} of {} readings,"
+                                    + " {} changed ratings written ahead in {} ms, caught up in {} ms; under the ingest lock"
+                                    + " {} ms (catch-up and comparison {} ms, storing the rest and {} events {} ms)", version,
+                            ms(snapshotted - started), ms(built - snapshotted), next.replayedReadings(), next.readingCount(),
+                            prior.size(), ms(written - built), ms(caughtUp - written), ms(done - locked),
+                            ms(compared - locked), rebuilt.events().size(), ms(done - compared));
+                    return rebuilt;
                 }
             } catch (RuntimeException e) {
                 synchronized (this) {
                     storedSinceSnapshot = null;
                 }
-                next.close();
+                if (pending != null) {
+                    pending.close();
+                }
+                if (next != null) {
+                    next.close();
+                }
                 throw e;
             }
         }
     }
 
+    private static String indicatorKey(String partnership, String indicator) {
+        return partnership + "/" + indicator;
+    }
+
+    /**
+     * Finishes an activation whose prior rating changes were written ahead: of the indicators read since, withdraws what
+     * was written that the change no longer alters so, and writes what it alters besides; then the events and alerts.
+     */
+    private void finish(Store.PendingActivation pending, List<RuleEngine.RatingChange> prior, RuleEngine.Rebuilt rebuilt,
+                        Set<String> readSince) {
+        Map<String, Assessment> written = new java.util.HashMap<>();
+        for (RuleEngine.RatingChange c : prior) {
+            if (c.after() != null && readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
+                written.put(c.series() + "@" + c.period(), c.after());
+            }
+        }
+        List<Assessment> withdrawn = new ArrayList<>();
+        List<Assessment> changed = new ArrayList<>();
+        Set<String> still = new java.util.HashSet<>();
+        for (RuleEngine.RatingChange c : rebuilt.ratings()) {
+            if (c.after() == null || !readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
+                continue;
+            }
+            String key = c.series() + "@" + c.period();
+            Assessment was = written.get(key);
+            if (c.after().equals(was)) {
+                still.add(key);
+            } else {
+                if (was != null) {
+                    withdrawn.add(was);
+                }
+                still.add(key);
+                changed.add(c.after());
+            }
+        }
+        written.forEach((key, a) -> {
+            if (!still.contains(key)) {
+                withdrawn.add(a);
+            }
+        });
+        pending.finish(withdrawn, changed, rebuilt.events(), rebuilt.alertStates(), sinks);
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
     /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
-    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt) {
+    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt, Runnable storing) {
         try {
-            store.activate(version, rebuilt.changedAssessments(), rebuilt.events(), rebuilt.alertStates(), sinks,
-                    clock.instant());
+            storing.run();
         } catch (RuntimeException e) {
             rebuilt.close();
             throw e;
