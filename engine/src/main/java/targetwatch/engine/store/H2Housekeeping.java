@@ -32,7 +32,7 @@ final class H2Housekeeping implements AutoCloseable {
 
     /**
      * How often the file is looked at, and for how long at most it is compacted each time (H2 may go over by one
-     * step's write), when less than {@link #COMPACT_BELOW_FILL_RATE} percent of its chunks' data is live: compacting costs about as
+     * step's write), when less than {@link #COMPACT_BELOW_FILL_RATE} percent of it is live: compacting costs about as
      * much as the live pages it moves, so it waits until there is space to win.
      */
     static final Duration EVERY = Duration.ofSeconds(5);
@@ -105,14 +105,11 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /**
-     * How much of the chunks' data is live, in percent (100 when there is no file). Not the file's fill rate, which
-     * counts a chunk's whole length as used while any page of it is live.
-     */
-    int fillRate() {
+    /** How much of the file is live, in percent (100 when there is no file). */
+    private int fillRate() {
         try (Connection c = dataSource.getConnection()) {
             Optional<MVStore> found = fileStoreOf(c);
-            return found.isEmpty() || found.get().isClosed() ? 100 : found.get().getFileStore().getChunksFillRate();
+            return found.isEmpty() || found.get().isClosed() ? 100 : found.get().getFillRate();
         } catch (SQLException e) {
             return 100;
         }

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,17 +56,6 @@ class H2StoreTest extends StoreContract {
         store.forEachReading(r -> values.add(r.value().toPlainString()));
         assertEquals(String.valueOf(n - 1), values.get(n - 1));
         assertEquals(n, values.size());
-    }
-
-    @Test
-    void the_store_compacts_its_embedded_file_by_itself_once_most_of_it_is_old_page_versions() {
-        int n = storeManyBatches();
-        Path file = dir.resolve("targetwatch.mv.db");
-
-        // the housekeeping looks every few seconds: nothing here compacts but the store itself
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.size(file) < 1_000L * n);
-        assertEquals(n, store.readingCount());
     }
 
     @Test
