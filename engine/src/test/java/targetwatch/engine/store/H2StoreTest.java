@@ -45,9 +45,11 @@ class H2StoreTest extends StoreContract {
     @Test
     void compacting_the_embedded_file_gives_back_the_space_of_old_page_versions_and_keeps_every_reading() throws Exception {
         int n = storeManyBatches();
+        System.out.println("h2 file before compaction: " + Files.size(dir.resolve("targetwatch.mv.db")));
         Path file = dir.resolve("targetwatch.mv.db");
 
         long after = ((JdbcStore) store).compactFile(1_000);
+        System.out.println("h2 file after compaction: " + after);
 
         assertEquals(Files.size(file), after);
         assertTrue(after < 1_000L * n, "the file holds " + after + " bytes for " + n + " readings after compaction");
