@@ -30,14 +30,9 @@ final class H2Housekeeping implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(H2Housekeeping.class.getName());
 
-    /**
-     * How often the file is looked at, and for how long at most it is compacted each time (H2 may go over by one
-     * step's write), when less than {@link #COMPACT_BELOW_FILL_RATE} percent of it is live: compacting costs about as
-     * much as the live pages it moves, so it waits until there is space to win.
-     */
+    /** How often the file is compacted, and for how long at most each time (H2 may go over by one step's write). */
     static final Duration EVERY = Duration.ofSeconds(5);
     static final int BUDGET_MILLIS = 100;
-    static final int COMPACT_BELOW_FILL_RATE = 50;
 
     private final DataSource dataSource;
     private final ScheduledExecutorService thread;
@@ -105,21 +100,9 @@ final class H2Housekeeping implements AutoCloseable {
         }
     }
 
-    /** How much of the file is live, in percent (100 when there is no file). */
-    private int fillRate() {
-        try (Connection c = dataSource.getConnection()) {
-            Optional<MVStore> found = fileStoreOf(c);
-            return found.isEmpty() || found.get().isClosed() ? 100 : found.get().getFillRate();
-        } catch (SQLException e) {
-            return 100;
-        }
-    }
-
     private void compactQuietly() {
         try {
-            if (fillRate() < COMPACT_BELOW_FILL_RATE) {
-                compact(BUDGET_MILLIS);
-            }
+            compact(BUDGET_MILLIS);
         } catch (RuntimeException | LinkageError e) {
             // the next round tries again; a database that went away is the writers' to report
             LOG.log(System.Logger.Level.DEBUG, "compacting the H2 file failed: {0}", e.getMessage());
