@@ -45,17 +45,13 @@ public final class JdbcStore implements Store {
     private final Fence fence;
     /** Whether this is a view over another store's pool, which closing leaves open. */
     private final boolean view;
-    /** The file compaction of an embedded H2 database (see {@link H2Housekeeping}), or null: any other, or a view. */
-    private final H2Housekeeping housekeeping;
 
-    private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view,
-                      H2Housekeeping housekeeping) {
+    private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view) {
         this.dataSource = dataSource;
         this.url = url;
         this.partnership = partnership;
         this.fence = fence;
         this.view = view;
-        this.housekeeping = housekeeping;
     }
 
     /**
@@ -66,7 +62,7 @@ public final class JdbcStore implements Store {
     @Override
     public JdbcStore scopedTo(String partnershipId) {
         targetwatch.engine.model.Slugs.require("partnership", partnershipId);
-        return new JdbcStore(dataSource, url, partnershipId, fence, true, null);
+        return new JdbcStore(dataSource, url, partnershipId, fence, true);
     }
 
     /** The partnership this view is scoped to, or null for the whole store. */
@@ -112,11 +108,6 @@ public final class JdbcStore implements Store {
      * {@code connectionTimeout} fails as the database not answering.
      */
     public static JdbcStore open(String jdbcUrl, String user, String password, Duration connectionTimeout) {
-        return open(jdbcUrl, user, password, connectionTimeout, true);
-    }
-
-    /** As {@link #open(String, String, String, Duration)}; an embedded H2 file is compacted only when {@code housekeeping}. */
-    static JdbcStore open(String jdbcUrl, String user, String password, Duration connectionTimeout, boolean housekeeping) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isBlank()) {
@@ -137,8 +128,7 @@ public final class JdbcStore implements Store {
             ds.close();
             throw e;
         }
-        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null, null, false,
-                housekeeping ? H2Housekeeping.start(ds).orElse(null) : null);
+        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null, null, false);
     }
 
     /**
@@ -148,7 +138,7 @@ public final class JdbcStore implements Store {
      */
     @Override
     public JdbcStore withFence(Fence fence) {
-        return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true, null);
+        return new JdbcStore(dataSource, url, partnership, java.util.Objects.requireNonNull(fence, "fence"), true);
     }
 
     /** Who owns which partnership, on this store's database. */
@@ -1098,18 +1088,7 @@ public final class JdbcStore implements Store {
         if (view) {
             return;
         }
-        if (housekeeping != null) {
-            housekeeping.close();
-        }
         dataSource.close();
-    }
-
-    /**
-     * Compacts an embedded H2 database's file now, for about {@code budgetMillis} at most (it is done every few
-     * seconds anyway); returns the file's size after, or -1 when the database is not an embedded H2 file.
-     */
-    long compactFile(int budgetMillis) {
-        return housekeeping == null ? -1 : housekeeping.compact(budgetMillis);
     }
 
     private long count(String sql) {
