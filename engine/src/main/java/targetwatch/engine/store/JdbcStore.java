@@ -249,6 +249,8 @@ public final class JdbcStore implements Store {
 
     /** How many ids one look-up names at most (a statement's parameters are limited). */
     private static final int ID_QUERY_CHUNK = 500;
+    /** An event no reading caused (a tick's, a rule change's, an acknowledgement's). */
+    private static final long NO_READING = Long.MIN_VALUE;
 
     @Override
     public int forgetProcessedMessages(Instant before) {
@@ -419,18 +421,19 @@ public final class JdbcStore implements Store {
      */
     private static final class AlertWriter implements AutoCloseable {
 
-        private final PreparedStatement eventStored;
+        private final Connection connection;
         private final PreparedStatement insertEvent;
         private final PreparedStatement insertDelivery;
         private final PreparedStatement updateAlert;
         private final PreparedStatement insertAlert;
         private final Set<Sink> sinks;
         private final Timestamp ts;
-        private final Set<String> written = new HashSet<>();
+        /** The events given, each id once, in order, with the reading that caused each. */
+        private final Map<String, Map.Entry<AlertEvent, Long>> events = new LinkedHashMap<>();
         private final Map<String, AlertState> states = new LinkedHashMap<>();
 
         AlertWriter(Connection c, Set<Sink> sinks, Timestamp ts) throws SQLException {
-            this.eventStored = c.prepareStatement("SELECT 1 FROM alert_events WHERE id = ?");
+            this.connection = c;
             this.insertEvent = c.prepareStatement("INSERT INTO alert_events (id, sequence_no, event_type, partnership,"
                     + " indicator, area, period, severity, previous_severity, level_no, recipient, reading_id, payload,"
                     + " created_at, alert_id, occurred_at, actor, silenced, history) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -447,10 +450,12 @@ public final class JdbcStore implements Store {
             this.ts = ts;
         }
 
-        void event(AlertEvent e, Long readingId) throws SQLException {
-            if (!written.add(e.id()) || stored(e.id())) {
-                return;
-            }
+        /** An event to write at {@link #flush}, unless it is stored already or was given before. */
+        void event(AlertEvent e, Long readingId) {
+            events.putIfAbsent(e.id(), Map.entry(e, readingId == null ? NO_READING : readingId));
+        }
+
+        private void bindEvent(AlertEvent e, long readingId) throws SQLException {
             insertEvent.setString(1, e.id());
             insertEvent.setLong(2, e.sequence());
             insertEvent.setString(3, e.type().name());
@@ -462,7 +467,7 @@ public final class JdbcStore implements Store {
             insertEvent.setString(9, e.previousSeverity() == null ? null : e.previousSeverity().name());
             insertEvent.setInt(10, e.level());
             insertEvent.setString(11, e.recipient());
-            if (readingId == null) {
+            if (readingId == NO_READING) {
                 insertEvent.setNull(12, java.sql.Types.BIGINT);
             } else {
                 insertEvent.setLong(12, readingId);
@@ -486,27 +491,67 @@ public final class JdbcStore implements Store {
             }
         }
 
-        private boolean stored(String eventId) throws SQLException {
-            eventStored.setString(1, eventId);
-            try (ResultSet rs = eventStored.executeQuery()) {
-                return rs.next();
+        /** Which of the event ids are stored already: one query per {@value #ID_QUERY_CHUNK} ids. */
+        private Set<String> stored(List<String> ids) throws SQLException {
+            Set<String> out = new HashSet<>();
+            for (int from = 0; from < ids.size(); from += ID_QUERY_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + ID_QUERY_CHUNK));
+                try (PreparedStatement s = connection.prepareStatement("SELECT id FROM alert_events WHERE id IN ("
+                        + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        s.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
             }
+            return out;
         }
 
         void state(AlertState s) {
             states.put(s.id(), s);
         }
 
-        /** Writes what was given: the events, then their deliveries, then each alert's state (inserted when new). */
+        /**
+         * Writes what was given, each kind in one batch: the events not stored already, then their deliveries, then
+         * each alert's state (updated, and inserted where no row was there to update).
+         */
         void flush() throws SQLException {
-            insertEvent.executeBatch();
-            insertDelivery.executeBatch();
-            for (AlertState s : states.values()) {
-                bindAlert(updateAlert, s);
-                if (updateAlert.executeUpdate() == 0) {
-                    bindAlert(insertAlert, s);
-                    insertAlert.executeUpdate();
+            if (!events.isEmpty()) {
+                Set<String> before = stored(new ArrayList<>(events.keySet()));
+                for (Map.Entry<AlertEvent, Long> e : events.values()) {
+                    if (!before.contains(e.getKey().id())) {
+                        bindEvent(e.getKey(), e.getValue());
+                    }
                 }
+                insertEvent.executeBatch();
+                insertDelivery.executeBatch();
+            }
+            if (states.isEmpty()) {
+                return;
+            }
+            List<AlertState> all = new ArrayList<>(states.values());
+            for (AlertState s : all) {
+                bindAlert(updateAlert, s);
+                updateAlert.addBatch();
+            }
+            int[] updated = updateAlert.executeBatch();
+            boolean inserts = false;
+            for (int i = 0; i < all.size(); i++) {
+                if (updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                    throw new SQLException("the driver did not say whether alert " + all.get(i).id() + " was updated");
+                }
+                if (updated[i] == 0) {
+                    bindAlert(insertAlert, all.get(i));
+                    insertAlert.addBatch();
+                    inserts = true;
+                }
+            }
+            if (inserts) {
+                insertAlert.executeBatch();
             }
         }
 
@@ -530,7 +575,7 @@ public final class JdbcStore implements Store {
 
         @Override
         public void close() throws SQLException {
-            try (eventStored; insertEvent; insertDelivery; updateAlert; insertAlert) {
+            try (insertEvent; insertDelivery; updateAlert; insertAlert) {
                 // closes every statement, even when one fails to close
             }
         }

@@ -449,6 +449,27 @@ abstract class StoreContract {
     }
 
     @Test
+    void one_save_updates_the_stored_alerts_inserts_the_new_ones_and_writes_only_the_events_not_stored_yet() {
+        AlertState first = openedAlert("a", NOW);
+        AlertEvent raised = event(1, AlertEventType.RAISED, "2017");
+        store.saveAlertChanges(List.of(raised), List.of(first), BOTH_SINKS, NOW);
+
+        AlertState firstChanged = alertState("a", NOW, null);
+        AlertState second = openedAlert("b", NOW.plusSeconds(60));
+        List<AlertEvent> events = new java.util.ArrayList<>(List.of(raised));
+        for (long n = 2; n <= 600; n++) { // more ids than one look-up names
+            events.add(event(n, AlertEventType.IMPROVED, "2017"));
+        }
+        events.add(raised);
+        store.saveAlertChanges(events, List.of(second, firstChanged), BOTH_SINKS, NOW.plusSeconds(60));
+
+        assertEquals(Optional.of(firstChanged), store.alert("a"));
+        assertEquals(Optional.of(second), store.alert("b"));
+        assertEquals(new DeliveryCounts(1200, 0, 0), store.deliveryCounts());
+        assertEquals(600, store.noiseCounts().events());
+    }
+
+    @Test
     void activation_stores_the_alerts_the_rule_change_touched_or_none_when_it_fails() {
         int version = store.addRuleSetVersion("c1", Map.of("targets.csv", "a"), RuleSetVersion.CANDIDATE, "folder", null, null, NOW);
         AlertState opened = openedAlert(ALERT, NOW);
