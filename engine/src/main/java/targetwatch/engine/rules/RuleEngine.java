@@ -959,19 +959,43 @@ public final class RuleEngine implements AutoCloseable {
      * changes. Only a complete one ({@link #rebuildFrom(RuleEngine)}) may be activated.
      */
     public Rebuilt rebuildFrom(RuleEngine next, int limit) {
-        List<AlertState> states;
-        Map<SeriesKey, Rating> open;
-        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
-        Instant at;
-        Map<SeriesKey, Long> sequences;
-        synchronized (this) {
-            states = alertStates();
-            open = openAlerts();
-            series.forEach((key, h) -> before.put(key, h.assessedInOrder()));
-            at = now.getInstant();
-            sequences = new HashMap<>(eventSequences);
+        Held held = held(EVERY_INDICATOR);
+        return compareAfterResume(next, held.assessed(), held.alertStates(), held.openAlerts(), held.eventSequences(),
+                held.at(), limit);
+    }
+
+    /** What an engine holds that a rebuild is compared with, taken at one moment under its lock. */
+    private record Held(List<AlertState> alertStates, Map<SeriesKey, Rating> openAlerts,
+                        Map<SeriesKey, List<Assessment>> assessed, Instant at, Map<SeriesKey, Long> eventSequences) {
+    }
+
+    private static final java.util.function.BiPredicate<String, String> EVERY_INDICATOR = (partnership, indicator) -> true;
+
+    /** What this engine holds now, with the assessments of the partnerships' indicators {@code which} names. */
+    private synchronized Held held(java.util.function.BiPredicate<String, String> which) {
+        return new Held(alertStates(), openAlerts(), assessedOf(this, which), now.getInstant(), new HashMap<>(eventSequences));
+    }
+
+    /** An engine's assessments of the partnerships' indicators {@code which} names, series by series, in period order. */
+    private static Map<SeriesKey, List<Assessment>> assessedOf(RuleEngine engine,
+                                                               java.util.function.BiPredicate<String, String> which) {
+        Map<SeriesKey, List<Assessment>> out = new HashMap<>();
+        synchronized (engine) {
+            engine.series.forEach((key, h) -> {
+                if (which.test(key.partnership(), key.indicator())) {
+                    out.put(key, h.assessedInOrder());
+                }
+            });
         }
-        return compareAfterResume(next, before, states, open, sequences, at, limit);
+        return out;
+    }
+
+    /** The candidate given the running engine's event numbering and alerts, at its time: what its alert rules make of them. */
+    private static Outcome resumed(RuleEngine next, Map<SeriesKey, Long> sequences, List<AlertState> states, Instant at) {
+        synchronized (next) {
+            next.eventSequences.putAll(sequences);
+        }
+        return next.resume(states, at);
     }
 
     /**
@@ -982,11 +1006,7 @@ public final class RuleEngine implements AutoCloseable {
     public static List<RatingChange> ratingChanges(Snapshot from, RuleEngine next) {
         Map<SeriesKey, List<Assessment>> before = new HashMap<>();
         from.series.forEach((key, f) -> before.put(key, f.assessed()));
-        Map<SeriesKey, List<Assessment>> after = new HashMap<>();
-        synchronized (next) {
-            next.series.forEach((key, h) -> after.put(key, h.assessedInOrder()));
-        }
-        return ratingChanges(before, after);
+        return ratingChanges(before, assessedOf(next, EVERY_INDICATOR));
     }
 
     /**
@@ -997,40 +1017,16 @@ public final class RuleEngine implements AutoCloseable {
      * are reconciled and compared in full.
      */
     public Rebuilt rebuildFrom(RuleEngine next, List<RatingChange> prior, java.util.function.BiPredicate<String, String> readSince) {
-        List<AlertState> states;
-        Map<SeriesKey, Rating> open;
-        Map<SeriesKey, List<Assessment>> before = new HashMap<>();
-        Instant at;
-        Map<SeriesKey, Long> sequences;
-        synchronized (this) {
-            states = alertStates();
-            open = openAlerts();
-            series.forEach((key, h) -> {
-                if (readSince.test(key.partnership(), key.indicator())) {
-                    before.put(key, h.assessedInOrder());
-                }
-            });
-            at = now.getInstant();
-            sequences = new HashMap<>(eventSequences);
-        }
+        Held held = held(readSince);
+        Outcome reconciled = resumed(next, held.eventSequences(), held.alertStates(), held.at());
         synchronized (next) {
-            next.eventSequences.putAll(sequences);
-        }
-        Outcome reconciled = next.resume(states, at);
-        synchronized (next) {
-            Map<SeriesKey, List<Assessment>> after = new HashMap<>();
-            next.series.forEach((key, h) -> {
-                if (readSince.test(key.partnership(), key.indicator())) {
-                    after.put(key, h.assessedInOrder());
-                }
-            });
-            List<RatingChange> changes = new ArrayList<>(ratingChanges(before, after));
+            List<RatingChange> changes = new ArrayList<>(ratingChanges(held.assessed(), assessedOf(next, readSince)));
             for (RatingChange c : prior) {
                 if (!readSince.test(c.series().partnership(), c.series().indicator())) {
                     changes.add(c);
                 }
             }
-            return compare(next, changes, open, next.openAlerts(), reconciled, Integer.MAX_VALUE);
+            return compare(next, changes, held.openAlerts(), next.openAlerts(), reconciled, Integer.MAX_VALUE);
         }
     }
 
@@ -1048,16 +1044,9 @@ public final class RuleEngine implements AutoCloseable {
     private static Rebuilt compareAfterResume(RuleEngine next, Map<SeriesKey, List<Assessment>> before,
                                               List<AlertState> states, Map<SeriesKey, Rating> open,
                                               Map<SeriesKey, Long> sequences, Instant at, int limit) {
+        Outcome reconciled = resumed(next, sequences, states, at);
         synchronized (next) {
-            next.eventSequences.putAll(sequences);
-        }
-        Outcome reconciled = next.resume(states, at);
-        synchronized (next) {
-            Map<SeriesKey, List<Assessment>> after = new HashMap<>();
-            for (Map.Entry<SeriesKey, SeriesHistory> e : next.series.entrySet()) {
-                after.put(e.getKey(), e.getValue().assessedInOrder());
-            }
-            return compare(next, before, after, open, next.openAlerts(), reconciled, limit);
+            return compare(next, before, assessedOf(next, EVERY_INDICATOR), open, next.openAlerts(), reconciled, limit);
         }
     }
 

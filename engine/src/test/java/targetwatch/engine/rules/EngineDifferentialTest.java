@@ -150,7 +150,7 @@ class EngineDifferentialTest {
     }
 
     /** Twice a day, at 09:00 and 15:00 London time: late data, escalations and reminders fall due on their days. */
-    private static Instant nextStep(Instant from) {
+    static Instant nextStep(Instant from) {
         var t = from.atZone(Now.ZONE);
         LocalDate day = t.toLocalDate();
         if (t.toLocalTime().isBefore(LocalTime.of(9, 0))) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalTime;
 import java.util.Comparator;
 import java.util.List;
@@ -235,8 +234,8 @@ class IncrementalRebuildTest {
         for (Reading r : readings) {
             Instant arrival = r.period().end().plusDays(1).atTime(LocalTime.of(10, 0)).atZone(Now.ZONE).toInstant();
             if (arrival.isAfter(clock)) {
-                for (Instant step = clock.equals(Instant.EPOCH) ? arrival : nextStep(clock); step.isBefore(arrival);
-                     step = nextStep(step)) {
+                Instant first = clock.equals(Instant.EPOCH) ? arrival : EngineDifferentialTest.nextStep(clock);
+                for (Instant step = first; step.isBefore(arrival); step = EngineDifferentialTest.nextStep(step)) {
                     events += acknowledgeSome(engine, engine.advanceTo(step));
                 }
                 clock = arrival;
@@ -259,18 +258,6 @@ class IncrementalRebuildTest {
             }
         }
         return o.alertEvents().size();
-    }
-
-    private static Instant nextStep(Instant from) {
-        var t = from.atZone(Now.ZONE);
-        LocalDate day = t.toLocalDate();
-        if (t.toLocalTime().isBefore(LocalTime.of(9, 0))) {
-            return day.atTime(9, 0).atZone(Now.ZONE).toInstant();
-        }
-        if (t.toLocalTime().isBefore(LocalTime.of(15, 0))) {
-            return day.atTime(15, 0).atZone(Now.ZONE).toInstant();
-        }
-        return day.plusDays(1).atTime(9, 0).atZone(Now.ZONE).toInstant();
     }
 
     /** One step's outcomes the same in both (events in the order of their series, alert states by id); acks alike. */
