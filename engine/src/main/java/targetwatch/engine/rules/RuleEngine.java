@@ -493,8 +493,9 @@ public final class RuleEngine implements AutoCloseable {
      */
     private void settleStreaks() {
         for (SeriesHistory h : rated) {
-            if (h.streak.settle()) {
-                session.update(h.streakHandle, h.streak);
+            String[] moved = h.streak.settle();
+            if (moved.length > 0) {
+                session.update(h.streakHandle, h.streak, moved);
             }
         }
         rated.clear();

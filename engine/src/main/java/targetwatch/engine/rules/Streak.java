@@ -64,20 +64,32 @@ public final class Streak {
         return changes == 1;
     }
 
+    /** What {@link #settle()} says when nothing was assessed since the streak last settled. */
+    static final String[] UNCHANGED = new String[0];
+
     /**
      * Once the rules have rated every period put up (before the alert rules run): the runs as they then stand, the
      * series' assessments as the engine holds them. One newer period extends them; anything else counts them again.
-     * False when nothing was assessed since the streak last settled.
+     * Returns the names of the properties that moved ({@link #UNCHANGED}, empty, when none did), which the engine
+     * hands Drools with the update so that only the patterns that test them are evaluated again: a streak that only
+     * extends its green run wakes no rule about red periods.
      */
-    boolean settle() {
+    String[] settle() {
         if (changes == 0) {
-            return false;
+            return UNCHANGED;
         }
         boolean extend = changes == 1 && (latest == null || earliestChange.compareTo(latest.period()) > 0);
         Assessment rated = lastChange;
         changes = 0;
         earliestChange = null;
         lastChange = null;
+        Assessment wasLatest = latest;
+        Rating wasRating = rating();
+        boolean wasAlerting = alerting();
+        int wasRow = targetRow();
+        int wasRed = redRun;
+        int wasAlert = alertRun;
+        int wasGreen = greenRun;
         if (!extend) {
             recount();
         } else if (rated.rating() != Rating.GREY) {
@@ -86,7 +98,30 @@ public final class Streak {
             alertRun = extend(alertRun, rated, Rating.AMBER, Rating.RED);
             greenRun = extend(greenRun, rated, Rating.GREEN, Rating.GREEN);
         }
-        return true;
+        String[] moved = new String[7];
+        int n = 0;
+        if (latest != wasLatest) {
+            moved[n++] = "latest";
+        }
+        if (rating() != wasRating) {
+            moved[n++] = "rating";
+        }
+        if (alerting() != wasAlerting) {
+            moved[n++] = "alerting";
+        }
+        if (targetRow() != wasRow) {
+            moved[n++] = "targetRow";
+        }
+        if (redRun != wasRed) {
+            moved[n++] = "redRun";
+        }
+        if (alertRun != wasAlert) {
+            moved[n++] = "alertRun";
+        }
+        if (greenRun != wasGreen) {
+            moved[n++] = "greenRun";
+        }
+        return n == 0 ? UNCHANGED : java.util.Arrays.copyOf(moved, n);
     }
 
     private static int extend(int run, Assessment a, Rating one, Rating other) {
@@ -149,6 +184,11 @@ public final class Streak {
         return latest == null ? null : latest.rating();
     }
 
+    /** The targets.csv row that rated the latest rated period; 0 while nothing rated the series. */
+    public int targetRow() {
+        return latest == null ? 0 : latest.targetRow();
+    }
+
     /** Whether the latest rated period asks for an alert (AMBER or RED), in a series that alerts at all. */
     public boolean alerting() {
         return !quiet && latest != null && (latest.rating() == Rating.AMBER || latest.rating() == Rating.RED);
@@ -156,6 +196,45 @@ public final class Streak {
 
     /** Whether the series is kept without alerts. */
     public boolean quiet() {
+        return quiet;
+    }
+
+    // The same, as the JavaBean properties Drools names when the engine tells it which of them moved (property
+    // reactivity knows a class's properties by their getters); the alert rules test these.
+
+    public SeriesKey getSeries() {
+        return series;
+    }
+
+    public Assessment getLatest() {
+        return latest;
+    }
+
+    public Rating getRating() {
+        return rating();
+    }
+
+    public boolean isAlerting() {
+        return alerting();
+    }
+
+    public int getTargetRow() {
+        return targetRow();
+    }
+
+    public int getRedRun() {
+        return redRun;
+    }
+
+    public int getAlertRun() {
+        return alertRun;
+    }
+
+    public int getGreenRun() {
+        return greenRun;
+    }
+
+    public boolean isQuiet() {
         return quiet;
     }
 
