@@ -68,7 +68,7 @@ public final class RuleCompiler {
         long before = CompiledUnits.SHARED.compiledCount();
         List<Model> models = new ArrayList<>();
         if (!twins.isEmpty()) {
-            models.add(new ModelImpl().withRules(twins));
+            models.add(new ModelImpl().withRules(twins).addGlobal(TargetRules.ASSESSMENTS));
         }
         models.addAll(CompiledUnits.SHARED.modelsOf(units));
         int compiled = (int) (CompiledUnits.SHARED.compiledCount() - before);

@@ -18,6 +18,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 
 import org.kie.api.KieServices;
+import org.kie.api.definition.KiePackage;
 import org.kie.api.event.rule.DefaultRuleRuntimeEventListener;
 import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
@@ -67,8 +68,8 @@ public final class RuleEngine implements AutoCloseable {
     private final List<SeriesHistory.Slot> ratedNow = new ArrayList<>();
     /** Where the alert rules hand their signals during a firing. */
     private final AlertSignals signals = new AlertSignals();
-    /** The assessments the target rules inserted during the current firing: held by the engine, gone from working memory. */
-    private final List<FactHandle> assessmentFacts = new ArrayList<>();
+    /** Where the target rules hand the assessments they make, as they make them: never into working memory. */
+    private final AssessmentSink assessments = new AssessmentSink(this::assessed);
     /** The series the target rules rated during the current firing, whose streaks move before the alert rules run. */
     private final List<SeriesHistory> rated = new ArrayList<>();
     /** How many alert events each series has had: part of each event's stable id. */
@@ -125,14 +126,16 @@ public final class RuleEngine implements AutoCloseable {
         conf.setOption(ClockTypeOption.PSEUDO);
         KieSession s = compiled.kieBase().newKieSession(conf, null);
         s.setGlobal(SIGNALS, signals);
+        KiePackage targetRules = compiled.kieBase().getKiePackage(TargetRules.PACKAGE);
+        if (targetRules != null && targetRules.getGlobalVariables().stream().anyMatch(g -> g.getName().equals(AssessmentSink.GLOBAL))) {
+            // (a rule set without targets has no target rules to declare it)
+            s.setGlobal(AssessmentSink.GLOBAL, assessments);
+        }
         s.addEventListener(new DefaultRuleRuntimeEventListener() {
             @Override
             public void objectInserted(ObjectInsertedEvent event) {
                 Object o = event.getObject();
-                if (o instanceof Assessment a) {
-                    assessed(a);
-                    assessmentFacts.add(event.getFactHandle());
-                } else if (o instanceof Alert alert) {
+                if (o instanceof Alert alert) {
                     touchedAlerts.put(alert, false);
                 } else if (o instanceof SilenceReminder reminder) {
                     silenceReminders.add(reminder);
@@ -487,9 +490,8 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
-     * Once the target rules have rated the periods put up: each series rated moves its streak, in working memory, and
-     * the assessments leave working memory (the engine holds them). The alert rules, which run after this in their own
-     * agenda group, see every streak settled.
+     * Once the target rules have rated the periods put up: each series rated moves its streak, in working memory. The
+     * alert rules, which run after this in their own agenda group, see every streak settled.
      */
     private void settleStreaks() {
         for (SeriesHistory h : rated) {
@@ -499,8 +501,6 @@ public final class RuleEngine implements AutoCloseable {
             }
         }
         rated.clear();
-        assessmentFacts.forEach(session::delete);
-        assessmentFacts.clear();
     }
 
     /** Expects the series' readings from its earliest period on, and tells its watch of every period read. */

@@ -1,6 +1,7 @@
 package targetwatch.engine.rules;
 
 import static org.drools.model.DSL.declarationOf;
+import static org.drools.model.DSL.globalOf;
 import static org.drools.model.DSL.on;
 import static org.drools.model.PatternDSL.alphaIndexedBy;
 import static org.drools.model.PatternDSL.pattern;
@@ -9,6 +10,7 @@ import static org.drools.model.PatternDSL.rule;
 import java.util.Map;
 import java.util.Objects;
 
+import org.drools.model.Global;
 import org.drools.model.Index.ConstraintType;
 import org.drools.model.PatternDSL.PatternDef;
 import org.drools.model.Rule;
@@ -33,16 +35,19 @@ final class TargetRules {
 
     /** The SHA-256 of each template (by kind code) a twin below was written from. */
     static final Map<String, String> TEMPLATES = Map.of(
-            "reduce-to", "8ed5c41b52293d0a098179a77df6951e9a1d4a7c75d818826a5fe2ba8f036a11",
-            "increase-to", "deb4a8d135da2f13fcbc4023e16b7832d0981a317aa26970acb1deaffaf56b50",
-            "below-comparator", "31087ac98136d3faa13dcc8532318da35d8d0ac8f6e1126ca28d0a5b9a67e667",
-            "maintain", "ca8f747a625274f662a079af0107302d043ef44f8c6199da8d29d4b22a1ffc18",
-            "deliver-annually", "b143157cd3bfc9e7c6b118921c3e6e0447296c2c14951ca827c7e16d67de8bbb");
+            "reduce-to", "8d46f82139efcc905be41f05d41a6da39cf90932ccae63aae4996b9510afe70e",
+            "increase-to", "60e74fcbbccd229c10bac859b739322fb2d5cdb1ff0f7ecf0f1f285d18614ff7",
+            "below-comparator", "d61be6debc10f327a383416e4d359c7ad47dec522b24fcff3f0572d347ad32ec",
+            "maintain", "304619ca168748f2e37e007011da448b28e0b3c1006131d87483079459c1b6fb",
+            "deliver-annually", "180779ab3186abbf7a27242db9eee7e2f874752802cef78e8f2d3b89447b74fc");
 
     // the property indexes the executable model gives these properties when it compiles the DRL
     private static final int INDICATOR = propertyIndex(PeriodToRate.class, "indicator");
     private static final int AREA = propertyIndex(PeriodToRate.class, "area");
     private static final int ROW = propertyIndex(Target.class, "row");
+
+    /** The templates' global {@code assessments}, through which each twin hands the engine what it rated. */
+    static final Global<AssessmentSink> ASSESSMENTS = globalOf(AssessmentSink.class, PACKAGE, AssessmentSink.GLOBAL);
 
     private TargetRules() {
     }
@@ -77,14 +82,15 @@ final class TargetRules {
         period = period.expr("appliesTo(" + quoted(only) + ", " + quoted(except) + ")", p -> p.appliesTo(only, except));
         PatternDef<Target> itsTarget = pattern(t).expr("row == " + targetRow, x -> x.row() == targetRow,
                 alphaIndexedBy(int.class, ConstraintType.EQUAL, ROW, Target::row, targetRow));
+        Global<AssessmentSink> g = ASSESSMENTS;
         return rule(PACKAGE, name).build(period, itsTarget, switch (target.kind()) {
-            case REDUCE_TO -> on(o, t).execute((drools, $o, $t) -> drools.insert(Ratings.reduceTo($t, $o)));
-            case INCREASE_TO -> on(o, t).execute((drools, $o, $t) -> drools.insert(Ratings.increaseTo($t, $o)));
-            case BELOW_COMPARATOR -> on(o, t).execute((drools, $o, $t) ->
-                    drools.insert(Ratings.comparator($t, $o, $o.valueIn(comparator))));
-            case MAINTAIN -> on(o, t).execute((drools, $o, $t) -> drools.insert(Ratings.maintained($t, $o)));
-            case DELIVER_ANNUALLY -> on(o, t).execute((drools, $o, $t) ->
-                    drools.insert(Ratings.annualDelivery($t, $o, $o.financialYearToDate())));
+            case REDUCE_TO -> on(o, t, g).execute(($o, $t, $g) -> $g.add(Ratings.reduceTo($t, $o)));
+            case INCREASE_TO -> on(o, t, g).execute(($o, $t, $g) -> $g.add(Ratings.increaseTo($t, $o)));
+            case BELOW_COMPARATOR -> on(o, t, g).execute(($o, $t, $g) ->
+                    $g.add(Ratings.comparator($t, $o, $o.valueIn(comparator))));
+            case MAINTAIN -> on(o, t, g).execute(($o, $t, $g) -> $g.add(Ratings.maintained($t, $o)));
+            case DELIVER_ANNUALLY -> on(o, t, g).execute(($o, $t, $g) ->
+                    $g.add(Ratings.annualDelivery($t, $o, $o.financialYearToDate())));
         });
     }
 
