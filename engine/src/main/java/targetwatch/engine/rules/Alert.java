@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.kie.api.definition.type.Modifies;
+
 import targetwatch.engine.model.AlertKind;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
@@ -172,8 +174,11 @@ public final class Alert {
         return acknowledgedUntil != null && acknowledgedUntil.isAfter(from) ? acknowledgedUntil : from;
     }
 
-    // --- what the rules change (inside modify blocks)
+    // --- what the rules change (inside modify blocks); each says which of the properties the rules test it changes
+    // (@Modifies), so that a modify wakes only the patterns on those. A pattern that asks a method (acknowledgedAt,
+    // escalationDue, reminderDue) reads fields that are no properties, and Drools wakes it on every modify.
 
+    @Modifies({"level", "reminders"})
     public void escalateTo(int newLevel, Now now) {
         level = newLevel;
         levelSince = now.getInstant();
@@ -182,6 +187,7 @@ public final class Alert {
     }
 
     /** A silence is over: its recipients hear of it now, and the escalation clock runs from now. */
+    @Modifies({"silence", "reminders"})
     public void endSilence(Now now) {
         silence = null;
         levelSince = now.getInstant();
@@ -189,12 +195,14 @@ public final class Alert {
         reminders = 0;
     }
 
+    @Modifies({"reminders"})
     public void remind(Now now) {
         lastNotifiedAt = now.getInstant();
         reminders++;
     }
 
     /** Late data: the periods missing now (more fell due, or an older gap was filled); nobody is told again. */
+    @Modifies({"missing", "period"})
     public void follow(MissingPeriods now) {
         missing = now;
         period = now.first();
@@ -204,6 +212,7 @@ public final class Alert {
      * A worse rating: the new severity, its recipients hear of it now, any acknowledgement ends, and the escalation
      * clock starts again from now.
      */
+    @Modifies({"severity", "reminders", "acknowledgedBy", "acknowledgementComment"})
     public void worsen(Rating to, Now now) {
         severity = to;
         levelSince = now.getInstant();
@@ -215,6 +224,7 @@ public final class Alert {
         acknowledgedUntil = null;
     }
 
+    @Modifies({"acknowledgedBy", "acknowledgementComment", "reminders"})
     public void acknowledge(Acknowledgement ack, EscalationLevel atLevel, Now now) {
         acknowledgedBy = ack.getBy();
         acknowledgedAt = now.getInstant();
