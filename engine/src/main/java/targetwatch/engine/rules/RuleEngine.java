@@ -26,6 +26,7 @@ import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
+import org.kie.api.runtime.conf.ThreadSafeOption;
 import org.kie.api.runtime.rule.FactHandle;
 import org.kie.api.time.SessionPseudoClock;
 
@@ -124,6 +125,9 @@ public final class RuleEngine implements AutoCloseable {
     private KieSession newSession(CompiledRules compiled) {
         KieSessionConfiguration conf = KieServices.get().newKieSessionConfiguration();
         conf.setOption(ClockTypeOption.PSEUDO);
+        // one thread at a time: every method that touches the session holds the engine's lock, so the session need not
+        // lock and queue its own propagations as one shared between threads would
+        conf.setOption(ThreadSafeOption.NO);
         KieSession s = compiled.kieBase().newKieSession(conf, null);
         s.setGlobal(SIGNALS, signals);
         KiePackage targetRules = compiled.kieBase().getKiePackage(TargetRules.PACKAGE);
