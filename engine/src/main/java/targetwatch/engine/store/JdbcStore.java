@@ -45,13 +45,21 @@ public final class JdbcStore implements Store {
     private final Fence fence;
     /** Whether this is a view over another store's pool, which closing leaves open. */
     private final boolean view;
+    /** The embedded H2 file's housekeeping, stopped when the store closes; null for a view, or another database. */
+    private final H2Housekeeping housekeeping;
 
     private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view) {
+        this(dataSource, url, partnership, fence, view, null);
+    }
+
+    private JdbcStore(HikariDataSource dataSource, String url, String partnership, Fence fence, boolean view,
+                      H2Housekeeping housekeeping) {
         this.dataSource = dataSource;
         this.url = url;
         this.partnership = partnership;
         this.fence = fence;
         this.view = view;
+        this.housekeeping = housekeeping;
     }
 
     /**
@@ -128,7 +136,9 @@ public final class JdbcStore implements Store {
             ds.close();
             throw e;
         }
-        return new JdbcStore(ds, jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***"), null, null, false);
+        String described = jdbcUrl.replaceAll("(?i)(password=)[^;&]*", "$1***");
+        return new JdbcStore(ds, described, null, null, false,
+                H2Housekeeping.startIfEmbeddedFile(ds, described).orElse(null));
     }
 
     /**
@@ -1230,6 +1240,9 @@ public final class JdbcStore implements Store {
     public void close() {
         if (view) {
             return;
+        }
+        if (housekeeping != null) {
+            housekeeping.close();
         }
         dataSource.close();
     }
