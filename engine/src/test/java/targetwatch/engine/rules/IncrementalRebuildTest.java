@@ -200,6 +200,39 @@ class IncrementalRebuildTest {
         }
     }
 
+    @Test
+    void a_snapshot_taken_again_holds_what_changed_since_the_last_and_the_last_stays_as_it_was_taken() throws Exception {
+        try (RuleEngine engine = running(real, feedAndFuzz(real, 43))) {
+            RuleEngine.Snapshot first = engine.snapshot();
+            // given a held KSI reading revised after a first snapshot (its rating, and its neighbours', move)
+            Reading held = first.readings().stream().filter(r -> r.indicator().equals("ksi-casualties")).findFirst()
+                    .orElseThrow();
+            Reading revised = new Reading(held.partnership(), held.indicator(), held.area(), held.period(),
+                    held.value().add(java.math.BigDecimal.valueOf(25)), held.source(), null, null);
+            assertTrue(!engine.process(revised).assessments().isEmpty(), "the revision moved assessments");
+            // and another series' reading from a second source, of the value in force: kept, moving no assessment
+            Reading other = first.readings().stream().filter(r -> !r.series().equals(held.series())).findFirst().orElseThrow();
+            Reading seconded = new Reading(other.partnership(), other.indicator(), other.area(), other.period(),
+                    engine.assessment(other.series(), other.period()).map(a -> a.actual()).orElse(other.value()),
+                    "second-source", null, null);
+            assertTrue(engine.process(seconded).assessments().isEmpty(), "the second source moved no assessment");
+            // when a snapshot is taken again
+            RuleEngine.Snapshot again = engine.snapshot();
+            // then it holds both and what they moved, and the first holds what it held
+            assertEquals(new java.util.HashSet<>(engine.heldReadings()), new java.util.HashSet<>(again.readings()));
+            assertTrue(again.readings().contains(revised) && !again.readings().contains(held));
+            assertTrue(again.readings().contains(seconded) && !first.readings().contains(seconded));
+            assertTrue(first.readings().contains(held) && !first.readings().contains(revised));
+            try (RuleEngine.Rebuilt full = engine.rebuild(realKsiTo30);
+                 RuleEngine.Rebuilt previewed = RuleEngine.preview(again, RuleEngine.replaying(realKsiTo30, again),
+                         Integer.MAX_VALUE)) {
+                assertEquals(full.ratings(), previewed.ratings(), "rating changes against the snapshot taken again");
+                assertEquals(full.events(), previewed.events(), "alert events");
+                sameHeld(full.engine(), previewed.engine(), "built from the snapshot taken again");
+            }
+        }
+    }
+
     /**
      * Rebuilds the engine under the candidate both ways and asserts the results the same, now and fed the same readings
      * and clock afterwards; returns how many readings the incremental way replayed.

@@ -531,10 +531,11 @@ public final class IngestService implements AutoCloseable {
                     long done = System.nanoTime();
                     LOG.info("rule set version {}: snapshot {} ms, built beside intake in {} ms replaying {} of {} readings,"
                                     + " {} changed ratings written ahead in {} ms, caught up in {} ms; under the ingest lock"
-                                    + " {} ms (catch-up and comparison {} ms, storing the rest and {} events {} ms)", version,
+                                    + " {} ms (catch-up and comparison {} ms, storing the rest, {} events and {} alerts {} ms)",
+                            version,
                             ms(snapshotted - started), ms(built - snapshotted), next.replayedReadings(), next.readingCount(),
                             prior.size(), ms(written - built), ms(caughtUp - written), ms(done - locked),
-                            ms(compared - locked), rebuilt.events().size(), ms(done - compared));
+                            ms(compared - locked), rebuilt.events().size(), rebuilt.alertStates().size(), ms(done - compared));
                     activated = rebuilt;
                     next = null; // running now: no longer the caller's to close
                     pending = null;
