@@ -843,7 +843,7 @@ public final class JdbcStore implements Store {
     }
 
     /** How many assessments an activation writes ahead per transaction. */
-    static final int WRITE_AHEAD_CHUNK = 500;
+    static final int WRITE_AHEAD_CHUNK = 2_000;
     private static final String WRITING = "WRITING";
     private static final String DONE = "DONE";
 
