@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import java.math.BigDecimal;
@@ -250,10 +249,15 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The open alerts as they stand, ordered by series and kind. */
     public synchronized List<AlertState> alertStates() {
-        return session.getObjects(o -> o instanceof Alert).stream().map(o -> ((Alert) o).state(null))
-                .sorted(Comparator.comparing((AlertState a) -> a.series().toString()).thenComparing(AlertState::kind)
-                        .thenComparing(AlertState::period))
-                .toList();
+        // each series' name worked out once: the list is taken under the ingest lock when a rule set change swaps
+        List<Map.Entry<String, AlertState>> named = new ArrayList<>();
+        for (Object o : session.getObjects(o -> o instanceof Alert)) {
+            Alert alert = (Alert) o;
+            named.add(Map.entry(alert.getSeries().toString(), alert.state(null)));
+        }
+        named.sort(Map.Entry.<String, AlertState>comparingByKey()
+                .thenComparing(e -> e.getValue().kind()).thenComparing(e -> e.getValue().period()));
+        return named.stream().map(Map.Entry::getValue).toList();
     }
 
     /**
@@ -964,7 +968,7 @@ public final class RuleEngine implements AutoCloseable {
      * changes. Only a complete one ({@link #rebuildFrom(RuleEngine)}) may be activated.
      */
     public Rebuilt rebuildFrom(RuleEngine next, int limit) {
-        Held held = held(EVERY_INDICATOR);
+        Held held = held(EVERY_SERIES);
         return compareAfterResume(next, held.assessed(), held.alertStates(), held.openAlerts(), held.eventSequences(),
                 held.at(), limit);
     }
@@ -974,20 +978,19 @@ public final class RuleEngine implements AutoCloseable {
                         Map<SeriesKey, List<Assessment>> assessed, Instant at, Map<SeriesKey, Long> eventSequences) {
     }
 
-    private static final java.util.function.BiPredicate<String, String> EVERY_INDICATOR = (partnership, indicator) -> true;
+    private static final java.util.function.Predicate<SeriesKey> EVERY_SERIES = key -> true;
 
-    /** What this engine holds now, with the assessments of the partnerships' indicators {@code which} names. */
-    private synchronized Held held(java.util.function.BiPredicate<String, String> which) {
+    /** What this engine holds now, with the assessments of the series {@code which} names. */
+    private synchronized Held held(java.util.function.Predicate<SeriesKey> which) {
         return new Held(alertStates(), openAlerts(), assessedOf(this, which), now.getInstant(), new HashMap<>(eventSequences));
     }
 
-    /** An engine's assessments of the partnerships' indicators {@code which} names, series by series, in period order. */
-    private static Map<SeriesKey, List<Assessment>> assessedOf(RuleEngine engine,
-                                                               java.util.function.BiPredicate<String, String> which) {
+    /** An engine's assessments of the series {@code which} names, series by series, in period order. */
+    private static Map<SeriesKey, List<Assessment>> assessedOf(RuleEngine engine, java.util.function.Predicate<SeriesKey> which) {
         Map<SeriesKey, List<Assessment>> out = new HashMap<>();
         synchronized (engine) {
             engine.series.forEach((key, h) -> {
-                if (which.test(key.partnership(), key.indicator())) {
+                if (which.test(key)) {
                     out.put(key, h.assessedInOrder());
                 }
             });
@@ -1005,34 +1008,65 @@ public final class RuleEngine implements AutoCloseable {
 
     /**
      * The rating changes a candidate built from a snapshot ({@link #replaying}) makes against it, before its alert rules
-     * run (they change no assessment): what an activation writes ahead, and compares again under its lock only for the
-     * indicators read since ({@link #rebuildFrom(RuleEngine, List, java.util.function.BiPredicate)}).
+     * run (they change no assessment), in the order a {@link Rebuilt} lists them (by period, then series): what an
+     * activation writes ahead, and compares again under its lock only for the series read since
+     * ({@link #rebuildFrom(RuleEngine, List, Collection)}), which then merges the few it compared again into these
+     * instead of sorting them all.
      */
     public static List<RatingChange> ratingChanges(Snapshot from, RuleEngine next) {
         Map<SeriesKey, List<Assessment>> before = new HashMap<>();
         from.series.forEach((key, f) -> before.put(key, f.assessed()));
-        return ratingChanges(before, assessedOf(next, EVERY_INDICATOR));
+        return listed(ratingChanges(before, assessedOf(next, EVERY_SERIES)));
     }
 
     /**
-     * As {@link #rebuildFrom(RuleEngine)}, comparing ratings only for the series of the partnerships' indicators that
-     * {@code readSince} names, and taking the {@code prior} changes (against the snapshot the candidate was built from,
-     * {@link #ratingChanges(Snapshot, RuleEngine)}) for the others: only a reading moves an assessment, in its series or
-     * another area of its indicator, so what neither engine was given since the snapshot is as it was compared. The alerts
-     * are reconciled and compared in full.
+     * As {@link #rebuildFrom(RuleEngine)}, comparing ratings again only for the series that readings since the snapshot
+     * can have moved, and taking the {@code prior} changes (against the snapshot the candidate was built from, as
+     * {@link #ratingChanges(Snapshot, RuleEngine)} gave them) for the others. Only a reading moves an assessment: of its
+     * own series, and, when its area is the comparator area of its indicator's target (under either rule set), of every
+     * area of its indicator; so what neither engine was given since the snapshot is as it was compared. The alerts are
+     * reconciled and compared in full.
+     *
+     * @param readSince the series of the readings both engines were given since the snapshot
      */
-    public Rebuilt rebuildFrom(RuleEngine next, List<RatingChange> prior, java.util.function.BiPredicate<String, String> readSince) {
-        Held held = held(readSince);
+    public Rebuilt rebuildFrom(RuleEngine next, List<RatingChange> prior, Collection<SeriesKey> readSince) {
+        java.util.function.Predicate<SeriesKey> again = movedBy(readSince, rules.ruleSet(), next.rules.ruleSet());
+        Held held = held(again);
         Outcome reconciled = resumed(next, held.eventSequences(), held.alertStates(), held.at());
         synchronized (next) {
-            List<RatingChange> changes = new ArrayList<>(ratingChanges(held.assessed(), assessedOf(next, readSince)));
+            List<RatingChange> fresh = listed(ratingChanges(held.assessed(), assessedOf(next, again)));
+            List<RatingChange> kept = new ArrayList<>(prior.size());
             for (RatingChange c : prior) {
-                if (!readSince.test(c.series().partnership(), c.series().indicator())) {
-                    changes.add(c);
+                if (!again.test(c.series())) {
+                    kept.add(c);
                 }
             }
-            return compare(next, changes, held.openAlerts(), next.openAlerts(), reconciled, Integer.MAX_VALUE);
+            return compareListed(next, merged(inListedOrder(kept) ? kept : listed(kept), fresh), held.openAlerts(),
+                    next.openAlerts(), reconciled, Integer.MAX_VALUE);
         }
+    }
+
+    /**
+     * The series whose assessments readings of {@code read} can have moved under either rule set: those series, and every
+     * area of an indicator one of them is the comparator area of.
+     */
+    static java.util.function.Predicate<SeriesKey> movedBy(Collection<SeriesKey> read, RuleSet was, RuleSet will) {
+        Set<SeriesKey> series = new java.util.HashSet<>(read);
+        Set<String> indicators = new java.util.HashSet<>();
+        Map<String, List<Target>> wasBy = byIndicator(was);
+        Map<String, List<Target>> willBy = byIndicator(will);
+        for (SeriesKey k : series) {
+            for (Map<String, List<Target>> by : List.of(wasBy, willBy)) {
+                Optional<Target> t = targetFor(by, k.partnership(), k.indicator());
+                if (t.isPresent() && k.area().equals(t.get().comparatorArea())) {
+                    indicators.add(k.partnership() + "/" + k.indicator());
+                }
+            }
+        }
+        if (indicators.isEmpty()) {
+            return series::contains;
+        }
+        return key -> series.contains(key) || indicators.contains(key.partnership() + "/" + key.indicator());
     }
 
     /**
@@ -1051,7 +1085,8 @@ public final class RuleEngine implements AutoCloseable {
                                               Map<SeriesKey, Long> sequences, Instant at, int limit) {
         Outcome reconciled = resumed(next, sequences, states, at);
         synchronized (next) {
-            return compare(next, before, assessedOf(next, EVERY_INDICATOR), open, next.openAlerts(), reconciled, limit);
+            return compareListed(next, listed(ratingChanges(before, assessedOf(next, EVERY_SERIES))), open, next.openAlerts(),
+                    reconciled, limit);
         }
     }
 
@@ -1059,10 +1094,70 @@ public final class RuleEngine implements AutoCloseable {
     private record Listed(RatingChange change, String series) {
     }
 
-    private static Rebuilt compare(RuleEngine next, Map<SeriesKey, List<Assessment>> before,
-                                   Map<SeriesKey, List<Assessment>> after, Map<SeriesKey, Rating> open,
-                                   Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
-        return compare(next, ratingChanges(before, after), open, openNext, reconciled, limit);
+    /** The order a {@link Rebuilt} lists rating changes in: by period, then series. */
+    private static int listedOrder(RatingChange a, String aName, RatingChange b, String bName) {
+        int c = a.period().compareTo(b.period());
+        return c != 0 ? c : aName.compareTo(bName);
+    }
+
+    /** Rating changes put in the order a {@link Rebuilt} lists them, each series' name worked out once. */
+    private static List<RatingChange> listed(List<RatingChange> unordered) {
+        Map<SeriesKey, String> names = new HashMap<>();
+        List<Listed> changed = new ArrayList<>(unordered.size());
+        for (RatingChange c : unordered) {
+            changed.add(new Listed(c, names.computeIfAbsent(c.series(), SeriesKey::toString)));
+        }
+        changed.sort((x, y) -> listedOrder(x.change(), x.series(), y.change(), y.series()));
+        List<RatingChange> out = new ArrayList<>(changed.size());
+        for (Listed l : changed) {
+            out.add(l.change());
+        }
+        return out;
+    }
+
+    /** Whether rating changes are in the order a {@link Rebuilt} lists them: one pass, names only where periods tie. */
+    private static boolean inListedOrder(List<RatingChange> changes) {
+        for (int i = 1; i < changes.size(); i++) {
+            RatingChange a = changes.get(i - 1);
+            RatingChange b = changes.get(i);
+            int c = a.period().compareTo(b.period());
+            if (c > 0 || c == 0 && !a.series().equals(b.series())
+                    && a.series().toString().compareTo(b.series().toString()) > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Two lists of rating changes in listed order, of different series, as one in that order: each of the (few) fresh
+     * ones put in by a binary search of the others, so that the series' names are worked out only where searched.
+     */
+    private static List<RatingChange> merged(List<RatingChange> kept, List<RatingChange> fresh) {
+        if (fresh.isEmpty()) {
+            return kept;
+        }
+        List<RatingChange> out = new ArrayList<>(kept.size() + fresh.size());
+        int from = 0;
+        for (RatingChange f : fresh) {
+            String name = f.series().toString();
+            int low = from;
+            int high = kept.size();
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                RatingChange k = kept.get(mid);
+                if (listedOrder(k, k.series().toString(), f, name) < 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            out.addAll(kept.subList(from, low));
+            out.add(f);
+            from = low;
+        }
+        out.addAll(kept.subList(from, kept.size()));
+        return out;
     }
 
     /** The rating changes between two engines' assessments, series by series, in no particular order. */
@@ -1103,26 +1198,16 @@ public final class RuleEngine implements AutoCloseable {
         return changed;
     }
 
-    private static Rebuilt compare(RuleEngine next, List<RatingChange> unordered, Map<SeriesKey, Rating> open,
-                                   Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
-        // by period, then series: each series' name worked out once
-        Map<SeriesKey, String> names = new HashMap<>();
-        List<Listed> changed = new ArrayList<>(unordered.size());
-        for (RatingChange c : unordered) {
-            changed.add(new Listed(c, names.computeIfAbsent(c.series(), SeriesKey::toString)));
-        }
-        changed.sort(Comparator.comparing((Listed l) -> l.change().period()).thenComparing(Listed::series));
-        List<RatingChange> ratings = new ArrayList<>(Math.min(changed.size(), limit));
-        for (int k = 0; k < changed.size() && k < limit; k++) {
-            ratings.add(changed.get(k).change());
-        }
+    /** What a candidate changes, its rating changes given in listed order ({@link #listed}). */
+    private static Rebuilt compareListed(RuleEngine next, List<RatingChange> changed, Map<SeriesKey, Rating> open,
+                                         Map<SeriesKey, Rating> openNext, Outcome reconciled, int limit) {
+        List<RatingChange> ratings = changed.size() <= limit ? changed : new ArrayList<>(changed.subList(0, limit));
         int ratingsLeftOut = Math.max(0, changed.size() - limit);
         List<AlertChange> alerts = new ArrayList<>();
         int alertsLeftOut = 0;
-        java.util.Set<SeriesKey> series = new java.util.TreeSet<>(Comparator.comparing(SeriesKey::toString));
-        series.addAll(open.keySet());
-        series.addAll(openNext.keySet());
-        for (SeriesKey k : series) {
+        Set<SeriesKey> either = new java.util.HashSet<>(open.keySet());
+        either.addAll(openNext.keySet());
+        for (SeriesKey k : byName(either)) {
             if (open.get(k) != openNext.get(k)) {
                 if (alerts.size() < limit) {
                     alerts.add(new AlertChange(k, open.get(k), openNext.get(k)));
@@ -1140,6 +1225,20 @@ public final class RuleEngine implements AutoCloseable {
             events = List.copyOf(events.subList(0, limit));
         }
         return new Rebuilt(next, ratings, alerts, events, reconciled.alerts(), ratingsLeftOut, alertsLeftOut, eventsLeftOut);
+    }
+
+    /** Series in the order of their names, each name worked out once. */
+    private static List<SeriesKey> byName(Collection<SeriesKey> keys) {
+        List<Map.Entry<String, SeriesKey>> named = new ArrayList<>(keys.size());
+        for (SeriesKey k : keys) {
+            named.add(Map.entry(k.toString(), k));
+        }
+        named.sort(Map.Entry.comparingByKey());
+        List<SeriesKey> out = new ArrayList<>(named.size());
+        for (Map.Entry<String, SeriesKey> e : named) {
+            out.add(e.getValue());
+        }
+        return out;
     }
 
     private Assessment held(SeriesKey key, Period period) {
@@ -1207,12 +1306,17 @@ public final class RuleEngine implements AutoCloseable {
 
     /** The rating alerts open now, by series, with their severity. */
     public synchronized Map<SeriesKey, Rating> openAlerts() {
-        Map<SeriesKey, Rating> open = new TreeMap<>(Comparator.comparing(SeriesKey::toString));
+        Map<SeriesKey, Rating> bySeries = new HashMap<>();
         for (Object o : session.getObjects(x -> x instanceof Alert a && a.getKind() == AlertKind.RATING)) {
             Alert alert = (Alert) o;
-            open.put(alert.getSeries(), alert.getSeverity());
+            bySeries.put(alert.getSeries(), alert.getSeverity());
         }
-        return open;
+        // in the order of the series' names, each worked out once
+        Map<SeriesKey, Rating> open = new LinkedHashMap<>(bySeries.size() * 2);
+        for (SeriesKey k : byName(bySeries.keySet())) {
+            open.put(k, bySeries.get(k));
+        }
+        return java.util.Collections.unmodifiableMap(open);
     }
 
     /** The assessment of one period of a series, if it has one. */

@@ -101,6 +101,11 @@ final class SeriesHistory {
     private final List<Slot> inOrder = new ArrayList<>();
     private int periodsRead;
     private int periodsAssessed;
+    /**
+     * What {@link #freeze} gave last, kept while the series' periods, readings and values (the latter written only with
+     * a reading kept, {@link #keep}) and assessments stay as they were; null once one changes.
+     */
+    private Frozen frozen;
     final Streak streak;
     FactHandle streakHandle;
     /** The series' watch for late data and its handle; null while it is not watched. */
@@ -171,6 +176,7 @@ final class SeriesHistory {
     Slot slotFor(Period p) {
         Slot s = slot(p);
         if (s == null) {
+            frozen = null;
             s = new Slot(p);
             place(s);
             int n = inOrder.size();
@@ -185,6 +191,7 @@ final class SeriesHistory {
 
     /** Keeps a reading in its period's slot; true when the period had no reading before. */
     boolean keep(Slot s, Reading r) {
+        frozen = null; // the value in force is set with it
         boolean first = !s.read();
         s.keep(r);
         if (first) {
@@ -291,6 +298,7 @@ final class SeriesHistory {
 
     /** Holds what the rules made of a period in its slot; returns what they had made of it before, or null. */
     Assessment assess(Slot s, Assessment a) {
+        frozen = null;
         Assessment was = s.assessment;
         s.assessment = a;
         if (was == null) {
@@ -406,8 +414,15 @@ final class SeriesHistory {
         }
     }
 
-    /** What the series holds now, frozen ({@link Frozen}). */
+    /**
+     * What the series holds now, frozen ({@link Frozen}): the arrays of the last freeze again while nothing in them has
+     * changed since (they are never written), so that a snapshot taken again copies only the series that changed.
+     */
     Frozen freeze() {
+        Watch.Schedule schedule = watch == null ? null : watch.schedule();
+        if (frozen != null) {
+            return new Frozen(key, frozen.periods(), frozen.readings(), frozen.values(), frozen.assessments(), schedule);
+        }
         int n = inOrder.size();
         Period[] periods = new Period[n];
         Reading[][] readings = new Reading[n][];
@@ -420,7 +435,8 @@ final class SeriesHistory {
             values[i] = s.value;
             assessments[i] = s.assessment;
         }
-        return new Frozen(key, periods, readings, values, assessments, watch == null ? null : watch.schedule());
+        frozen = new Frozen(key, periods, readings, values, assessments, schedule);
+        return frozen;
     }
 
     /**
@@ -447,6 +463,7 @@ final class SeriesHistory {
                 periodsAssessed++;
             }
         }
+        this.frozen = frozen; // holding what it froze, until something changes
     }
 
     /** The slots with an assessment, in period order: what a comparison walks. */

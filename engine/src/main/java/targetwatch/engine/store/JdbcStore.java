@@ -720,115 +720,180 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * An activation in a transaction of its own, left open while the assessments are written ahead (only inserts of new
-     * rows, which hold up no other transaction); the ownership check, which updates the partnership's lease row, the
-     * version's status and the alerts come at the end, just before the commit.
+     * An activation whose assessments are written ahead in transactions of their own, {@value #WRITE_AHEAD_CHUNK} rows
+     * each, marked with the activation's id (a row of rule_set_activations, WRITING until the end): they hold up no
+     * other transaction for long, and the final transaction ({@link PendingActivation#finish}: the ownership check, the
+     * activation marked DONE, the few rows withdrawn or added, the version's status and the alerts) stays small. A row
+     * of an activation not DONE is not in force (the view assessments_in_force); closing one unfinished deletes what it
+     * wrote, and what a crash left behind is deleted when the partnership's next activation begins.
      */
     @Override
     public PendingActivation beginActivation(int version, Instant at) {
         String failure = "could not activate rule set version " + version;
         Timestamp ts = Timestamp.from(at);
-        Connection c;
-        try {
-            c = dataSource.getConnection();
-        } catch (SQLException e) {
-            throw new StoreException(failure + ": " + e.getMessage(), e);
-        }
-        try {
-            c.setAutoCommit(false);
-            String ruleSet = checksumOf(c, version);
-            PreparedStatement insert = c.prepareStatement(INSERT_ASSESSMENT);
-            return new PendingActivation() {
-                private boolean open = true;
-
-                @Override
-                public void write(List<Assessment> changed) {
-                    run(() -> {
-                        for (Assessment a : changed) {
-                            addAssessment(insert, a, null, ruleSet, RULE_CHANGE, ts);
-                        }
-                        insert.executeBatch();
-                    });
+        Begun begun = transaction(failure, c -> {
+            abandonUnfinishedActivations(c);
+            String checksum = checksumOf(c, version); // a version that is not stored fails here, before anything is written
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO rule_set_activations (partnership, version, status,"
+                    + " started_at) VALUES (?,?,'" + WRITING + "',?)", new String[] {"id"})) {
+                s.setString(1, rulesOf());
+                s.setInt(2, version);
+                s.setTimestamp(3, ts);
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    if (!keys.next()) {
+                        throw new SQLException("the database gave no id for the activation");
+                    }
+                    return new Begun(keys.getLong(1), checksum);
                 }
+            }
+        });
+        long activation = begun.id();
+        String ruleSet = begun.ruleSet();
+        return new PendingActivation() {
+            private boolean open = true;
 
-                @Override
-                public void finish(List<Assessment> withdrawn, List<Assessment> changed, List<AlertEvent> events,
-                                   List<AlertState> alerts, Set<Sink> sinks) {
-                    run(() -> {
-                        if (fence != null) {
-                            Ownership.check(c, fence, Timestamp.from(Instant.now()));
+            @Override
+            public void write(List<Assessment> changed) {
+                requireOpen();
+                try {
+                    for (int from = 0; from < changed.size(); from += WRITE_AHEAD_CHUNK) {
+                        List<Assessment> chunk = changed.subList(from, Math.min(changed.size(), from + WRITE_AHEAD_CHUNK));
+                        // no fence check: nothing written here is in force before finish, which checks it
+                        try (Connection c = dataSource.getConnection()) {
+                            c.setAutoCommit(false);
+                            try (PreparedStatement insert = c.prepareStatement(INSERT_ACTIVATION_ASSESSMENT)) {
+                                for (Assessment a : chunk) {
+                                    addActivationAssessment(insert, a, ruleSet, ts, activation);
+                                }
+                                insert.executeBatch();
+                                c.commit();
+                            } catch (SQLException | RuntimeException e) {
+                                c.rollback();
+                                throw e;
+                            }
+                        }
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    close();
+                    if (e instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new StoreException(failure + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void finish(List<Assessment> withdrawn, List<Assessment> changed, List<AlertEvent> events,
+                               List<AlertState> alerts, Set<Sink> sinks) {
+                requireOpen();
+                try {
+                    transaction(failure, c -> {
+                        try (PreparedStatement done = c.prepareStatement("UPDATE rule_set_activations SET status = '" + DONE
+                                + "' WHERE id = ? AND status = '" + WRITING + "'")) {
+                            done.setLong(1, activation);
+                            if (done.executeUpdate() != 1) {
+                                throw new SQLException("the activation was abandoned meanwhile (another began)");
+                            }
                         }
                         try (PreparedStatement withdraw = c.prepareStatement("DELETE FROM assessments WHERE partnership = ?"
-                                + " AND indicator = ? AND area = ? AND period = ? AND cause = ? AND assessed_at = ?"
-                                + " AND reading_id IS NULL")) {
+                                + " AND indicator = ? AND area = ? AND period = ? AND activation_id = ?")) {
                             for (Assessment a : withdrawn) {
                                 withdraw.setString(1, a.partnership());
                                 withdraw.setString(2, a.indicator());
                                 withdraw.setString(3, a.area());
                                 withdraw.setString(4, a.period().toString());
-                                withdraw.setString(5, RULE_CHANGE);
-                                withdraw.setTimestamp(6, ts);
+                                withdraw.setLong(5, activation);
                                 withdraw.addBatch();
                             }
                             withdraw.executeBatch();
                         }
-                        for (Assessment a : changed) {
-                            addAssessment(insert, a, null, ruleSet, RULE_CHANGE, ts);
+                        try (PreparedStatement insert = c.prepareStatement(INSERT_ACTIVATION_ASSESSMENT)) {
+                            for (Assessment a : changed) {
+                                addActivationAssessment(insert, a, ruleSet, ts, activation);
+                            }
+                            insert.executeBatch();
                         }
-                        insert.executeBatch();
                         activated(c, version, events, alerts, sinks, ts);
-                        c.commit();
-                        open = false;
+                        return null;
                     });
-                    close(); // committed: the connection goes back to the pool
+                    open = false;
+                } finally {
+                    close(); // committed, or not: then what was written ahead is deleted
                 }
-
-                private void run(SqlRunnable work) {
-                    if (!open) {
-                        throw new IllegalStateException("the activation of version " + version + " is finished");
-                    }
-                    try {
-                        work.run();
-                    } catch (SQLException | RuntimeException e) {
-                        close();
-                        if (e instanceof RuntimeException r) {
-                            throw r;
-                        }
-                        throw new StoreException(failure + ": " + e.getMessage(), e);
-                    }
-                }
-
-                @Override
-                public void close() {
-                    try {
-                        if (open) {
-                            open = false;
-                            c.rollback();
-                        }
-                        insert.close();
-                        c.close();
-                    } catch (SQLException e) {
-                        // nothing was committed; the connection goes back to the pool or is dropped by it
-                    }
-                }
-            };
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-                c.close();
-            } catch (SQLException ignored) {
-                // the connection is given up either way
             }
-            if (e instanceof RuntimeException r) {
-                throw r;
+
+            private void requireOpen() {
+                if (!open) {
+                    throw new IllegalStateException("the activation of version " + version + " is finished");
+                }
             }
-            throw new StoreException(failure + ": " + e.getMessage(), e);
+
+            @Override
+            public void close() {
+                if (!open) {
+                    return;
+                }
+                open = false;
+                try {
+                    transaction(failure, c -> {
+                        deleteActivation(c, activation);
+                        return null;
+                    });
+                } catch (RuntimeException e) {
+                    // the database is not answering: its rows are not in force, and the partnership's next activation
+                    // deletes them
+                }
+            }
+        };
+    }
+
+    /** An activation's row, and the checksum of the version it activates. */
+    private record Begun(long id, String ruleSet) {
+    }
+
+    /** How many assessments an activation writes ahead per transaction. */
+    static final int WRITE_AHEAD_CHUNK = 2_000;
+    private static final String WRITING = "WRITING";
+    private static final String DONE = "DONE";
+
+    private static final String INSERT_ACTIVATION_ASSESSMENT = "INSERT INTO assessments (reading_id, partnership, indicator,"
+            + " area, period, actual, expected, rating, direction, year_on_year, target_row, rule_set, cause, assessed_at,"
+            + " activation_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    private static void addActivationAssessment(PreparedStatement st, Assessment a, String ruleSet, Timestamp ts,
+                                                long activation) throws SQLException {
+        st.setLong(15, activation);
+        addAssessment(st, a, null, ruleSet, RULE_CHANGE, ts);
+    }
+
+    /** Deletes what the partnership's activations left unfinished (a crash, or a failed clean-up) wrote ahead. */
+    private void abandonUnfinishedActivations(Connection c) throws SQLException {
+        List<Long> unfinished = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM rule_set_activations WHERE partnership = ?"
+                + " AND status = '" + WRITING + "'")) {
+            s.setString(1, rulesOf());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    unfinished.add(rs.getLong(1));
+                }
+            }
+        }
+        for (long id : unfinished) {
+            deleteActivation(c, id);
         }
     }
 
-    /** A piece of JDBC work that returns nothing. */
-    private interface SqlRunnable {
-        void run() throws SQLException;
+    /** An activation not done, with what it wrote ahead. */
+    private static void deleteActivation(Connection c, long activation) throws SQLException {
+        try (PreparedStatement rows = c.prepareStatement("DELETE FROM assessments WHERE activation_id = ?");
+             PreparedStatement row = c.prepareStatement("DELETE FROM rule_set_activations WHERE id = ? AND status <> '"
+                     + DONE + "'")) {
+            rows.setLong(1, activation);
+            rows.executeUpdate();
+            row.setLong(1, activation);
+            row.executeUpdate();
+        }
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper FILES = new com.fasterxml.jackson.databind.ObjectMapper();

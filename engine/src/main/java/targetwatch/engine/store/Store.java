@@ -157,9 +157,11 @@ public interface Store extends AutoCloseable {
                   List<AlertState> alerts, Set<Sink> sinks, Instant at);
 
     /**
-     * An activation written in two steps, still in one transaction: most of the assessments it alters written ahead,
-     * while the caller holds no lock (others go on storing), and the rest, with the events, the alerts and the
-     * version's status, by {@link #finish}, which commits. Closing it unfinished rolls everything back.
+     * An activation written in two steps: most of the assessments it alters written ahead, while the caller holds no
+     * lock (others go on storing; a store may commit them in transactions of their own, not in force until the
+     * activation is finished), and the rest, with the events, the alerts and the version's status, by {@link #finish},
+     * which puts all of it in force at once or none of it. Closing it unfinished, or a crash before {@link #finish}
+     * commits, leaves the version as it was and nothing of it in force.
      */
     interface PendingActivation extends AutoCloseable {
 

@@ -22,6 +22,7 @@ import targetwatch.engine.model.AlertEventType;
 import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Kind;
 import targetwatch.engine.model.Reading;
+import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.model.Target;
 
 /**
@@ -112,7 +113,7 @@ class IncrementalRebuildTest {
     }
 
     @Test
-    void readings_and_the_clock_during_a_change_are_compared_again_for_their_indicators_only_and_give_the_full_replay()
+    void readings_and_the_clock_during_a_change_are_compared_again_for_their_series_only_and_give_the_full_replay()
             throws Exception {
         try (RuleEngine engine = running(real, feedAndFuzz(real, 29))) {
             // given a candidate built from a snapshot, and its rating changes against the snapshot
@@ -121,16 +122,17 @@ class IncrementalRebuildTest {
             List<RuleEngine.RatingChange> prior = RuleEngine.ratingChanges(snapshot, next);
             // when readings come meanwhile (the changed indicator's among them) and the clock moves, and the candidate
             // catches up with the readings the running engine took
-            java.util.Set<String> read = new java.util.HashSet<>();
+            java.util.Set<SeriesKey> read = new java.util.HashSet<>();
             List<Reading> taken = new java.util.ArrayList<>();
             List<Reading> meanwhile = EngineDifferentialTest.fuzz(real.ruleSet().targets(), 41).stream()
-                    .filter(r -> r.indicator().equals("ksi-casualties") || r.indicator().equals("needles-collected"))
+                    .filter(r -> r.series().toString().equals("maidstone/ksi-casualties/maidstone")
+                            || r.indicator().equals("needles-collected"))
                     .limit(80).toList();
             for (Reading r : meanwhile) {
                 try {
                     if (engine.process(r).recorded()) {
                         taken.add(r);
-                        read.add(r.partnership() + "/" + r.indicator());
+                        read.add(r.series());
                     }
                 } catch (InvalidReadingException e) {
                     // not taken, not stored: the candidate never hears of it
@@ -138,12 +140,15 @@ class IncrementalRebuildTest {
             }
             engine.advanceTo(engine.now().plusSeconds(3 * 86_400));
             next.submitAll(taken);
-            assertTrue(read.contains("maidstone/ksi-casualties") && read.size() <= 4,
-                    "the readings meanwhile touch the changed indicator and not every one: " + read);
-            // then comparing again only the indicators read gives what the full replay of everything gives
+            java.util.Set<String> indicators = new java.util.HashSet<>();
+            read.forEach(k -> indicators.add(k.indicator()));
+            assertTrue(indicators.contains("ksi-casualties") && indicators.size() <= 4
+                            && engine.latest().stream().filter(a -> a.indicator().equals("ksi-casualties")).count()
+                            > read.stream().filter(k -> k.indicator().equals("ksi-casualties")).count(),
+                    "the readings meanwhile touch some series of the changed indicator, not every one: " + read);
+            // then comparing again only the series read gives what the full replay of everything gives
             try (RuleEngine.Rebuilt full = engine.rebuild(realKsiTo30);
-                 RuleEngine.Rebuilt restricted = engine.rebuildFrom(next, prior,
-                         (partnership, indicator) -> read.contains(partnership + "/" + indicator))) {
+                 RuleEngine.Rebuilt restricted = engine.rebuildFrom(next, prior, read)) {
                 assertTrue(!new java.util.HashSet<>(prior).equals(new java.util.HashSet<>(full.ratings())),
                         "the readings meanwhile changed what the change alters");
                 assertEquals(full.ratings(), restricted.ratings(), "rating changes");
@@ -151,6 +156,79 @@ class IncrementalRebuildTest {
                 assertEquals(full.events(), restricted.events(), "alert events");
                 assertEquals(byId(full.alertStates()), byId(restricted.alertStates()), "alert states");
                 sameHeld(full.engine(), restricted.engine(), "after the change");
+            }
+        }
+    }
+
+    @Test
+    void a_reading_of_a_comparator_area_during_a_change_compares_again_every_area_of_its_indicator_and_gives_the_full_replay()
+            throws Exception {
+        Target comparator = everyKind.ruleSet().targets().stream().filter(t -> t.kind() == Kind.BELOW_COMPARATOR)
+                .findFirst().orElseThrow();
+        try (RuleEngine engine = running(everyKind, feedAndFuzz(everyKind, 37))) {
+            RuleEngine.Snapshot snapshot = engine.snapshot();
+            RuleEngine next = RuleEngine.replaying(everyKindComparatorTighter, snapshot);
+            List<RuleEngine.RatingChange> prior = RuleEngine.ratingChanges(snapshot, next);
+            // given a reading meanwhile of the comparator area, for a period another area has
+            targetwatch.engine.model.Assessment rated = engine.latest().stream()
+                    .filter(a -> a.indicator().equals(comparator.indicator()) && !a.area().equals(comparator.comparatorArea()))
+                    .findFirst().orElseThrow();
+            SeriesKey comparatorSeries = new SeriesKey(rated.partnership(), rated.indicator(), comparator.comparatorArea());
+            Reading r = Reading.of(rated.partnership(), rated.indicator(), comparator.comparatorArea(),
+                    rated.period().toString(), // the area 2% above its comparator: AMBER by the tolerance it had, RED by 1%
+                    rated.actual().divide(new java.math.BigDecimal("1.02"), 6, java.math.RoundingMode.HALF_UP).toPlainString(),
+                    "late-revision");
+            assertTrue(engine.process(r).recorded());
+            next.submitAll(List.of(r));
+            // when only the series read is named, every area of the indicator is compared again
+            try (RuleEngine.Rebuilt full = engine.rebuild(everyKindComparatorTighter);
+                 RuleEngine.Rebuilt restricted = engine.rebuildFrom(next, prior, List.of(comparatorSeries))) {
+                java.util.Set<RuleEngine.RatingChange> elsewhere = new java.util.HashSet<>(full.ratings());
+                elsewhere.removeAll(prior);
+                java.util.Set<RuleEngine.RatingChange> gone = new java.util.HashSet<>(prior);
+                full.ratings().forEach(gone::remove);
+                elsewhere.addAll(gone);
+                elsewhere.removeIf(c -> c.series().equals(comparatorSeries));
+                assertTrue(!elsewhere.isEmpty(), "the comparator's reading moved what the change alters in another area: "
+                        + r + " " + prior.size() + " " + full.ratings().size());
+                assertEquals(full.ratings(), restricted.ratings(), "rating changes");
+                assertEquals(full.alerts(), restricted.alerts(), "alert changes");
+                assertEquals(full.events(), restricted.events(), "alert events");
+                assertEquals(byId(full.alertStates()), byId(restricted.alertStates()), "alert states");
+                sameHeld(full.engine(), restricted.engine(), "after the change");
+            }
+        }
+    }
+
+    @Test
+    void a_snapshot_taken_again_holds_what_changed_since_the_last_and_the_last_stays_as_it_was_taken() throws Exception {
+        try (RuleEngine engine = running(real, feedAndFuzz(real, 43))) {
+            RuleEngine.Snapshot first = engine.snapshot();
+            // given a held KSI reading revised after a first snapshot (its rating, and its neighbours', move)
+            Reading held = first.readings().stream().filter(r -> r.indicator().equals("ksi-casualties")).findFirst()
+                    .orElseThrow();
+            Reading revised = new Reading(held.partnership(), held.indicator(), held.area(), held.period(),
+                    held.value().add(java.math.BigDecimal.valueOf(25)), held.source(), null, null);
+            assertTrue(!engine.process(revised).assessments().isEmpty(), "the revision moved assessments");
+            // and another series' reading from a second source, of the value in force: kept, moving no assessment
+            Reading other = first.readings().stream().filter(r -> !r.series().equals(held.series())).findFirst().orElseThrow();
+            Reading seconded = new Reading(other.partnership(), other.indicator(), other.area(), other.period(),
+                    engine.assessment(other.series(), other.period()).map(a -> a.actual()).orElse(other.value()),
+                    "second-source", null, null);
+            assertTrue(engine.process(seconded).assessments().isEmpty(), "the second source moved no assessment");
+            // when a snapshot is taken again
+            RuleEngine.Snapshot again = engine.snapshot();
+            // then it holds both and what they moved, and the first holds what it held
+            assertEquals(new java.util.HashSet<>(engine.heldReadings()), new java.util.HashSet<>(again.readings()));
+            assertTrue(again.readings().contains(revised) && !again.readings().contains(held));
+            assertTrue(again.readings().contains(seconded) && !first.readings().contains(seconded));
+            assertTrue(first.readings().contains(held) && !first.readings().contains(revised));
+            try (RuleEngine.Rebuilt full = engine.rebuild(realKsiTo30);
+                 RuleEngine.Rebuilt previewed = RuleEngine.preview(again, RuleEngine.replaying(realKsiTo30, again),
+                         Integer.MAX_VALUE)) {
+                assertEquals(full.ratings(), previewed.ratings(), "rating changes against the snapshot taken again");
+                assertEquals(full.events(), previewed.events(), "alert events");
+                sameHeld(full.engine(), previewed.engine(), "built from the snapshot taken again");
             }
         }
     }

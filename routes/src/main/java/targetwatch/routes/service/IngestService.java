@@ -17,6 +17,7 @@ import targetwatch.engine.model.AlertState;
 import targetwatch.engine.model.Assessment;
 import targetwatch.engine.model.PlainText;
 import targetwatch.engine.model.Reading;
+import targetwatch.engine.model.SeriesKey;
 import targetwatch.engine.readings.RejectedReading;
 import targetwatch.engine.rules.CompiledRules;
 import targetwatch.engine.rules.InvalidReadingException;
@@ -488,7 +489,7 @@ public final class IngestService implements AutoCloseable {
                 pending = store.beginActivation(version, clock.instant());
                 pending.write(prior.stream().map(RuleEngine.RatingChange::after).filter(java.util.Objects::nonNull).toList());
                 long written = System.nanoTime();
-                Set<String> readSince = new java.util.HashSet<>();
+                Set<SeriesKey> readSince = new java.util.HashSet<>();
                 for (int i = 0; i < CATCH_UPS; i++) {
                     List<Reading> since;
                     synchronized (this) {
@@ -498,10 +499,12 @@ public final class IngestService implements AutoCloseable {
                         since = storedSinceSnapshot;
                         storedSinceSnapshot = new ArrayList<>();
                     }
-                    since.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
+                    since.forEach(r -> readSince.add(r.series()));
                     next.submitAll(since);
                 }
                 long caughtUp = System.nanoTime();
+                RuleEngine retired;
+                RuleEngine.Rebuilt activated;
                 synchronized (this) {
                     long locked = System.nanoTime();
                     RuleEngine.Rebuilt rebuilt;
@@ -514,27 +517,31 @@ public final class IngestService implements AutoCloseable {
                         storedSinceSnapshot = null;
                         rebuilt = engine.rebuildFrom(next);
                     } else {
-                        storedSinceSnapshot.forEach(r -> readSince.add(indicatorKey(r.partnership(), r.indicator())));
+                        storedSinceSnapshot.forEach(r -> readSince.add(r.series()));
                         next.submitAll(storedSinceSnapshot);
                         storedSinceSnapshot = null;
-                        rebuilt = engine.rebuildFrom(next, prior,
-                                (partnership, indicator) -> readSince.contains(indicatorKey(partnership, indicator)));
+                        rebuilt = engine.rebuildFrom(next, prior, readSince);
                     }
                     long compared = System.nanoTime();
                     Store.PendingActivation writing = pending;
-                    swap(version, candidate, rebuilt, writing == null
+                    retired = swap(version, candidate, rebuilt, writing == null
                             ? () -> store.activate(version, rebuilt.changedAssessments(), rebuilt.events(),
                                     rebuilt.alertStates(), sinks, clock.instant())
-                            : () -> finish(writing, prior, rebuilt, readSince));
+                            : () -> finish(writing, prior, rebuilt));
                     long done = System.nanoTime();
                     LOG.info("rule set version {}: snapshot {} ms, built beside intake in {} ms replaying {} of {} readings,"
                                     + " {} changed ratings written ahead in {} ms, caught up in {} ms; under the ingest lock"
-                                    + " {} ms (catch-up and comparison {} ms, storing the rest and {} events {} ms)", version,
+                                    + " {} ms (catch-up and comparison {} ms, storing the rest, {} events and {} alerts {} ms)",
+                            version,
                             ms(snapshotted - started), ms(built - snapshotted), next.replayedReadings(), next.readingCount(),
                             prior.size(), ms(written - built), ms(caughtUp - written), ms(done - locked),
-                            ms(compared - locked), rebuilt.events().size(), ms(done - compared));
-                    return rebuilt;
+                            ms(compared - locked), rebuilt.events().size(), rebuilt.alertStates().size(), ms(done - compared));
+                    activated = rebuilt;
+                    next = null; // running now: no longer the caller's to close
+                    pending = null;
                 }
+                retired.close(); // the rule set no longer running, let go of outside the lock
+                return activated;
             } catch (RuntimeException e) {
                 synchronized (this) {
                     storedSinceSnapshot = null;
@@ -550,68 +557,61 @@ public final class IngestService implements AutoCloseable {
         }
     }
 
-    private static String indicatorKey(String partnership, String indicator) {
-        return partnership + "/" + indicator;
-    }
-
     /**
-     * Finishes an activation whose prior rating changes were written ahead: of the indicators read since, withdraws what
-     * was written that the change no longer alters so, and writes what it alters besides; then the events and alerts.
+     * Finishes an activation whose prior rating changes were written ahead: withdraws what was written that the change no
+     * longer alters so (compared again, for the series readings since the snapshot moved), and writes what it alters
+     * besides; then the events and alerts. A change written ahead is one of {@code prior}, the very object, when the
+     * comparison under the lock took it over; anything else in the rebuilt list was compared again.
      */
-    private void finish(Store.PendingActivation pending, List<RuleEngine.RatingChange> prior, RuleEngine.Rebuilt rebuilt,
-                        Set<String> readSince) {
-        Map<String, Assessment> written = new java.util.HashMap<>();
-        for (RuleEngine.RatingChange c : prior) {
-            if (c.after() != null && readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
-                written.put(c.series() + "@" + c.period(), c.after());
+    private void finish(Store.PendingActivation pending, List<RuleEngine.RatingChange> prior, RuleEngine.Rebuilt rebuilt) {
+        Set<RuleEngine.RatingChange> taken = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        taken.addAll(prior);
+        record At(SeriesKey series, targetwatch.engine.model.Period period) {
+        }
+        Map<At, Assessment> again = new java.util.HashMap<>();
+        for (RuleEngine.RatingChange c : rebuilt.ratings()) {
+            if (!taken.remove(c) && c.after() != null) {
+                again.put(new At(c.series(), c.period()), c.after());
             }
         }
+        // what remains taken was written ahead and is no longer among the changes as written
         List<Assessment> withdrawn = new ArrayList<>();
-        List<Assessment> changed = new ArrayList<>();
-        Set<String> still = new java.util.HashSet<>();
-        for (RuleEngine.RatingChange c : rebuilt.ratings()) {
-            if (c.after() == null || !readSince.contains(indicatorKey(c.series().partnership(), c.series().indicator()))) {
+        for (RuleEngine.RatingChange c : taken) {
+            if (c.after() == null) {
                 continue;
             }
-            String key = c.series() + "@" + c.period();
-            Assessment was = written.get(key);
-            if (c.after().equals(was)) {
-                still.add(key);
+            Assessment now = again.get(new At(c.series(), c.period()));
+            if (c.after().equals(now)) {
+                again.remove(new At(c.series(), c.period())); // compared again to what was written: it stands
             } else {
-                if (was != null) {
-                    withdrawn.add(was);
-                }
-                still.add(key);
-                changed.add(c.after());
+                withdrawn.add(c.after());
             }
         }
-        written.forEach((key, a) -> {
-            if (!still.contains(key)) {
-                withdrawn.add(a);
-            }
-        });
-        pending.finish(withdrawn, changed, rebuilt.events(), rebuilt.alertStates(), sinks);
+        pending.finish(withdrawn, new ArrayList<>(again.values()), rebuilt.events(), rebuilt.alertStates(), sinks);
     }
 
     private static long ms(long nanos) {
         return nanos / 1_000_000;
     }
 
-    /** Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock. */
-    private RuleEngine.Rebuilt swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt, Runnable storing) {
+    /**
+     * Stores what the change alters with the activation and takes the rebuilt engine over; the caller holds the lock, and
+     * closes the engine returned, the one that ran until now, once it has let go of it.
+     */
+    private RuleEngine swap(int version, CompiledRules candidate, RuleEngine.Rebuilt rebuilt, Runnable storing) {
         try {
             storing.run();
         } catch (RuntimeException e) {
             rebuilt.close();
             throw e;
         }
-        engine.close();
+        RuleEngine retired = engine;
         engine = rebuilt.engine();
         rules = candidate;
         ruleSetVersion = version;
         LOG.info("rule set version {} is active: {} ratings and {} alerts changed", version, rebuilt.ratings().size(),
                 rebuilt.alerts().size());
-        return rebuilt;
+        return retired;
     }
 
     /** Records which stored version the rule set loaded at start is. */
