@@ -895,11 +895,22 @@ public final class JdbcStore implements Store {
      */
     @Override
     public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
+        return markSentAndClaim(List.of(), null, now, sink, relay, now, lease, limit);
+    }
+
+    /**
+     * As {@link #claimDeliveries}, with the deliveries sent before marked sent first, in the same transaction: a relay
+     * that publishes batch after batch commits once a batch, not twice.
+     */
+    @Override
+    public List<Delivery> markSentAndClaim(List<Long> sent, String answer, Instant sentAt, Sink sink, String relay,
+                                           Instant now, java.time.Duration lease, int limit) {
         if (limit < 1 || limit > ID_QUERY_CHUNK) {
             throw new IllegalArgumentException("claim between 1 and " + ID_QUERY_CHUNK + " deliveries at a time, not " + limit);
         }
         Timestamp at = Timestamp.from(now);
-        List<Long> claimed = transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+        return transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+            markSent(c, sent, answer, sentAt);
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
                     + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
@@ -914,21 +925,18 @@ public final class JdbcStore implements Store {
                     }
                 }
             }
-            if (!ids.isEmpty()) {
-                claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
+            if (ids.isEmpty()) {
+                return List.<Delivery>of();
             }
-            return ids;
+            claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
+            return deliveries(c, "d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
+                    + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")", s -> {
+                        s.setString(1, relay);
+                        for (int i = 0; i < ids.size(); i++) {
+                            s.setLong(i + 2, ids.get(i));
+                        }
+                    }, limit);
         });
-        if (claimed.isEmpty()) {
-            return List.of();
-        }
-        return deliveries("d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
-                + String.join(", ", Collections.nCopies(claimed.size(), "?")) + ")", s -> {
-                    s.setString(1, relay);
-                    for (int i = 0; i < claimed.size(); i++) {
-                        s.setLong(i + 2, claimed.get(i));
-                    }
-                }, limit);
     }
 
     @Override
@@ -980,10 +988,17 @@ public final class JdbcStore implements Store {
     }
 
     private List<Delivery> deliveries(String where, Binder binder, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return deliveries(c, where, binder, limit);
+        } catch (SQLException e) {
+            throw new StoreException("could not read the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Delivery> deliveries(Connection c, String where, Binder binder, int limit) throws SQLException {
         List<Delivery> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload, d.folded FROM deliveries d"
-                     + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload, d.folded FROM deliveries d"
+                + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
             binder.bind(s);
             s.setMaxRows(limit);
             try (ResultSet rs = s.executeQuery()) {
@@ -992,8 +1007,6 @@ public final class JdbcStore implements Store {
                             AlertEventCodec.decode(rs.getString(4)), rs.getBoolean(5)));
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the outbox: " + e.getMessage(), e);
         }
         return out;
     }
@@ -1023,17 +1036,29 @@ public final class JdbcStore implements Store {
 
     @Override
     public void markSent(List<Long> deliveryIds, String answer, Instant at) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        transaction("could not mark " + deliveryIds.size() + " deliveries sent", c -> {
+            markSent(c, deliveryIds, answer, at);
+            return null;
+        });
+    }
+
+    /** Marks deliveries sent with one answer, in statements of up to {@link #ID_QUERY_CHUNK} ids. */
+    private static void markSent(Connection c, List<Long> deliveryIds, String answer, Instant at) throws SQLException {
         for (int from = 0; from < deliveryIds.size(); from += ID_QUERY_CHUNK) {
             List<Long> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + ID_QUERY_CHUNK));
-            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ? WHERE id IN ("
-                    + marks + ")", s -> {
-                        s.setString(1, cut(answer, MAX_ERROR));
-                        s.setTimestamp(2, Timestamp.from(at));
-                        for (int i = 0; i < chunk.size(); i++) {
-                            s.setLong(i + 3, chunk.get(i));
-                        }
-                    });
+            try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1,"
+                    + " answer = ?, sent_at = ? WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")")) {
+                s.setString(1, cut(answer, MAX_ERROR));
+                s.setTimestamp(2, Timestamp.from(at));
+                for (int i = 0; i < chunk.size(); i++) {
+                    s.setLong(i + 3, chunk.get(i));
+                }
+                s.executeUpdate();
+            }
         }
     }
 

@@ -85,6 +85,16 @@ public interface Store extends AutoCloseable {
     List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit);
 
     /**
+     * Marks the deliveries {@code sent} sent with one answer (as {@link #markSent(List, String, Instant)}), then claims
+     * as {@link #claimDeliveries}, in one transaction: a relay sending batch after batch records each batch's answer
+     * with its next claim, one commit a batch. Either both happen or neither: a mark that fails leaves the deliveries
+     * pending and claimed by the relay, which gets them back with its next claim (they go again, with the same
+     * de-duplication id).
+     */
+    List<Delivery> markSentAndClaim(List<Long> sent, String answer, Instant sentAt, Sink sink, String relay, Instant now,
+                                    java.time.Duration lease, int limit);
+
+    /**
      * Renews the relay's claim on deliveries it is about to send, and returns those it still holds: a delivery whose
      * claim ran out and was taken by another relay, or that is no longer pending, is left out and must not be sent.
      */
