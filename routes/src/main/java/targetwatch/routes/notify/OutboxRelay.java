@@ -99,6 +99,13 @@ public final class OutboxRelay implements AutoCloseable {
     private final Map<Sink, AtomicBoolean> wanted = new EnumMap<>(Sink.class);
     /** The sinks whose deliveries go in batches, to {@link #DELIVER_TOPIC_BATCH}. */
     private final Set<Sink> batched;
+    /**
+     * The last batch published and not yet marked sent: it is marked with the next claim, in the same transaction
+     * (one commit a batch, not two), and a run ends only when that claim found nothing, so nothing stays unmarked
+     * past a run unless its mark failed (then the next run marks it). A crash before the mark sends the batch again,
+     * with the same de-duplication ids, as a crash before any mark would. Read and written under the sink's lock.
+     */
+    private final Map<Sink, Published> unmarked = new ConcurrentHashMap<>();
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /**
@@ -265,19 +272,42 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /** A batch the sink took, with its answer and when: marked sent with the next claim. */
+    private record Published(List<Long> ids, String answer, Instant at) {
+    }
+
+    /**
+     * Sends what is due for a batched sink, a claim's worth at a time, each batch's answer recorded with the next
+     * claim, until a claim finds nothing.
+     */
+    private void drainBatches(Sink sink) {
+        while (true) {
+            Published last = unmarked.get(sink);
+            List<Delivery> due = last == null ? store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH)
+                    : store.markSentAndClaim(last.ids(), last.answer(), last.at(), sink, relayId, clock.instant(), lease, BATCH);
+            unmarked.remove(sink);
+            if (due.isEmpty()) {
+                return;
+            }
+            Published published = deliverBatch(due);
+            if (published != null) {
+                unmarked.put(sink, published);
+            }
+        }
+    }
+
     /** Sends what is due for one sink, a claim's worth at a time, until nothing is (held mail aside). */
     private void drain(Sink sink) {
+        if (batched.contains(sink)) {
+            drainBatches(sink);
+            return;
+        }
         List<Delivery> due;
         boolean sentAny;
         do {
             due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
             sentAny = false;
-            if (batched.contains(sink)) {
-                if (!due.isEmpty()) {
-                    deliverBatch(due);
-                    sentAny = true;
-                }
-            } else if (sink == Sink.EMAIL) {
+            if (sink == Sink.EMAIL) {
                 for (List<Delivery> group : byRecipientAndPriority(due)) {
                     if (!waitedForGroup(group)) {
                         continue;
@@ -403,11 +433,12 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Sends a batch of deliveries as one list of events, in one transaction of the sink, and marks them sent together.
-     * When the batch fails (a broker down, or one event the broker refuses, such as one it has had already and drops
-     * as a repeat), its deliveries are sent one at a time, each settled on its own answer.
+     * Sends a batch of deliveries as one list of events, in one transaction of the sink, and returns them with the
+     * sink's answer, to be marked sent together with the next claim. When the batch fails (a broker down, or one event
+     * the broker refuses, such as one it has had already and drops as a repeat), its deliveries are sent one at a time,
+     * each settled on its own answer, and nothing is returned.
      */
-    private void deliverBatch(List<Delivery> batch) {
+    private Published deliverBatch(List<Delivery> batch) {
         // claimed a moment ago by this run for a lease of minutes, so still this relay's: no renewal before the send
         // (a sink with a point of no return checks again there, through the hand-over)
         List<AlertEvent> events = batch.stream().map(Delivery::event).toList();
@@ -416,18 +447,18 @@ public final class OutboxRelay implements AutoCloseable {
             ex.setProperty(HAND_OVER, handOver(batch));
         });
         if (result.getException() == null) {
-            store.markSent(batch.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
+            return new Published(batch.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
                     clock.instant());
-            return;
         }
         if (causedBy(result.getException(), ClaimLostException.class)) {
             LOG.warn("{} deliveries of events {} left to the relay that holds them now: {}", batch.get(0).sink(),
                     events.stream().map(AlertEvent::id).toList(), result.getException().getMessage());
-            return;
+            return null;
         }
         LOG.info("a batch of {} {} deliveries failed, sending them one at a time: {}", batch.size(), batch.get(0).sink(),
                 result.getException().getMessage());
         batch.forEach(this::deliver);
+        return null;
     }
 
     private void deliver(Delivery d) {
