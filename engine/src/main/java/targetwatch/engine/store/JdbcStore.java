@@ -888,10 +888,11 @@ public final class JdbcStore implements Store {
     }
 
     /**
-     * Two steps in one transaction: the due rows are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL
-     * both have it), so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the
-     * next due rows; H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease;
-     * then the claimed rows are read with their events.
+     * In one transaction: the relay's own due claims with more than half their lease left are taken as they are; the
+     * other due rows it may take are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL both have it),
+     * so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the next due rows;
+     * H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease; then the rows
+     * are read with their events.
      */
     @Override
     public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
@@ -909,26 +910,51 @@ public final class JdbcStore implements Store {
             throw new IllegalArgumentException("claim between 1 and " + ID_QUERY_CHUNK + " deliveries at a time, not " + limit);
         }
         Timestamp at = Timestamp.from(now);
+        // the relay's own claims with more than half their lease to run come back as they are: no other relay takes them
+        // before it runs out, so they need neither a lock nor a renewal (a mail held for its group wait is read at every
+        // mail run, and renewing it each time rewrote its row and each of its indexes)
+        Timestamp fresh = Timestamp.from(now.plus(lease.dividedBy(2)));
         return transaction("could not claim " + sink + " deliveries for " + relay, c -> {
             markSent(c, sent, answer, sentAt);
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
-                    + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
-                    + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                    + " AND next_attempt_at <= ? AND claimed_by = ? AND claimed_until > ? ORDER BY id FETCH FIRST " + limit
+                    + " ROWS ONLY")) {
                 s.setString(1, sink.name());
                 s.setTimestamp(2, at);
-                s.setTimestamp(3, at);
-                s.setString(4, relay);
+                s.setString(3, relay);
+                s.setTimestamp(4, fresh);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
                     }
                 }
             }
+            List<Long> claimed = new ArrayList<>();
+            if (ids.size() < limit) {
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
+                        + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?"
+                        + " OR (claimed_by = ? AND claimed_until <= ?)) ORDER BY id FETCH FIRST " + (limit - ids.size())
+                        + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                    s.setString(1, sink.name());
+                    s.setTimestamp(2, at);
+                    s.setTimestamp(3, at);
+                    s.setString(4, relay);
+                    s.setTimestamp(5, fresh);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            claimed.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            if (!claimed.isEmpty()) {
+                claim(c, claimed, relay, Timestamp.from(now.plus(lease)), false);
+                ids.addAll(claimed);
+            }
             if (ids.isEmpty()) {
                 return List.<Delivery>of();
             }
-            claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
             return deliveries(c, "d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
                     + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")", s -> {
                         s.setString(1, relay);

@@ -79,8 +79,9 @@ public interface Store extends AutoCloseable {
     /**
      * Claims deliveries to one sink due at {@code now} for one relay, oldest first, until {@code now + lease}: several
      * relays sharing the database never get the same delivery while its claim runs, and the claims of a relay that
-     * died run out and are taken by another. A relay's own claims come back to it with their lease renewed (a mail
-     * held for its group wait, a relay restarted under the same name).
+     * died run out and are taken by another. A relay's own claims come back to it (a mail held for its group wait, a
+     * relay restarted under the same name), their lease renewed once less than half of it is left: one with more left
+     * is nobody else's before it runs out, and comes back unrenewed, with no write.
      */
     List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit);
 

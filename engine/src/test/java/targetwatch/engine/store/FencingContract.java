@@ -343,6 +343,27 @@ abstract class FencingContract {
     }
 
     @Test
+    void a_relays_own_claims_read_again_with_more_than_half_their_lease_left_come_back_unrenewed() {
+        due(first, 2);
+        List<Long> claimed = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 10));
+
+        assertEquals(claimed, ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW.plus(LEASE.dividedBy(2)).minusSeconds(1),
+                LEASE, 10)));
+        assertEquals(claimed, ids(second.claimDeliveries(Sink.TOPIC, "relay-b", NOW.plus(LEASE), LEASE, 10)),
+                "the first lease still ends where it did");
+    }
+
+    @Test
+    void a_relays_own_claims_read_again_with_half_their_lease_left_are_renewed() {
+        due(first, 2);
+        List<Long> claimed = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 10));
+
+        assertEquals(claimed, ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW.plus(LEASE.dividedBy(2)), LEASE, 10)));
+        assertTrue(second.claimDeliveries(Sink.TOPIC, "relay-b", NOW.plus(LEASE), LEASE, 10).isEmpty(),
+                "the lease runs from the second claim");
+    }
+
+    @Test
     void a_relays_own_claims_come_back_to_it_renewed_and_stay_out_of_the_others_reach() {
         due(first, 2);
         List<Long> claimed = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 10));
