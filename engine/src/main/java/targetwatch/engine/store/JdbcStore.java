@@ -887,6 +887,22 @@ public final class JdbcStore implements Store {
         }, limit);
     }
 
+    @Override
+    public List<Delivery> dueDeliveries(Sink sink, Instant now, int limit, java.util.Collection<Long> except) {
+        if (except.isEmpty()) {
+            return dueDeliveries(sink, now, limit);
+        }
+        List<Long> skip = List.copyOf(except);
+        return deliveries("d.sink = ? AND d.status = 'PENDING' AND d.next_attempt_at <= ? AND d.id NOT IN ("
+                + String.join(", ", Collections.nCopies(skip.size(), "?")) + ")", s -> {
+                    s.setString(1, sink.name());
+                    s.setTimestamp(2, Timestamp.from(now));
+                    for (int i = 0; i < skip.size(); i++) {
+                        s.setLong(i + 3, skip.get(i));
+                    }
+                }, limit);
+    }
+
     /**
      * In one transaction: the relay's own due claims with more than half their lease left are taken as they are; the
      * other due rows it may take are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL both have it),
@@ -1067,6 +1083,19 @@ public final class JdbcStore implements Store {
         }
         transaction("could not mark " + deliveryIds.size() + " deliveries sent", c -> {
             markSent(c, deliveryIds, answer, at);
+            return null;
+        });
+    }
+
+    @Override
+    public void markSent(List<SentBatch> batches) {
+        if (batches.stream().allMatch(b -> b.deliveryIds().isEmpty())) {
+            return;
+        }
+        transaction("could not mark " + batches.size() + " batches of deliveries sent", c -> {
+            for (SentBatch b : batches) {
+                markSent(c, b.deliveryIds(), b.answer(), b.at());
+            }
             return null;
         });
     }

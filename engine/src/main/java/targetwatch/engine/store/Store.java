@@ -77,6 +77,16 @@ public interface Store extends AutoCloseable {
     List<Delivery> dueDeliveries(Sink sink, Instant now, int limit);
 
     /**
+     * Deliveries to one sink due at {@code now}, oldest first, but for those named in {@code except} (sent already,
+     * their answer not yet recorded), whoever's claim they are under: for a relay that is the only one on its
+     * database, which reads what is due rather than claiming it. Reads only.
+     */
+    List<Delivery> dueDeliveries(Sink sink, Instant now, int limit, java.util.Collection<Long> except);
+
+    /** Marks several batches sent, each with its own answer and time, in one transaction. */
+    void markSent(List<SentBatch> batches);
+
+    /**
      * Claims deliveries to one sink due at {@code now} for one relay, oldest first, until {@code now + lease}: several
      * relays sharing the database never get the same delivery while its claim runs, and the claims of a relay that
      * died run out and are taken by another. A relay's own claims come back to it (a mail held for its group wait, a
