@@ -122,6 +122,8 @@ public final class OutboxRelay implements AutoCloseable {
      */
     private final Map<Sink, List<Published>> published = new ConcurrentHashMap<>();
     private final Map<Sink, Long> firstPublished = new ConcurrentHashMap<>();
+    /** A relay alone: per sink, whether a run is set for when the first batch waiting for its answer has waited. */
+    private final Map<Sink, AtomicBoolean> markSet = new EnumMap<>(Sink.class);
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /**
@@ -226,6 +228,7 @@ public final class OutboxRelay implements AutoCloseable {
             locks.put(s, new ReentrantLock());
             wanted.put(s, new AtomicBoolean());
             nudgePending.put(s, new AtomicBoolean());
+            markSet.put(s, new AtomicBoolean());
             String name = "outbox-nudge-" + s.name().toLowerCase();
             nudges.put(s, Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, name);
@@ -392,10 +395,17 @@ public final class OutboxRelay implements AutoCloseable {
             markPublished(sink);
             return;
         }
-        try {
-            nudges.get(sink).schedule(() -> nudge(sink), left, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            // closing: close() records them
+        // one run set at a time: under load a run ends every few milliseconds, each with batches waiting
+        AtomicBoolean set = markSet.get(sink);
+        if (set.compareAndSet(false, true)) {
+            try {
+                nudges.get(sink).schedule(() -> {
+                    set.set(false);
+                    nudge(sink);
+                }, left, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                set.set(false); // closing: close() records them
+            }
         }
     }
 
