@@ -93,8 +93,9 @@ public class TargetwatchConfiguration implements CamelConfiguration {
                 Integer.parseInt(settings.get("targetwatch.delivery.max-attempts")),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.delivery.initial-delay-ms"))), webhook,
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.email.group-wait-ms"))),
-                // the topic's deliveries go in batches, each published in one broker transaction
-                p -> tenants.ruleSetOf(p).orElse(null), instance, EnumSet.of(Sink.TOPIC));
+                // the topic's deliveries go in batches, each published in one broker transaction; an instance alone on
+                // its database reads them rather than claiming them, and records their answers every 100 ms
+                p -> tenants.ruleSetOf(p).orElse(null), instance, EnumSet.of(Sink.TOPIC), !shared);
         context.getRegistry().bind("outboxRelay", relay);
         context.getRegistry().bind("ackLinks", AckLinks.create(settings.get("targetwatch.ack.secret"),
                 data.resolve("ack-link.key"), settings.get("targetwatch.public-url"),

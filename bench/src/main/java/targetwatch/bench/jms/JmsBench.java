@@ -11,12 +11,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -61,10 +63,11 @@ import targetwatch.routes.service.Tenants;
  * <li>raw, auto-ack: the same plain consumer on an AUTO_ACKNOWLEDGE session.</li>
  * </ol>
  * {@code bench.raw} is topped up from the same N messages when it runs low. Then latency: alerting readings
- * (one RAISED each, in an area of their own) sent one by one over TCP and matched by area on a topic subscriber
- * over TCP, once at a light load (probes only, at a tenth of the route's measured rate: each of them costs
- * the service more than a plain reading) and once one in ten among non-alerting readings at half the route's
- * measured rate. Prints a plain-text table of medians; progress goes to stderr.
+ * (one RAISED each, in an area of their own) sent over TCP on a fixed schedule, persistent and asynchronous (each
+ * confirmed by the broker), and matched by area on a topic subscriber over TCP, once at a light load (probes only,
+ * at {@code --light-fraction} of the loaded phase's probe rate) and once one in {@code --probe-every} among
+ * non-alerting readings at {@code --load-rate} readings/s; each probe's time also in stages (see {@link Stage}).
+ * Prints a plain-text table of medians; progress goes to stderr.
  */
 public final class JmsBench {
 
@@ -141,12 +144,34 @@ public final class JmsBench {
         }
     }
 
-    /** What one latency phase measured; times in ms. */
+    /** Where a probe's time went, each from the send unless it says from what (ms). */
+    enum Stage {
+        CONFIRMED("broker confirmed the send"),
+        STORING("intake began to store it (received_at)"),
+        PUBLISHED("relay published the event (JMSTimestamp)"),
+        STORING_TO_PUBLISHED("  of which from storing to published"),
+        PUBLISHED_TO_RECEIVED("from published to received");
+
+        final String label;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * What one latency phase measured; times in ms. {@code refused}: sends the broker refused, over the whole timer;
+     * {@code notConfirmed}: sends of this phase with no answer 60 s after the last.
+     */
     record Latency(double offeredRate, double achievedRate, int sent, int probes, List<Double> millis,
-                   List<Double> toPublishMillis, int missing) {
+                   Map<Stage, List<Double>> stages, int missing, long refused, long notConfirmed) {
 
         double percentile(double p) {
             return percentileOf(millis, p);
+        }
+
+        double stage(Stage s, double p) {
+            return percentileOf(stages.get(s), p);
         }
     }
 
@@ -263,11 +288,15 @@ public final class JmsBench {
             context.getRouteController().startRoute(ROUTE_ID);
 
             // latency
-            double routeRate = median(cycles.stream().map(c -> c.route().rate()).toList());
             Latency light;
             Latency load;
-            try (AlertTimer timer = new AlertTimer(partner)) {
-                double lightRate = Math.max(1, routeRate * options.lightFraction());
+            // the partner's sender with a confirmation window, for its asynchronous sends' completion listeners
+            ActiveMQConnectionFactory sender = DemoAccounts.client(tcp, data, "partner");
+            sender.setConfirmationWindowSize(1024 * 1024);
+            String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0";
+            try (AlertTimer timer = new AlertTimer(sender, partner, areas -> storedAt(db, areas))) {
+                // probes only, at a fraction of the loaded phase's probe rate: the floor of the latency
+                double lightRate = Math.max(1, options.lightFraction() * options.loadRate() / options.probeEvery());
                 int lightCount = (int) Math.round(lightRate * options.lightSeconds());
                 List<Outgoing> lightStream = new ArrayList<>();
                 for (int i = 1; i <= lightCount; i++) {
@@ -441,9 +470,13 @@ public final class JmsBench {
     }
 
     /**
-     * A partner's sender and subscriber, both over TCP: sends a stream one message at a time (persistent, each
-     * send waiting for the broker as a plain JMS producer does) on a fixed schedule, and times each probe from
-     * just before its send to the arrival of its RAISED event on the topic.
+     * A partner's sender and subscriber, both over TCP. The sender offers a stream on a fixed schedule, each message
+     * persistent and sent asynchronously (JMS 2's send with a completion listener, on a connection with a confirmation
+     * window: the broker confirms each message once it is in its journal, as a blocking send would wait for), so that
+     * the offered rate is the schedule's and not one round trip at a time. Each probe is timed from just before its
+     * send to the arrival of its RAISED event on the topic, and in stages: the broker's confirmation of the send, the
+     * reading's received_at (the service's clock as intake begins to store it), the alert message's JMSTimestamp
+     * (the relay's publish) and the arrival. The stages read the wall clock (ms) of one machine.
      */
     static final class AlertTimer implements AutoCloseable {
 
@@ -454,19 +487,37 @@ public final class JmsBench {
         private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
         private final Map<String, Long> sentAtMillis = new ConcurrentHashMap<>();
         private final Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        private final Map<String, Long> receivedAtMillis = new ConcurrentHashMap<>();
+        /** When the broker confirmed each probe's send (System.nanoTime). */
+        private final Map<String, Long> confirmedAt = new ConcurrentHashMap<>();
         /** The alert message's JMSTimestamp: when the outbox relay handed it to the broker (ms, same clock). */
         private final Map<String, Long> publishedAtMillis = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicLong confirmed = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong refused = new java.util.concurrent.atomic.AtomicLong();
+        /** When intake began to store each probe's reading (its received_at, ms), by area. */
+        private final Function<List<String>, Map<String, Long>> storedAtMillis;
 
-        AlertTimer(ConnectionFactory factory) throws JMSException {
-            subscribing = factory.createConnection();
+        /**
+         * {@code sendFactory} must have a confirmation window (else Artemis calls the completion listener before the
+         * broker has the message); {@code subscribeFactory} is the partner's own.
+         */
+        AlertTimer(ActiveMQConnectionFactory sendFactory, ConnectionFactory subscribeFactory,
+                   Function<List<String>, Map<String, Long>> storedAtMillis) throws JMSException {
+            this.storedAtMillis = storedAtMillis;
+            if (sendFactory.getConfirmationWindowSize() <= 0) {
+                throw new IllegalArgumentException("the sender needs a confirmation window for its completion listeners");
+            }
+            subscribing = subscribeFactory.createConnection();
             Session subSession = subscribing.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = subSession.createConsumer(subSession.createTopic(ALERTS),
                     "indicator = '" + JmsFeed.PROBE_INDICATOR + "' AND event = 'RAISED'");
             consumer.setMessageListener(m -> {
                 long now = System.nanoTime();
+                long nowMillis = System.currentTimeMillis();
                 try {
                     String area = m.getStringProperty("area");
                     if (area != null && receivedAt.putIfAbsent(area, now) == null) {
+                        receivedAtMillis.put(area, nowMillis);
                         publishedAtMillis.put(area, m.getJMSTimestamp());
                     }
                 } catch (JMSException e) {
@@ -474,7 +525,7 @@ public final class JmsBench {
                 }
             });
             subscribing.start();
-            sending = factory.createConnection();
+            sending = sendFactory.createConnection();
             sendSession = sending.createSession(false, Session.AUTO_ACKNOWLEDGE);
             producer = sendSession.createProducer(sendSession.createQueue(READINGS));
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -482,6 +533,7 @@ public final class JmsBench {
 
         Latency run(List<Outgoing> stream, double rate) throws JMSException {
             long intervalNanos = (long) (1e9 / rate);
+            long confirmedBefore = confirmed.get() + refused.get();
             long start = System.nanoTime();
             int probes = 0;
             for (int i = 0; i < stream.size(); i++) {
@@ -492,32 +544,66 @@ public final class JmsBench {
                 }
                 Outgoing o = stream.get(i);
                 TextMessage m = sendSession.createTextMessage(o.body());
-                if (o.probeArea() != null) {
+                String area = o.probeArea();
+                if (area != null) {
                     probes++;
-                    sentAtMillis.put(o.probeArea(), System.currentTimeMillis());
-                    sentAt.put(o.probeArea(), System.nanoTime());
+                    sentAtMillis.put(area, System.currentTimeMillis());
+                    sentAt.put(area, System.nanoTime());
                 }
-                producer.send(m);
+                producer.send(m, new jakarta.jms.CompletionListener() {
+                    @Override
+                    public void onCompletion(Message message) {
+                        if (area != null) {
+                            confirmedAt.put(area, System.nanoTime());
+                        }
+                        confirmed.incrementAndGet();
+                    }
+
+                    @Override
+                    public void onException(Message message, Exception exception) {
+                        refused.incrementAndGet();
+                    }
+                });
             }
             long sendNanos = System.nanoTime() - start;
             List<String> areas = stream.stream().map(Outgoing::probeArea).filter(a -> a != null).toList();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && !areas.stream().allMatch(receivedAt::containsKey)) {
+            while (System.nanoTime() < deadline && (confirmed.get() + refused.get() - confirmedBefore < stream.size()
+                    || !areas.stream().allMatch(receivedAt::containsKey))) {
                 LockSupport.parkNanos(20_000_000);
             }
             List<Double> millis = new ArrayList<>();
-            List<Double> toPublish = new ArrayList<>();
+            Map<Stage, List<Double>> stages = new EnumMap<>(Stage.class);
+            for (Stage s : Stage.values()) {
+                stages.put(s, new ArrayList<>());
+            }
             int missing = 0;
+            Map<String, Long> stored = storedAtMillis.apply(areas);
             for (String area : areas) {
                 Long got = receivedAt.get(area);
                 if (got == null) {
                     missing++;
-                } else {
-                    millis.add((got - sentAt.get(area)) / 1e6);
-                    toPublish.add((double) (publishedAtMillis.get(area) - sentAtMillis.get(area)));
+                    continue;
                 }
+                long sent = sentAt.get(area);
+                long sentMillis = sentAtMillis.get(area);
+                millis.add((got - sent) / 1e6);
+                Long ack = confirmedAt.get(area);
+                if (ack != null) {
+                    stages.get(Stage.CONFIRMED).add((ack - sent) / 1e6);
+                }
+                Long storing = stored.get(area);
+                long published = publishedAtMillis.get(area);
+                if (storing != null) {
+                    stages.get(Stage.STORING).add((double) (storing - sentMillis));
+                    stages.get(Stage.STORING_TO_PUBLISHED).add((double) (published - storing));
+                }
+                stages.get(Stage.PUBLISHED).add((double) (published - sentMillis));
+                stages.get(Stage.PUBLISHED_TO_RECEIVED).add((double) (receivedAtMillis.get(area) - published));
             }
-            return new Latency(rate, rate(stream.size(), sendNanos), stream.size(), probes, millis, toPublish, missing);
+            long notConfirmed = stream.size() - (confirmed.get() + refused.get() - confirmedBefore);
+            return new Latency(rate, rate(stream.size(), sendNanos), stream.size(), probes, millis, stages, missing,
+                    refused.get(), notConfirmed);
         }
 
         @Override
@@ -528,6 +614,27 @@ public final class JmsBench {
                 subscribing.close();
             }
         }
+    }
+
+    /**
+     * When intake began to store the readings of these areas (their received_at, the service's clock just before its
+     * transaction), in ms; read from the service's embedded database, open in this JVM.
+     */
+    static Map<String, Long> storedAt(String url, List<String> areas) {
+        Map<String, Long> out = new HashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "", "");
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT area, MIN(received_at) FROM readings"
+                     + " WHERE area LIKE 'probe-%' GROUP BY area")) {
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getObject(2, java.time.OffsetDateTime.class).toInstant().toEpochMilli());
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            progress("WARNING could not read when the probes were stored: %s", e.getMessage());
+        }
+        out.keySet().retainAll(new java.util.HashSet<>(areas));
+        return out;
     }
 
     // ---- report ----
@@ -569,19 +676,29 @@ public final class JmsBench {
             out.append("  NOTE: in some cycle the outbox was not empty 30 s after the route stopped\n");
         }
 
-        out.append(String.format(Locale.ROOT, "%nLatency from send (a plain persistent send over TCP, one at a time) to the RAISED event%n"
-                + "arriving at a topic subscriber over TCP, ms; each probe a RED ksi-casualties reading in an area of%n"
-                + "its own. 'to publish' ends at the alert message's JMSTimestamp (the relay's send; ms clock); what is%n"
-                + "left is the broker's delivery to the subscriber.%n"));
-        out.append(String.format(Locale.ROOT, "  %-36s %7s %7s %9s %9s %9s %21s%n", "", "rate/s", "probes", "p50", "p99",
-                "max", "to publish p50/p99"));
-        out.append(latencyLine(String.format(Locale.ROOT, "probes only, %.0f%% of route's rate", options.lightFraction() * 100),
-                light));
-        out.append(latencyLine(String.format(Locale.ROOT, "%.0f readings/s, 1 in %d alerting", options.loadRate(),
-                options.probeEvery()), load));
+        out.append(String.format(Locale.ROOT, "%nLatency from a partner's send to the RAISED event arriving at its topic subscriber, both over TCP,%n"
+                + "ms; sends persistent and asynchronous on a fixed schedule (each confirmed by the broker once journalled),%n"
+                + "each probe a RED ksi-casualties reading in an area of its own. rate/s is the rate the sends reached.%n"));
+        out.append(String.format(Locale.ROOT, "  %-36s %7s %7s %9s %9s %9s%n", "", "rate/s", "probes", "p50", "p99", "max"));
+        String lightLabel = String.format(Locale.ROOT, "probes only, %.0f/s", options.lightFraction() * options.loadRate()
+                / options.probeEvery());
+        String loadLabel = String.format(Locale.ROOT, "%.0f readings/s, 1 in %d alerting", options.loadRate(),
+                options.probeEvery());
+        out.append(latencyLine(lightLabel, light));
+        out.append(latencyLine(loadLabel, load));
+        out.append(String.format(Locale.ROOT, "  Stages, p50 / p99 ms, from the send unless said (received_at: the service's clock as intake's%n"
+                + "  transaction begins; JMSTimestamp: the relay's publish; the wall clock of one machine, ms):%n"));
+        out.append(String.format(Locale.ROOT, "  %-46s %21s %21s%n", "", lightLabel, "at " + (int) options.loadRate() + "/s"));
+        for (Stage stage : Stage.values()) {
+            out.append(String.format(Locale.ROOT, "  %-46s %21s %21s%n", stage.label, stageCell(light, stage), stageCell(load, stage)));
+        }
         if (light.missing() + load.missing() > 0) {
             out.append(String.format(Locale.ROOT, "  NOTE: %d probes got no alert within 60 s of the last send%n",
                     light.missing() + load.missing()));
+        }
+        if (load.refused() > 0 || light.notConfirmed() + load.notConfirmed() > 0) {
+            out.append(String.format(Locale.ROOT, "  NOTE: the broker refused %d sends; %d had no answer within 60 s%n",
+                    load.refused(), light.notConfirmed() + load.notConfirmed()));
         }
         out.append(String.format(Locale.ROOT, "%nEmbedded H2 files after the run: %,.1f MB for %,d readings stored (with their assessments,%n"
                 + "alert events, deliveries and processed message ids): %,.0f bytes per reading (limit 10,240)%n",
@@ -599,9 +716,12 @@ public final class JmsBench {
     }
 
     private static String latencyLine(String label, Latency l) {
-        return String.format(Locale.ROOT, "  %-36s %7.0f %7d %9.1f %9.1f %9.1f %21s%n", label, l.achievedRate(), l.probes(),
-                l.percentile(50), l.percentile(99), l.percentile(100),
-                String.format(Locale.ROOT, "%.0f / %.0f", percentileOf(l.toPublishMillis(), 50), percentileOf(l.toPublishMillis(), 99)));
+        return String.format(Locale.ROOT, "  %-36s %7.0f %7d %9.1f %9.1f %9.1f%n", label, l.achievedRate(), l.probes(),
+                l.percentile(50), l.percentile(99), l.percentile(100));
+    }
+
+    private static String stageCell(Latency l, Stage s) {
+        return String.format(Locale.ROOT, "%.1f / %.1f", l.stage(s, 50), l.stage(s, 99));
     }
 
     static double percentileOf(List<Double> values, double p) {

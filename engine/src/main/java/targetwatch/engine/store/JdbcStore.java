@@ -962,48 +962,98 @@ public final class JdbcStore implements Store {
         }, limit);
     }
 
+    @Override
+    public List<Delivery> dueDeliveries(Sink sink, Instant now, int limit, java.util.Collection<Long> except) {
+        if (except.isEmpty()) {
+            return dueDeliveries(sink, now, limit);
+        }
+        List<Long> skip = List.copyOf(except);
+        return deliveries("d.sink = ? AND d.status = 'PENDING' AND d.next_attempt_at <= ? AND d.id NOT IN ("
+                + String.join(", ", Collections.nCopies(skip.size(), "?")) + ")", s -> {
+                    s.setString(1, sink.name());
+                    s.setTimestamp(2, Timestamp.from(now));
+                    for (int i = 0; i < skip.size(); i++) {
+                        s.setLong(i + 3, skip.get(i));
+                    }
+                }, limit);
+    }
+
     /**
-     * Two steps in one transaction: the due rows are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL
-     * both have it), so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the
-     * next due rows; H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease;
-     * then the claimed rows are read with their events.
+     * In one transaction: the relay's own due claims with more than half their lease left are taken as they are; the
+     * other due rows it may take are locked with {@code FOR UPDATE SKIP LOCKED} (H2 2.x and PostgreSQL both have it),
+     * so a relay claiming at the same moment passes over them rather than waiting (on PostgreSQL to the next due rows;
+     * H2 counts the skipped ones within the limit), and marked with the relay and the end of its lease; then the rows
+     * are read with their events.
      */
     @Override
     public List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit) {
+        return markSentAndClaim(List.of(), null, now, sink, relay, now, lease, limit);
+    }
+
+    /**
+     * As {@link #claimDeliveries}, with the deliveries sent before marked sent first, in the same transaction: a relay
+     * that publishes batch after batch commits once a batch, not twice.
+     */
+    @Override
+    public List<Delivery> markSentAndClaim(List<Long> sent, String answer, Instant sentAt, Sink sink, String relay,
+                                           Instant now, java.time.Duration lease, int limit) {
         if (limit < 1 || limit > ID_QUERY_CHUNK) {
             throw new IllegalArgumentException("claim between 1 and " + ID_QUERY_CHUNK + " deliveries at a time, not " + limit);
         }
         Timestamp at = Timestamp.from(now);
-        List<Long> claimed = transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+        // the relay's own claims with more than half their lease to run come back as they are: no other relay takes them
+        // before it runs out, so they need neither a lock nor a renewal (a mail held for its group wait is read at every
+        // mail run, and renewing it each time rewrote its row and each of its indexes)
+        Timestamp fresh = Timestamp.from(now.plus(lease.dividedBy(2)));
+        return transaction("could not claim " + sink + " deliveries for " + relay, c -> {
+            markSent(c, sent, answer, sentAt);
             List<Long> ids = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
-                    + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?)"
-                    + " ORDER BY id FETCH FIRST " + limit + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                    + " AND next_attempt_at <= ? AND claimed_by = ? AND claimed_until > ? ORDER BY id FETCH FIRST " + limit
+                    + " ROWS ONLY")) {
                 s.setString(1, sink.name());
                 s.setTimestamp(2, at);
-                s.setTimestamp(3, at);
-                s.setString(4, relay);
+                s.setString(3, relay);
+                s.setTimestamp(4, fresh);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
                     }
                 }
             }
-            if (!ids.isEmpty()) {
-                claim(c, ids, relay, Timestamp.from(now.plus(lease)), false);
-            }
-            return ids;
-        });
-        if (claimed.isEmpty()) {
-            return List.of();
-        }
-        return deliveries("d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
-                + String.join(", ", Collections.nCopies(claimed.size(), "?")) + ")", s -> {
-                    s.setString(1, relay);
-                    for (int i = 0; i < claimed.size(); i++) {
-                        s.setLong(i + 2, claimed.get(i));
+            List<Long> claimed = new ArrayList<>();
+            if (ids.size() < limit) {
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM deliveries WHERE sink = ? AND status = 'PENDING'"
+                        + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?"
+                        + " OR (claimed_by = ? AND claimed_until <= ?)) ORDER BY id FETCH FIRST " + (limit - ids.size())
+                        + " ROWS ONLY FOR UPDATE SKIP LOCKED")) {
+                    s.setString(1, sink.name());
+                    s.setTimestamp(2, at);
+                    s.setTimestamp(3, at);
+                    s.setString(4, relay);
+                    s.setTimestamp(5, fresh);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            claimed.add(rs.getLong(1));
+                        }
                     }
-                }, limit);
+                }
+            }
+            if (!claimed.isEmpty()) {
+                claim(c, claimed, relay, Timestamp.from(now.plus(lease)), false);
+                ids.addAll(claimed);
+            }
+            if (ids.isEmpty()) {
+                return List.<Delivery>of();
+            }
+            return deliveries(c, "d.claimed_by = ? AND d.status = 'PENDING' AND d.id IN ("
+                    + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")", s -> {
+                        s.setString(1, relay);
+                        for (int i = 0; i < ids.size(); i++) {
+                            s.setLong(i + 2, ids.get(i));
+                        }
+                    }, limit);
+        });
     }
 
     @Override
@@ -1055,10 +1105,17 @@ public final class JdbcStore implements Store {
     }
 
     private List<Delivery> deliveries(String where, Binder binder, int limit) {
+        try (Connection c = dataSource.getConnection()) {
+            return deliveries(c, where, binder, limit);
+        } catch (SQLException e) {
+            throw new StoreException("could not read the outbox: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Delivery> deliveries(Connection c, String where, Binder binder, int limit) throws SQLException {
         List<Delivery> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload, d.folded FROM deliveries d"
-                     + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT d.id, d.sink, d.attempts, e.payload, d.folded FROM deliveries d"
+                + " JOIN alert_events e ON e.id = d.event_id WHERE " + where + " ORDER BY d.id")) {
             binder.bind(s);
             s.setMaxRows(limit);
             try (ResultSet rs = s.executeQuery()) {
@@ -1067,8 +1124,6 @@ public final class JdbcStore implements Store {
                             AlertEventCodec.decode(rs.getString(4)), rs.getBoolean(5)));
                 }
             }
-        } catch (SQLException e) {
-            throw new StoreException("could not read the outbox: " + e.getMessage(), e);
         }
         return out;
     }
@@ -1098,17 +1153,42 @@ public final class JdbcStore implements Store {
 
     @Override
     public void markSent(List<Long> deliveryIds, String answer, Instant at) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        transaction("could not mark " + deliveryIds.size() + " deliveries sent", c -> {
+            markSent(c, deliveryIds, answer, at);
+            return null;
+        });
+    }
+
+    @Override
+    public void markSent(List<SentBatch> batches) {
+        if (batches.stream().allMatch(b -> b.deliveryIds().isEmpty())) {
+            return;
+        }
+        transaction("could not mark " + batches.size() + " batches of deliveries sent", c -> {
+            for (SentBatch b : batches) {
+                markSent(c, b.deliveryIds(), b.answer(), b.at());
+            }
+            return null;
+        });
+    }
+
+    /** Marks deliveries sent with one answer, in statements of up to {@link #ID_QUERY_CHUNK} ids. */
+    private static void markSent(Connection c, List<Long> deliveryIds, String answer, Instant at) throws SQLException {
         for (int from = 0; from < deliveryIds.size(); from += ID_QUERY_CHUNK) {
             List<Long> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + ID_QUERY_CHUNK));
-            String marks = String.join(", ", Collections.nCopies(chunk.size(), "?"));
-            update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ? WHERE id IN ("
-                    + marks + ")", s -> {
-                        s.setString(1, cut(answer, MAX_ERROR));
-                        s.setTimestamp(2, Timestamp.from(at));
-                        for (int i = 0; i < chunk.size(); i++) {
-                            s.setLong(i + 3, chunk.get(i));
-                        }
-                    });
+            try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1,"
+                    + " answer = ?, sent_at = ? WHERE id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?"))
+                    + ")")) {
+                s.setString(1, cut(answer, MAX_ERROR));
+                s.setTimestamp(2, Timestamp.from(at));
+                for (int i = 0; i < chunk.size(); i++) {
+                    s.setLong(i + 3, chunk.get(i));
+                }
+                s.executeUpdate();
+            }
         }
     }
 

@@ -77,12 +77,33 @@ public interface Store extends AutoCloseable {
     List<Delivery> dueDeliveries(Sink sink, Instant now, int limit);
 
     /**
+     * Deliveries to one sink due at {@code now}, oldest first, but for those named in {@code except} (sent already,
+     * their answer not yet recorded), whoever's claim they are under: for a relay that is the only one on its
+     * database, which reads what is due rather than claiming it. Reads only.
+     */
+    List<Delivery> dueDeliveries(Sink sink, Instant now, int limit, java.util.Collection<Long> except);
+
+    /** Marks several batches sent, each with its own answer and time, in one transaction. */
+    void markSent(List<SentBatch> batches);
+
+    /**
      * Claims deliveries to one sink due at {@code now} for one relay, oldest first, until {@code now + lease}: several
      * relays sharing the database never get the same delivery while its claim runs, and the claims of a relay that
-     * died run out and are taken by another. A relay's own claims come back to it with their lease renewed (a mail
-     * held for its group wait, a relay restarted under the same name).
+     * died run out and are taken by another. A relay's own claims come back to it (a mail held for its group wait, a
+     * relay restarted under the same name), their lease renewed once less than half of it is left: one with more left
+     * is nobody else's before it runs out, and comes back unrenewed, with no write.
      */
     List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit);
+
+    /**
+     * Marks the deliveries {@code sent} sent with one answer (as {@link #markSent(List, String, Instant)}), then claims
+     * as {@link #claimDeliveries}, in one transaction: a relay sending batch after batch records each batch's answer
+     * with its next claim, one commit a batch. Either both happen or neither: a mark that fails leaves the deliveries
+     * pending and claimed by the relay, which gets them back with its next claim (they go again, with the same
+     * de-duplication id).
+     */
+    List<Delivery> markSentAndClaim(List<Long> sent, String answer, Instant sentAt, Sink sink, String relay, Instant now,
+                                    java.time.Duration lease, int limit);
 
     /**
      * Renews the relay's claim on deliveries it is about to send, and returns those it still holds: a delivery whose

@@ -261,6 +261,56 @@ abstract class FencingContract {
         }
     }
 
+    @Test
+    void two_relays_each_marking_its_batch_with_its_next_claim_send_each_of_two_thousand_exactly_once() throws Exception {
+        due(first, 2000);
+        Map<String, Integer> sends = new ConcurrentHashMap<>();
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService relays = Executors.newFixedThreadPool(2);
+        try {
+            Future<Integer> a = relays.submit(() -> drainMarkingWithNextClaim(first, "relay-a", start, sends));
+            Future<Integer> b = relays.submit(() -> drainMarkingWithNextClaim(second, "relay-b", start, sends));
+            int byA = a.get(2, TimeUnit.MINUTES);
+            int byB = b.get(2, TimeUnit.MINUTES);
+
+            assertEquals(2000, sends.size());
+            assertEquals(Set.of(1), Set.copyOf(sends.values()), "a delivery was sent more than once");
+            assertEquals(2000, byA + byB);
+            assertEquals(new DeliveryCounts(0, 2000, 0), first.deliveryCounts(), "a relay ended with a batch unmarked");
+        } finally {
+            relays.shutdownNow();
+        }
+    }
+
+    /** A batched relay's loop: each claim marks the batch sent before it; ends when a claim finds nothing. */
+    private static int drainMarkingWithNextClaim(JdbcStore store, String relay, CyclicBarrier start,
+                                                  Map<String, Integer> sends) throws Exception {
+        start.await(1, TimeUnit.MINUTES);
+        int sent = 0;
+        List<Long> last = List.of();
+        for (List<Delivery> due = store.claimDeliveries(Sink.TOPIC, relay, NOW, LEASE, 10); !due.isEmpty();
+             due = store.markSentAndClaim(last, "published by " + relay, NOW, Sink.TOPIC, relay, NOW, LEASE, 10)) {
+            due.forEach(d -> sends.merge(d.event().id(), 1, Integer::sum));
+            sent += due.size();
+            last = ids(due);
+        }
+        return sent;
+    }
+
+    @Test
+    void the_batch_marked_with_a_claim_is_sent_and_the_claim_takes_only_the_rest() {
+        due(first, 5);
+        List<Long> batch = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 2));
+
+        List<Long> next = ids(first.markSentAndClaim(batch, "published", NOW, Sink.TOPIC, "relay-a", NOW, LEASE, 10));
+
+        assertEquals(3, next.size());
+        assertTrue(next.stream().noneMatch(batch::contains), "the claim took back what it had just marked: " + next);
+        assertEquals(new DeliveryCounts(3, 2, 0), first.deliveryCounts());
+        assertTrue(second.claimDeliveries(Sink.TOPIC, "relay-b", NOW.plus(LEASE), LEASE, 10).stream()
+                .noneMatch(d -> batch.contains(d.id())), "a batch marked sent went to the other relay");
+    }
+
     /** A relay's loop: claim a few, send each (counted by its event id), mark it sent; until nothing is left. */
     private static int drain(JdbcStore store, String relay, CyclicBarrier start, Map<String, Integer> sends)
             throws Exception {
@@ -290,6 +340,27 @@ abstract class FencingContract {
         assertEquals(List.of(), first.keepClaims(claimed, "relay-a", NOW.plus(LEASE), LEASE),
                 "relay-a, back after its lease, still believes it may send");
         assertEquals(claimed, second.keepClaims(claimed, "relay-b", NOW.plus(LEASE), LEASE));
+    }
+
+    @Test
+    void a_relays_own_claims_read_again_with_more_than_half_their_lease_left_come_back_unrenewed() {
+        due(first, 2);
+        List<Long> claimed = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 10));
+
+        assertEquals(claimed, ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW.plus(LEASE.dividedBy(2)).minusSeconds(1),
+                LEASE, 10)));
+        assertEquals(claimed, ids(second.claimDeliveries(Sink.TOPIC, "relay-b", NOW.plus(LEASE), LEASE, 10)),
+                "the first lease still ends where it did");
+    }
+
+    @Test
+    void a_relays_own_claims_read_again_with_half_their_lease_left_are_renewed() {
+        due(first, 2);
+        List<Long> claimed = ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW, LEASE, 10));
+
+        assertEquals(claimed, ids(first.claimDeliveries(Sink.TOPIC, "relay-a", NOW.plus(LEASE.dividedBy(2)), LEASE, 10)));
+        assertTrue(second.claimDeliveries(Sink.TOPIC, "relay-b", NOW.plus(LEASE), LEASE, 10).isEmpty(),
+                "the lease runs from the second claim");
     }
 
     @Test

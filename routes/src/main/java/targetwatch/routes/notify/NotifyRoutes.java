@@ -5,12 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.jms.Connection;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.DeliveryMode;
-import jakarta.jms.JMSException;
-import jakarta.jms.MessageProducer;
-import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
 import org.apache.camel.ExchangePattern;
@@ -38,7 +32,7 @@ public class NotifyRoutes extends RouteBuilder {
     static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     @Override
-    public void configure() {
+    public void configure() throws Exception {
         for (Sink sink : Sink.values()) {
             String name = sink.name().toLowerCase();
             from("timer:outbox-" + name + "?period={{targetwatch.outbox.poll-ms}}").routeId("outbox-" + name)
@@ -57,34 +51,21 @@ public class NotifyRoutes extends RouteBuilder {
         // the same messages as notify-topic's, a batch in one transaction: one journal write for the lot, not one
         // each; a repeat in the batch (one published before a crash) rolls the whole of it back, and the relay then
         // sends them one by one, where the broker drops the repeat alone
+        TopicPublisher publisher = new TopicPublisher(() -> getContext().getComponent("jms", JmsComponent.class)
+                .getConfiguration().getConnectionFactory(),
+                () -> getContext().resolvePropertyPlaceholders("{{targetwatch.topic.alerts}}"));
+        getContext().addService(publisher, true, true);
         from(OutboxRelay.DELIVER_TOPIC_BATCH).routeId("notify-topic-batch")
                 .process(exchange -> {
                     @SuppressWarnings("unchecked")
                     List<AlertEvent> events = exchange.getIn().getMandatoryBody(List.class);
-                    ConnectionFactory factory = exchange.getContext().getComponent("jms", JmsComponent.class)
-                            .getConfiguration().getConnectionFactory();
-                    String topic = exchange.getContext().resolvePropertyPlaceholders("{{targetwatch.topic.alerts}}");
-                    try (Connection connection = factory.createConnection();
-                         Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
-                        try (MessageProducer producer = session.createProducer(session.createTopic(topic))) {
-                            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-                            for (AlertEvent e : events) {
-                                TextMessage m = session.createTextMessage(EventJson.line(e));
-                                for (Map.Entry<String, Object> p : topicProperties(exchange, e).entrySet()) {
-                                    m.setObjectProperty(p.getKey(), p.getValue());
-                                }
-                                producer.send(m);
-                            }
-                            session.commit();
-                        } catch (JMSException | RuntimeException e) {
-                            try {
-                                session.rollback();
-                            } catch (JMSException ignored) {
-                                // the session is gone with its transaction
-                            }
-                            throw e;
+                    publisher.publish(events, (session, e) -> {
+                        TextMessage m = session.createTextMessage(EventJson.line(e));
+                        for (Map.Entry<String, Object> p : topicProperties(exchange, e).entrySet()) {
+                            m.setObjectProperty(p.getKey(), p.getValue());
                         }
-                    }
+                        return m;
+                    });
                     exchange.getIn().setBody("published");
                 });
 

@@ -28,6 +28,7 @@ import targetwatch.engine.model.AlertSettings;
 import targetwatch.engine.rules.Now;
 import targetwatch.engine.ruleset.RuleSet;
 import targetwatch.engine.store.Delivery;
+import targetwatch.engine.store.SentBatch;
 import targetwatch.engine.store.Sink;
 import targetwatch.engine.store.Store;
 
@@ -99,6 +100,30 @@ public final class OutboxRelay implements AutoCloseable {
     private final Map<Sink, AtomicBoolean> wanted = new EnumMap<>(Sink.class);
     /** The sinks whose deliveries go in batches, to {@link #DELIVER_TOPIC_BATCH}. */
     private final Set<Sink> batched;
+    /**
+     * The last batch published and not yet marked sent: it is marked with the next claim, in the same transaction
+     * (one commit a batch, not two), and a run ends only when that claim found nothing, so nothing stays unmarked
+     * past a run unless its mark failed (then the next run marks it). A crash before the mark sends the batch again,
+     * with the same de-duplication ids, as a crash before any mark would. Read and written under the sink's lock.
+     */
+    private final Map<Sink, Published> unmarked = new ConcurrentHashMap<>();
+    /** Whether no other relay shares the database: the batched sinks' deliveries are read, not claimed. */
+    private final boolean alone;
+    /**
+     * How long a relay alone lets published batches wait for their answers to be recorded: a crash within it sends
+     * them again (with the same de-duplication ids), and each recording is a write that waits for intake's.
+     */
+    static final Duration MARK_EVERY = Duration.ofMillis(100);
+    /** How many published deliveries a relay alone lets wait for their answers to be recorded at most. */
+    static final int MARK_AT = 1000;
+    /**
+     * A relay alone: the batches published and not yet marked sent, per sink, and when the first of them went (in
+     * System.nanoTime). Read and written under the sink's lock.
+     */
+    private final Map<Sink, List<Published>> published = new ConcurrentHashMap<>();
+    private final Map<Sink, Long> firstPublished = new ConcurrentHashMap<>();
+    /** A relay alone: per sink, whether a run is set for when the first batch waiting for its answer has waited. */
+    private final Map<Sink, AtomicBoolean> markSet = new EnumMap<>(Sink.class);
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /**
@@ -129,7 +154,7 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
-                SOLE_RELAY, Set.of());
+                SOLE_RELAY, Set.of(), false);
     }
 
     /**
@@ -140,7 +165,7 @@ public final class OutboxRelay implements AutoCloseable {
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                        boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
-                relayId, Set.of());
+                relayId, Set.of(), false);
     }
 
     /**
@@ -152,18 +177,31 @@ public final class OutboxRelay implements AutoCloseable {
                        boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId,
                        Set<Sink> batched) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
-                relayId, batched);
+                relayId, batched, false);
+    }
+
+    /**
+     * A relay as {@link #OutboxRelay(Store, ProducerTemplate, Clock, int, Duration, boolean, Duration, Function, String,
+     * Set)} that, when {@code alone} (no other instance shares the database), reads the batched sinks' due deliveries
+     * instead of claiming them and records their answers every {@link #MARK_EVERY}: no database write between a
+     * reading's commit and its alert on the topic, and a few writes a second under load instead of one a batch.
+     */
+    public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
+                       boolean webhookConfigured, Duration groupWait, Function<String, RuleSet> ruleSet, String relayId,
+                       Set<Sink> batched, boolean alone) {
+        this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, System::nanoTime, ruleSet,
+                relayId, batched, alone);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime) {
         this(store, producer, clock, maxAttempts, initialDelay, webhookConfigured, groupWait, nanoTime, p -> null,
-                SOLE_RELAY, Set.of());
+                SOLE_RELAY, Set.of(), false);
     }
 
     OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
                 boolean webhookConfigured, Duration groupWait, LongSupplier nanoTime, Function<String, RuleSet> ruleSet,
-                String relayId, Set<Sink> batched) {
+                String relayId, Set<Sink> batched, boolean alone) {
         if (relayId == null || relayId.isBlank()) {
             throw new IllegalArgumentException("an outbox relay needs a name to claim deliveries under");
         }
@@ -171,6 +209,7 @@ public final class OutboxRelay implements AutoCloseable {
             throw new IllegalArgumentException("only the topic's deliveries go in batches, not " + batched);
         }
         this.batched = Set.copyOf(batched);
+        this.alone = alone;
         this.relayId = relayId;
         this.lease = groupWait.multipliedBy(2).compareTo(MIN_LEASE) > 0 ? groupWait.multipliedBy(2) : MIN_LEASE;
         this.ruleSet = ruleSet;
@@ -189,6 +228,7 @@ public final class OutboxRelay implements AutoCloseable {
             locks.put(s, new ReentrantLock());
             wanted.put(s, new AtomicBoolean());
             nudgePending.put(s, new AtomicBoolean());
+            markSet.put(s, new AtomicBoolean());
             String name = "outbox-nudge-" + s.name().toLowerCase();
             nudges.put(s, Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, name);
@@ -236,9 +276,30 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /** Stops the relay's threads, and records the answers of what a relay alone published and had not recorded yet. */
     @Override
     public void close() {
         nudges.values().forEach(ScheduledExecutorService::shutdownNow);
+        for (Sink sink : batched) {
+            ReentrantLock lock = locks.get(sink);
+            try {
+                if (!lock.tryLock(10, TimeUnit.SECONDS)) {
+                    LOG.warn("the {} relay is still sending: what it published goes again after a restart", sink);
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                markPublished(sink);
+            } catch (RuntimeException e) {
+                LOG.warn("could not record what the {} relay published: it goes again after a restart ({})", sink,
+                        e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**
@@ -265,19 +326,115 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
+    /** A batch the sink took, with its answer and when: marked sent with the next claim. */
+    private record Published(List<Long> ids, String answer, Instant at) {
+    }
+
+    /**
+     * Sends what is due for a batched sink, a claim's worth at a time, each batch's answer recorded with the next
+     * claim, until a claim finds nothing.
+     */
+    private void drainBatches(Sink sink) {
+        while (true) {
+            Published last = unmarked.get(sink);
+            List<Delivery> due = last == null ? store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH)
+                    : store.markSentAndClaim(last.ids(), last.answer(), last.at(), sink, relayId, clock.instant(), lease, BATCH);
+            unmarked.remove(sink);
+            if (due.isEmpty()) {
+                return;
+            }
+            Published published = deliverBatch(due);
+            if (published != null) {
+                unmarked.put(sink, published);
+            }
+        }
+    }
+
+    /**
+     * A relay alone: sends what is due for a batched sink, a batch at a time, read rather than claimed (no other relay
+     * may take it) and leaving out what went already; the batches' answers are recorded together once the first of
+     * them has waited {@link #MARK_EVERY} (a run is set for then) or {@link #MARK_AT} wait. A batch that fails is
+     * claimed and sent one delivery at a time, as a shared relay's is.
+     */
+    private void drainBatchesAlone(Sink sink) {
+        List<Published> waiting = published.computeIfAbsent(sink, s -> new java.util.ArrayList<>());
+        while (true) {
+            List<Long> sent = waiting.stream().flatMap(p -> p.ids().stream()).toList();
+            if (sent.size() >= MARK_AT) {
+                markPublished(sink);
+                continue;
+            }
+            List<Delivery> due = store.dueDeliveries(sink, clock.instant(), BATCH, sent);
+            if (due.isEmpty()) {
+                break;
+            }
+            List<AlertEvent> events = due.stream().map(Delivery::event).toList();
+            Exchange result = producer.send(DELIVER_TOPIC_BATCH, ex -> {
+                ex.getIn().setBody(events);
+                ex.setProperty(HAND_OVER, (Runnable) () -> { });
+            });
+            if (result.getException() == null) {
+                if (waiting.isEmpty()) {
+                    firstPublished.put(sink, System.nanoTime());
+                }
+                waiting.add(new Published(due.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
+                        clock.instant()));
+                continue;
+            }
+            LOG.info("a batch of {} {} deliveries failed, sending them one at a time: {}", due.size(), sink,
+                    result.getException().getMessage());
+            // what went already is recorded first, so that the claim leaves it out
+            markPublished(sink);
+            store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH).forEach(this::deliver);
+        }
+        if (waiting.isEmpty()) {
+            return;
+        }
+        long left = MARK_EVERY.toNanos() - (System.nanoTime() - firstPublished.get(sink));
+        if (left <= 0) {
+            markPublished(sink);
+            return;
+        }
+        // one run set at a time: under load a run ends every few milliseconds, each with batches waiting
+        AtomicBoolean set = markSet.get(sink);
+        if (set.compareAndSet(false, true)) {
+            try {
+                nudges.get(sink).schedule(() -> {
+                    set.set(false);
+                    nudge(sink);
+                }, left, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                set.set(false); // closing: close() records them
+            }
+        }
+    }
+
+    /** A relay alone: records the answers of the batches published, in one transaction. */
+    private void markPublished(Sink sink) {
+        List<Published> waiting = published.get(sink);
+        if (waiting == null || waiting.isEmpty()) {
+            return;
+        }
+        store.markSent(waiting.stream().map(p -> new SentBatch(p.ids(), p.answer(), p.at())).toList());
+        waiting.clear();
+    }
+
     /** Sends what is due for one sink, a claim's worth at a time, until nothing is (held mail aside). */
     private void drain(Sink sink) {
+        if (batched.contains(sink) && alone) {
+            drainBatchesAlone(sink);
+            return;
+        }
+        if (batched.contains(sink)) {
+            drainBatches(sink);
+            return;
+        }
         List<Delivery> due;
         boolean sentAny;
         do {
             due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
             sentAny = false;
-            if (batched.contains(sink)) {
-                if (!due.isEmpty()) {
-                    deliverBatch(due);
-                    sentAny = true;
-                }
-            } else if (sink == Sink.EMAIL) {
+            if (sink == Sink.EMAIL) {
                 for (List<Delivery> group : byRecipientAndPriority(due)) {
                     if (!waitedForGroup(group)) {
                         continue;
@@ -403,11 +560,12 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Sends a batch of deliveries as one list of events, in one transaction of the sink, and marks them sent together.
-     * When the batch fails (a broker down, or one event the broker refuses, such as one it has had already and drops
-     * as a repeat), its deliveries are sent one at a time, each settled on its own answer.
+     * Sends a batch of deliveries as one list of events, in one transaction of the sink, and returns them with the
+     * sink's answer, to be marked sent together with the next claim. When the batch fails (a broker down, or one event
+     * the broker refuses, such as one it has had already and drops as a repeat), its deliveries are sent one at a time,
+     * each settled on its own answer, and nothing is returned.
      */
-    private void deliverBatch(List<Delivery> batch) {
+    private Published deliverBatch(List<Delivery> batch) {
         // claimed a moment ago by this run for a lease of minutes, so still this relay's: no renewal before the send
         // (a sink with a point of no return checks again there, through the hand-over)
         List<AlertEvent> events = batch.stream().map(Delivery::event).toList();
@@ -416,18 +574,18 @@ public final class OutboxRelay implements AutoCloseable {
             ex.setProperty(HAND_OVER, handOver(batch));
         });
         if (result.getException() == null) {
-            store.markSent(batch.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
+            return new Published(batch.stream().map(Delivery::id).toList(), result.getMessage().getBody(String.class),
                     clock.instant());
-            return;
         }
         if (causedBy(result.getException(), ClaimLostException.class)) {
             LOG.warn("{} deliveries of events {} left to the relay that holds them now: {}", batch.get(0).sink(),
                     events.stream().map(AlertEvent::id).toList(), result.getException().getMessage());
-            return;
+            return null;
         }
         LOG.info("a batch of {} {} deliveries failed, sending them one at a time: {}", batch.size(), batch.get(0).sink(),
                 result.getException().getMessage());
         batch.forEach(this::deliver);
+        return null;
     }
 
     private void deliver(Delivery d) {

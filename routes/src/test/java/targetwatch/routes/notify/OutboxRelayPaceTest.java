@@ -115,8 +115,14 @@ class OutboxRelayPaceTest {
     }
 
     private OutboxRelay relay(Set<Sink> batched) {
+        return relay(batched, false);
+    }
+
+    /** A relay claiming what it sends, or ({@code alone}) one that no other shares the database with. */
+    private OutboxRelay relay(Set<Sink> batched, boolean alone) {
         return new OutboxRelay(store, camel.createProducerTemplate(), Clock.fixed(NOW, ZoneOffset.UTC), 5,
-                Duration.ofMinutes(1), false, Duration.ZERO, System::nanoTime, p -> null, OutboxRelay.SOLE_RELAY, batched);
+                Duration.ofMinutes(1), false, Duration.ZERO, System::nanoTime, p -> null, OutboxRelay.SOLE_RELAY, batched,
+                alone);
     }
 
     @Test
@@ -184,6 +190,53 @@ class OutboxRelayPaceTest {
         refused = events.get(1).id();
         store.saveAlertChanges(events, List.of(), Set.of(Sink.TOPIC), NOW);
         try (OutboxRelay relay = relay(Set.of(Sink.TOPIC))) {
+            relay.run(Sink.TOPIC);
+        }
+        assertEquals(Map.of(events.get(0).id(), 1, events.get(2).id(), 1), published);
+        assertTrue(batchSizes.isEmpty(), "the refused batch was counted as published");
+        assertEquals(2L, count("SELECT COUNT(*) FROM deliveries WHERE status = 'SENT'"));
+        assertEquals(1L, count("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING' AND attempts = 1"
+                + " AND next_attempt_at > TIMESTAMP WITH TIME ZONE '2026-06-01 09:00:00Z'"
+                + " AND last_error LIKE '%refuses%'"), "the refused delivery backs off for its retry");
+    }
+
+    @Test
+    void a_relay_alone_sends_topic_batches_each_once_and_records_them_sent_within_moments_without_a_claim()
+            throws Exception {
+        List<AlertEvent> events = new ArrayList<>();
+        for (int i = 0; i < 450; i++) {
+            events.add(event());
+        }
+        store.saveAlertChanges(events, List.of(), Set.of(Sink.TOPIC), NOW);
+        try (OutboxRelay relay = relay(Set.of(Sink.TOPIC), true)) {
+            relay.run(Sink.TOPIC);
+            assertEquals(450, published.size());
+            assertEquals(Set.of(1), Set.copyOf(published.values()), "an event published twice");
+            assertEquals(List.of(200, 200, 50), batchSizes, "a batch per read");
+            await("the answers recorded while the relay runs on").atMost(Duration.ofSeconds(30))
+                    .until(() -> count("SELECT COUNT(*) FROM deliveries WHERE status = 'SENT'") == 450);
+        }
+        assertEquals(450L, count("SELECT COUNT(*) FROM deliveries WHERE status = 'SENT' AND attempts = 1"
+                + " AND answer = 'published' AND sent_at IS NOT NULL AND claimed_by IS NULL"));
+    }
+
+    @Test
+    void a_relay_alone_closed_at_once_records_what_it_published() throws Exception {
+        store.saveAlertChanges(List.of(event(), event()), List.of(), Set.of(Sink.TOPIC), NOW);
+        try (OutboxRelay relay = relay(Set.of(Sink.TOPIC), true)) {
+            relay.run(Sink.TOPIC);
+        }
+        assertEquals(2, published.size());
+        assertEquals(2L, count("SELECT COUNT(*) FROM deliveries WHERE status = 'SENT'"));
+    }
+
+    @Test
+    void a_batch_the_broker_refuses_from_a_relay_alone_is_sent_one_by_one_and_only_the_refused_delivery_waits()
+            throws Exception {
+        List<AlertEvent> events = List.of(event(), event(), event());
+        refused = events.get(1).id();
+        store.saveAlertChanges(events, List.of(), Set.of(Sink.TOPIC), NOW);
+        try (OutboxRelay relay = relay(Set.of(Sink.TOPIC), true)) {
             relay.run(Sink.TOPIC);
         }
         assertEquals(Map.of(events.get(0).id(), 1, events.get(2).id(), 1), published);
