@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -39,6 +40,7 @@ import org.apache.camel.main.Main;
 import targetwatch.bench.DemoAccounts;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.DeliveryCounts;
+import targetwatch.engine.store.Sink;
 import targetwatch.routes.Application;
 import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.service.Tenants;
@@ -445,10 +447,16 @@ public final class JmsBench {
         }
     }
 
+    /**
+     * Waits until the outbox has nothing left to send within a minute (a mail's group wait is shorter): what the
+     * daily mail budget holds back until the next working day is left pending, and waiting for it would idle every
+     * cycle for the whole of its patience.
+     */
     private static boolean awaitOutbox(Tenants service, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         while (System.nanoTime() < deadline) {
-            if (service.store().deliveryCounts().unanswered() == 0) {
+            Instant soon = Instant.now().plus(Duration.ofMinutes(1));
+            if (Arrays.stream(Sink.values()).allMatch(sink -> service.store().dueDeliveries(sink, soon, 1).isEmpty())) {
                 return true;
             }
             LockSupport.parkNanos(20_000_000);
@@ -664,7 +672,7 @@ public final class JmsBench {
         out.append(line("raw consumer, auto-ack, msgs/s", cycles, c -> c.rawAutoAck().rate(), "%,.0f"));
         out.append(line("ratio route / raw transacted (per cycle)", cycles, c -> c.route().rate() / c.rawTransacted().rate(), "%.3f"));
         out.append(line("ratio route / raw auto-ack (per cycle)", cycles, c -> c.route().rate() / c.rawAutoAck().rate(), "%.3f"));
-        out.append(line("outbox empty after the route window stopped, s", cycles, Cycle::outboxSeconds, "%.1f"));
+        out.append(line("outbox with nothing due after the route window stopped, s", cycles, Cycle::outboxSeconds, "%.1f"));
         out.append(String.format(Locale.ROOT, "  route: %,d of %,d readings taken in %.0f s over %d windows (%,.0f readings/s overall);"
                 + " %,d alert events%n", routeTaken, n, routeSeconds, cycles.size(), routeTaken / routeSeconds, events));
         if (routeTaken < n) {
@@ -673,7 +681,7 @@ public final class JmsBench {
                     n / median(cycles.stream().map(c -> c.route().rate()).toList())));
         }
         if (cycles.stream().anyMatch(c -> !c.outboxEmpty())) {
-            out.append("  NOTE: in some cycle the outbox was not empty 30 s after the route stopped\n");
+            out.append("  NOTE: in some cycle the outbox still had deliveries due 30 s after the route stopped\n");
         }
 
         out.append(String.format(Locale.ROOT, "%nLatency from a partner's send to the RAISED event arriving at its topic subscriber, both over TCP,%n"
