@@ -220,7 +220,7 @@ class PagesEndToEndTest extends BrowserTestBase {
         assertEquals("lead-domestic-abuse", app.alertHistory(da).get("alert").get("acknowledgedBy").asText());
     }
 
-    /** The acknowledgement link in the first .eml written about the area (mail goes to files without an SMTP server). */
+    /** The acknowledgement link in the first finished .eml written about the area (mail goes to files without an SMTP server). */
     private String linkInMailAbout(String area) {
         Pattern link = Pattern.compile("(http://localhost:\\d+/ack/[A-Za-z0-9_.-]+)");
         return await("a mail about " + area).atMost(PATIENCE).until(() -> {
@@ -229,7 +229,8 @@ class PagesEndToEndTest extends BrowserTestBase {
                 return Optional.<String>empty();
             }
             try (Stream<Path> files = Files.list(mail)) {
-                for (Path f : files.toList()) {
+                for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".eml")).toList()) {
+                    // the sender writes ".<name>.tmp" and moves it into place, so a finished mail is a *.eml
                     String body = Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "").replace("=\n", "")
                             .replace("=3D", "=");
                     int named = body.indexOf(area);

@@ -113,7 +113,8 @@ class TenantsEndToEndTest {
         }
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(mail)) {
-            for (Path f : files.toList()) {
+            // the sender writes ".<name>.tmp" and moves it into place, so only a *.eml is a finished mail
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".eml")).toList()) {
                 String text = Files.readString(f, StandardCharsets.ISO_8859_1).replace("=\r\n", "").replace("=\n", "");
                 if (text.contains("To: ") && text.substring(text.indexOf("To: "), text.indexOf('\n', text.indexOf("To: ")))
                         .contains(address)) {
