@@ -1295,6 +1295,13 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public long newestDeliveryId() {
+        long[] id = new long[1];
+        query("SELECT COALESCE(MAX(id), 0) FROM deliveries", rs -> id[0] = rs.getLong(1));
+        return id[0];
+    }
+
+    @Override
     public DeliveryCounts deliveryCounts() {
         long[] counts = new long[4];
         query("SELECT status, COUNT(*) FROM deliveries GROUP BY status", rs -> {

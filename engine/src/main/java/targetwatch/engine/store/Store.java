@@ -96,6 +96,12 @@ public interface Store extends AutoCloseable {
     List<Delivery> claimDeliveries(Sink sink, String relay, Instant now, java.time.Duration lease, int limit);
 
     /**
+     * The highest id any delivery has had so far (0: none yet): ids grow with every delivery stored, so a delivery with
+     * an id up to it was in the outbox when this was read.
+     */
+    long newestDeliveryId();
+
+    /**
      * Marks the deliveries {@code sent} sent with one answer (as {@link #markSent(List, String, Instant)}), then claims
      * as {@link #claimDeliveries}, in one transaction: a relay sending batch after batch records each batch's answer
      * with its next claim, one commit a batch. Either both happen or neither: a mark that fails leaves the deliveries

@@ -127,6 +127,13 @@ public final class OutboxRelay implements AutoCloseable {
     /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
     private final Map<String, Long> held = new ConcurrentHashMap<>();
     /**
+     * Per email group whose wait ended and went: the newest delivery id in the outbox as it went. The group's mails
+     * with ids up to it came while it waited, and go without a wait of their own when a later claim reaches them (a
+     * claim takes {@value #BATCH} at a time, so a burst of more comes in several): without this, a burst of a thousand
+     * mails went two hundred a group wait.
+     */
+    private final Map<String, Long> wentUpTo = new ConcurrentHashMap<>();
+    /**
      * Runs the relay at once after a commit, a thread per sink, so intake never waits for a sink and no sink for
      * another (a slow mail server never holds up the topic).
      */
@@ -436,11 +443,11 @@ public final class OutboxRelay implements AutoCloseable {
             sentAny = false;
             if (sink == Sink.EMAIL) {
                 for (List<Delivery> group : byRecipientAndPriority(due)) {
-                    if (!waitedForGroup(group)) {
-                        continue;
+                    List<Delivery> going = goingNow(group);
+                    if (!going.isEmpty()) {
+                        mailWithinBudget(going);
+                        sentAny = true;
                     }
-                    mailWithinBudget(group);
-                    sentAny = true;
                 }
             } else {
                 for (Delivery d : due) {
@@ -453,20 +460,41 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * Whether an email group may go now: it has waited the group wait since the relay first saw it, or it is a
-     * retry. A group not yet due is held, and a nudge is set for when it will be.
+     * The mails of an email group that may go now: those that came while the group last waited (see {@link #wentUpTo}),
+     * and the rest once it has waited the group wait since the relay first saw it; all of them when one is a retry. A
+     * group not yet due is held, and a nudge is set for when it will be.
      */
-    private boolean waitedForGroup(List<Delivery> group) {
+    private List<Delivery> goingNow(List<Delivery> group) {
         String key = groupKey(group.get(0));
         if (groupWait.isZero() || group.stream().anyMatch(d -> d.attempts() > 0)) {
             held.remove(key);
-            return true;
+            return group;
         }
+        Long upTo = wentUpTo.get(key);
+        List<Delivery> meanwhile = upTo == null ? List.of() : group.stream().filter(d -> d.id() <= upTo).toList();
+        if (meanwhile.size() == group.size()) {
+            return group;
+        }
+        List<Delivery> rest = meanwhile.isEmpty() ? group : group.stream().filter(d -> d.id() > upTo).toList();
+        if (!waited(key)) {
+            return meanwhile;
+        }
+        held.remove(key);
+        wentUpTo.put(key, store.newestDeliveryId());
+        if (meanwhile.isEmpty()) {
+            return rest;
+        }
+        List<Delivery> both = new java.util.ArrayList<>(meanwhile);
+        both.addAll(rest);
+        return both;
+    }
+
+    /** Whether a group has waited the group wait since the relay first saw it; if not, a nudge is set for when it has. */
+    private boolean waited(String key) {
         long now = nanoTime.getAsLong();
         long first = held.computeIfAbsent(key, k -> now);
         long left = groupWait.toNanos() - (now - first);
         if (left <= 0) {
-            held.remove(key);
             return true;
         }
         if (first == now) {

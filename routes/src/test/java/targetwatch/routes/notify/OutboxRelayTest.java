@@ -116,6 +116,33 @@ class OutboxRelayTest {
     }
 
     @Test
+    void a_burst_larger_than_one_claim_goes_whole_when_its_wait_ends_and_a_mail_after_it_waits_again() {
+        // a relay claims 200 deliveries at a time: the 450 mails of the burst take three claims
+        for (int i = 0; i < 450; i++) {
+            save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
+        }
+        relay.run(Sink.EMAIL);
+        pass(WAIT.minusNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(450, store.deliveryCounts().pending(), "nothing goes before the wait is over");
+        pass(Duration.ofNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(0, store.deliveryCounts().pending(), "every mail that came during the wait went when it ended");
+        assertEquals(450, digests.stream().mapToInt(List::size).sum() + singles.size());
+
+        int mailsBefore = digests.size() + singles.size();
+        save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
+        relay.run(Sink.EMAIL);
+        pass(WAIT.minusNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(1, store.deliveryCounts().pending(), "a mail after the group went waits a group wait of its own");
+        pass(Duration.ofNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(0, store.deliveryCounts().pending());
+        assertEquals(mailsBefore + 1, digests.size() + singles.size());
+    }
+
+    @Test
     void another_persons_mail_keeps_its_own_wait() {
         save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
         relay.run(Sink.EMAIL);
