@@ -38,9 +38,9 @@ import targetwatch.engine.store.Store;
  * dropped silently). One relay run per sink at a time.
  *
  * <p>Email waits a little before it goes, as Alertmanager's {@code group_wait} does: the first new mail for a
- * recipient and priority is held for the group wait, and whatever else arrived for them meanwhile goes with it,
- * as one digest when several indicators changed together. Readings commit one by one, so without the wait the
- * relay, nudged after the first, would mail it alone. The wait runs on the machine's monotonic time, not the
+ * recipient and priority is held for the group wait (from when the relay first could see it in the outbox), and
+ * whatever else arrived for them meanwhile goes with it, as one digest when several indicators changed together.
+ * Readings commit one by one, so without the wait the relay, nudged after the first, would mail it alone. The wait runs on the machine's monotonic time, not the
  * application's clock (which a test or a replay may hold still), and starts again after a restart. Retries do
  * not wait again.
  *
@@ -124,15 +124,23 @@ public final class OutboxRelay implements AutoCloseable {
     private final Map<Sink, Long> firstPublished = new ConcurrentHashMap<>();
     /** A relay alone: per sink, whether a run is set for when the first batch waiting for its answer has waited. */
     private final Map<Sink, AtomicBoolean> markSet = new EnumMap<>(Sink.class);
-    /** When the relay first saw each held email group (recipient and priority), in {@link #nanoTime}. */
-    private final Map<String, Long> held = new ConcurrentHashMap<>();
     /**
-     * Per email group whose wait ended and went: the newest delivery id in the outbox as it went. The group's mails
-     * with ids up to it came while it waited, and go without a wait of their own when a later claim reaches them (a
-     * claim takes {@value #BATCH} at a time, so a burst of more comes in several): without this, a burst of a thousand
-     * mails went two hundred a group wait.
+     * When the mail relay saw the outbox reach each delivery id: at the start of each mail run, the newest id and the
+     * time, in {@link #nanoTime}, oldest first; a mark leaves once it is a group wait old, and {@link #waitedUpTo} takes
+     * its id. A mail's wait runs from when the relay first could have seen it, not from when a claim first reached it
+     * (a claim takes {@value #BATCH} at a time, and a burst of more once waited a group wait per claim). Read and written
+     * in email runs only, one at a time.
      */
-    private final Map<String, Long> wentUpTo = new ConcurrentHashMap<>();
+    private final java.util.ArrayDeque<long[]> outboxSeen = new java.util.ArrayDeque<>();
+    /** The newest delivery id seen a group wait ago or longer: a group whose first mail is up to it has waited. */
+    private long waitedUpTo;
+    /** The newest delivery id at the start of this mail run. */
+    private long newestThisRun;
+    /**
+     * Per email group (recipient and priority) that went: the newest delivery id as it went. Its mails up to it came
+     * while it waited and go without a wait of their own, though a later claim reaches them. Email runs only.
+     */
+    private final Map<String, Long> wentUpTo = new java.util.HashMap<>();
     /**
      * Runs the relay at once after a commit, a thread per sink, so intake never waits for a sink and no sink for
      * another (a slow mail server never holds up the topic).
@@ -438,6 +446,9 @@ public final class OutboxRelay implements AutoCloseable {
         }
         List<Delivery> due;
         boolean sentAny;
+        if (sink == Sink.EMAIL && !groupWait.isZero()) {
+            seeOutbox();
+        }
         do {
             due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
             sentAny = false;
@@ -460,51 +471,43 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     /**
-     * The mails of an email group that may go now: those that came while the group last waited (see {@link #wentUpTo}),
-     * and the rest once it has waited the group wait since the relay first saw it; all of them when one is a retry. A
-     * group not yet due is held, and a nudge is set for when it will be.
+     * Notes how far the outbox reaches as this mail run starts, and which mails have waited the group wait since the
+     * relay first could have seen them; a nudge is set for when the mails new to this run have.
+     */
+    private void seeOutbox() {
+        long now = nanoTime.getAsLong();
+        newestThisRun = store.newestDeliveryId();
+        if (outboxSeen.isEmpty() ? newestThisRun > waitedUpTo : newestThisRun > outboxSeen.peekLast()[0]) {
+            outboxSeen.addLast(new long[] {newestThisRun, now});
+            try {
+                nudges.get(Sink.EMAIL).schedule(() -> nudge(Sink.EMAIL), groupWait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // shutting down: the mail goes after the restart
+            }
+        }
+        while (!outboxSeen.isEmpty() && now - outboxSeen.peekFirst()[1] >= groupWait.toNanos()) {
+            waitedUpTo = outboxSeen.pollFirst()[0];
+        }
+    }
+
+    /**
+     * The mails of an email group that may go now: all of them once its oldest has waited the group wait (whatever
+     * came for them meanwhile goes with it), or when one is a retry; otherwise those that came while the group last
+     * waited, if a claim reached them only after it went.
      */
     private List<Delivery> goingNow(List<Delivery> group) {
-        String key = groupKey(group.get(0));
         if (groupWait.isZero() || group.stream().anyMatch(d -> d.attempts() > 0)) {
-            held.remove(key);
+            return group;
+        }
+        String key = groupKey(group.get(0));
+        long oldest = group.stream().mapToLong(Delivery::id).min().orElseThrow();
+        if (oldest <= waitedUpTo) {
+            wentUpTo.merge(key, Math.max(newestThisRun, group.stream().mapToLong(Delivery::id).max().orElseThrow()),
+                    Math::max);
             return group;
         }
         Long upTo = wentUpTo.get(key);
-        List<Delivery> meanwhile = upTo == null ? List.of() : group.stream().filter(d -> d.id() <= upTo).toList();
-        if (meanwhile.size() == group.size()) {
-            return group;
-        }
-        List<Delivery> rest = meanwhile.isEmpty() ? group : group.stream().filter(d -> d.id() > upTo).toList();
-        if (!waited(key)) {
-            return meanwhile;
-        }
-        held.remove(key);
-        wentUpTo.put(key, store.newestDeliveryId());
-        if (meanwhile.isEmpty()) {
-            return rest;
-        }
-        List<Delivery> both = new java.util.ArrayList<>(meanwhile);
-        both.addAll(rest);
-        return both;
-    }
-
-    /** Whether a group has waited the group wait since the relay first saw it; if not, a nudge is set for when it has. */
-    private boolean waited(String key) {
-        long now = nanoTime.getAsLong();
-        long first = held.computeIfAbsent(key, k -> now);
-        long left = groupWait.toNanos() - (now - first);
-        if (left <= 0) {
-            return true;
-        }
-        if (first == now) {
-            try {
-                nudges.get(Sink.EMAIL).schedule(() -> nudge(Sink.EMAIL), left, TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException closing) {
-                // shutting down: the group goes after the restart
-            }
-        }
-        return false;
+        return upTo == null ? List.of() : group.stream().filter(d -> d.id() <= upTo).toList();
     }
 
     private static String groupKey(Delivery d) {

@@ -143,6 +143,24 @@ class OutboxRelayTest {
     }
 
     @Test
+    void every_persons_mail_in_the_outbox_when_the_wait_began_goes_when_it_ends_though_a_claim_reaches_it_later() {
+        // the second person's mails come after 250 of the first's: the relay's first claim of 200 holds none of them
+        for (int i = 0; i < 250; i++) {
+            save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
+        }
+        for (int i = 0; i < 250; i++) {
+            save(event("ksi-casualties", "lead-road-safety", "roads"));
+        }
+        relay.run(Sink.EMAIL);
+        pass(WAIT.minusNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(500, store.deliveryCounts().pending());
+        pass(Duration.ofNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(0, store.deliveryCounts().pending(), "the second person's mail waited a second group wait");
+    }
+
+    @Test
     void another_persons_mail_keeps_its_own_wait() {
         save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
         relay.run(Sink.EMAIL);
