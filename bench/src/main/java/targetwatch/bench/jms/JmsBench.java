@@ -447,20 +447,24 @@ public final class JmsBench {
     }
 
     /**
-     * Waits until no delivery is waiting for a relay to take it: the topic's published and recorded, every mail sent,
-     * folded by the daily budget, or claimed by the mail relay and held for its recipient's group wait (it is still due,
-     * and goes when the wait ends; waiting for it would idle every cycle for the whole group wait, 30 s by default, since
-     * the route's last minute always leaves a group waiting). One counting query every 20 ms on the service's database.
+     * Waits until no delivery waits for a relay to take it: the topic's published and recorded, and every mail sent,
+     * folded by the daily budget, or within its group wait (the service's default, 30 s, from when it was stored; it
+     * goes when that ends, and waiting for it would idle every cycle for most of a group wait, since the route's last
+     * seconds always leave mail waiting). One counting query every 20 ms on the service's database.
      */
     private static boolean awaitOutbox(String db, Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(db, "", "");
              java.sql.PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE status = 'PENDING'"
-                     + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)")) {
+                     + " AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)"
+                     + " AND (sink <> 'EMAIL' OR attempts > 0 OR folded OR next_attempt_at <= ?)")) {
             while (System.nanoTime() < deadline) {
-                java.sql.Timestamp now = java.sql.Timestamp.from(Instant.now());
+                Instant at = Instant.now();
+                java.sql.Timestamp now = java.sql.Timestamp.from(at);
                 s.setTimestamp(1, now);
                 s.setTimestamp(2, now);
+                // a first attempt's next_attempt_at is when it was stored; a second for the relay's next run
+                s.setTimestamp(3, java.sql.Timestamp.from(at.minus(MAIL_GROUP_WAIT).minusSeconds(1)));
                 try (java.sql.ResultSet rs = s.executeQuery()) {
                     if (rs.next() && rs.getLong(1) == 0) {
                         return true;
@@ -473,6 +477,9 @@ public final class JmsBench {
         }
         return false;
     }
+
+    /** The service's default email group wait (targetwatch.email.group-wait-ms), which the bench leaves as it is. */
+    private static final Duration MAIL_GROUP_WAIT = Duration.ofSeconds(30);
 
     // ---- latency ----
 
@@ -682,7 +689,7 @@ public final class JmsBench {
         out.append(line("raw consumer, auto-ack, msgs/s", cycles, c -> c.rawAutoAck().rate(), "%,.0f"));
         out.append(line("ratio route / raw transacted (per cycle)", cycles, c -> c.route().rate() / c.rawTransacted().rate(), "%.3f"));
         out.append(line("ratio route / raw auto-ack (per cycle)", cycles, c -> c.route().rate() / c.rawAutoAck().rate(), "%.3f"));
-        out.append(line("outbox with nothing left for a relay after the route stopped, s", cycles, Cycle::outboxSeconds, "%.1f"));
+        out.append(line("outbox with nothing waiting for a relay after the route, s", cycles, Cycle::outboxSeconds, "%.1f"));
         out.append(String.format(Locale.ROOT, "  route: %,d of %,d readings taken in %.0f s over %d windows (%,.0f readings/s overall);"
                 + " %,d alert events%n", routeTaken, n, routeSeconds, cycles.size(), routeTaken / routeSeconds, events));
         if (routeTaken < n) {
@@ -691,7 +698,7 @@ public final class JmsBench {
                     n / median(cycles.stream().map(c -> c.route().rate()).toList())));
         }
         if (cycles.stream().anyMatch(c -> !c.outboxEmpty())) {
-            out.append("  NOTE: in some cycle the outbox still had deliveries waiting for a relay 30 s after the route stopped\n");
+            out.append("  NOTE: in some cycle the outbox still had deliveries waiting for a relay (past any group wait) 30 s after the route stopped\n");
         }
 
         out.append(String.format(Locale.ROOT, "%nLatency from a partner's send to the RAISED event arriving at its topic subscriber, both over TCP,%n"
