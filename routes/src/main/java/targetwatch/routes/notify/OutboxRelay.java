@@ -40,9 +40,9 @@ import targetwatch.engine.store.Store;
  * <p>Email waits a little before it goes, as Alertmanager's {@code group_wait} does: the first new mail for a
  * recipient and priority is held for the group wait (from when the relay first could see it in the outbox), and
  * whatever else arrived for them meanwhile goes with it, as one digest when several indicators changed together.
- * Readings commit one by one, so without the wait the relay, nudged after the first, would mail it alone. The wait runs on the machine's monotonic time, not the
- * application's clock (which a test or a replay may hold still), and starts again after a restart. Retries do
- * not wait again.
+ * Readings commit one by one, so without the wait the relay, nudged after the first, would mail it alone. The wait
+ * runs on the machine's monotonic time, not the application's clock (which a test or a replay may hold still), and
+ * starts again after a restart. Retries do not wait again.
  *
  * <p>One person gets at most the rule set's daily mail budget of alert mails in a day (settings.csv,
  * {@code daily_mail_budget}; a digest is one mail). What would go over it is held back, marked folded, until 08:00 on
