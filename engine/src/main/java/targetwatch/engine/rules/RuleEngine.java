@@ -176,7 +176,17 @@ public final class RuleEngine implements AutoCloseable {
             return Outcome.NOTHING;
         }
         moveClock(instant);
-        return nowHandle == null ? Outcome.NOTHING : fire();
+        return nowHandle == null ? Outcome.NOTHING : fireOnTick();
+    }
+
+    /** Fires with the {@link ClockTick} in working memory: what waits for working days is decided now. */
+    private Outcome fireOnTick() {
+        FactHandle tick = session.insert(ClockTick.INSTANCE);
+        try {
+            return fire();
+        } finally {
+            session.delete(tick);
+        }
     }
 
     /**
@@ -281,7 +291,7 @@ public final class RuleEngine implements AutoCloseable {
             moveClock(instant);
         }
         nowHandle = session.insert(now);
-        return fire();
+        return fireOnTick();
     }
 
     /** The rule set in force. */
