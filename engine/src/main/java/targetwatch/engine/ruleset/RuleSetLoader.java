@@ -363,6 +363,8 @@ public final class RuleSetLoader {
                 AlertKind kind = c.choice("alert", AlertKind::fromCode);
                 Integer level = c.integer("level", true, 1, MAX_LEVEL);
                 Integer red = c.integer("after_red_periods", false, 1, 40);
+                // waits of at least one working day: the rules that carry them out are decided on the clock's ticks only
+                // (rules.ClockTick), since nothing a reading changes can be due by then
                 Integer days = c.integer("after_working_days", false, 1, MAX_WORKING_DAYS);
                 Integer remind = c.integer("remind_every_working_days", false, 1, MAX_WORKING_DAYS);
                 Integer ack = c.integer("ack_lasts_working_days", false, 1, MAX_WORKING_DAYS);
