@@ -134,8 +134,6 @@ public final class OutboxRelay implements AutoCloseable {
     private final java.util.ArrayDeque<long[]> outboxSeen = new java.util.ArrayDeque<>();
     /** The newest delivery id seen a group wait ago or longer: a group whose first mail is up to it has waited. */
     private long waitedUpTo;
-    /** The newest delivery id at the start of this mail run. */
-    private long newestThisRun;
     /**
      * Per email group (recipient and priority) that went: the newest delivery id as it went. Its mails up to it came
      * while it waited and go without a wait of their own, though a later claim reaches them. Email runs only.
@@ -446,15 +444,13 @@ public final class OutboxRelay implements AutoCloseable {
         }
         List<Delivery> due;
         boolean sentAny;
-        if (sink == Sink.EMAIL && !groupWait.isZero()) {
-            seeOutbox();
-        }
+        long newest = sink == Sink.EMAIL && !groupWait.isZero() ? seeOutbox() : 0;
         do {
             due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);
             sentAny = false;
             if (sink == Sink.EMAIL) {
                 for (List<Delivery> group : byRecipientAndPriority(due)) {
-                    List<Delivery> going = goingNow(group);
+                    List<Delivery> going = goingNow(group, newest);
                     if (!going.isEmpty()) {
                         mailWithinBudget(going);
                         sentAny = true;
@@ -472,13 +468,14 @@ public final class OutboxRelay implements AutoCloseable {
 
     /**
      * Notes how far the outbox reaches as this mail run starts, and which mails have waited the group wait since the
-     * relay first could have seen them; a nudge is set for when the mails new to this run have.
+     * relay first could have seen them; a nudge is set for when the mails new to this run have. Returns the newest
+     * delivery id.
      */
-    private void seeOutbox() {
+    private long seeOutbox() {
         long now = nanoTime.getAsLong();
-        newestThisRun = store.newestDeliveryId();
-        if (outboxSeen.isEmpty() ? newestThisRun > waitedUpTo : newestThisRun > outboxSeen.peekLast()[0]) {
-            outboxSeen.addLast(new long[] {newestThisRun, now});
+        long newest = store.newestDeliveryId();
+        if (outboxSeen.isEmpty() ? newest > waitedUpTo : newest > outboxSeen.peekLast()[0]) {
+            outboxSeen.addLast(new long[] {newest, now});
             try {
                 nudges.get(Sink.EMAIL).schedule(() -> nudge(Sink.EMAIL), groupWait.toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
@@ -488,22 +485,22 @@ public final class OutboxRelay implements AutoCloseable {
         while (!outboxSeen.isEmpty() && now - outboxSeen.peekFirst()[1] >= groupWait.toNanos()) {
             waitedUpTo = outboxSeen.pollFirst()[0];
         }
+        return newest;
     }
 
     /**
      * The mails of an email group that may go now: all of them once its oldest has waited the group wait (whatever
      * came for them meanwhile goes with it), or when one is a retry; otherwise those that came while the group last
-     * waited, if a claim reached them only after it went.
+     * waited, if a claim reached them only after it went. {@code newest}: the newest delivery id as this run began.
      */
-    private List<Delivery> goingNow(List<Delivery> group) {
+    private List<Delivery> goingNow(List<Delivery> group, long newest) {
         if (groupWait.isZero() || group.stream().anyMatch(d -> d.attempts() > 0)) {
             return group;
         }
         String key = groupKey(group.get(0));
         long oldest = group.stream().mapToLong(Delivery::id).min().orElseThrow();
         if (oldest <= waitedUpTo) {
-            wentUpTo.merge(key, Math.max(newestThisRun, group.stream().mapToLong(Delivery::id).max().orElseThrow()),
-                    Math::max);
+            wentUpTo.merge(key, Math.max(newest, group.stream().mapToLong(Delivery::id).max().orElseThrow()), Math::max);
             return group;
         }
         Long upTo = wentUpTo.get(key);
