@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntUnaryOperator;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -99,6 +100,9 @@ public final class RuleEngine implements AutoCloseable {
         this.rules = rules;
         this.comparators = rules.ruleSet().comparatorAreas();
         this.targetsByIndicator = byIndicator(rules.ruleSet());
+        Map<Integer, Integer> hysteresis = new HashMap<>();
+        rules.ruleSet().targets().forEach(t -> hysteresis.put(t.row(), t.hysteresis()));
+        this.hysteresisOfRow = row -> hysteresis.getOrDefault(row, Integer.MAX_VALUE);
         for (AlertKind kind : AlertKind.values()) {
             escalation.put(kind, new HashMap<>());
         }
@@ -389,6 +393,9 @@ public final class RuleEngine implements AutoCloseable {
         return held;
     }
 
+    /** The hysteresis of each of the rule set's targets.csv rows, by row: what the series' streaks compare their runs with. */
+    private final IntUnaryOperator hysteresisOfRow;
+
     /** The rule set's targets by indicator, in their order: what {@link #targetFor} looks in. */
     private final Map<String, List<Target>> targetsByIndicator;
 
@@ -421,7 +428,8 @@ public final class RuleEngine implements AutoCloseable {
         SeriesHistory h = held.areas.get(r.area());
         if (h == null) {
             SeriesKey key = r.series();
-            h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators));
+            h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators),
+                hysteresisOfRow);
             held.areas.put(key.area(), h);
             series.put(key, h);
             h.streakHandle = session.insert(h.streak);
@@ -940,7 +948,8 @@ public final class RuleEngine implements AutoCloseable {
     private void carry(SeriesHistory.Frozen f) {
         SeriesKey key = f.key();
         IndicatorHeld held = indicator(key.partnership(), key.indicator());
-        SeriesHistory h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators));
+        SeriesHistory h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators),
+                hysteresisOfRow);
         held.areas.put(key.area(), h);
         series.put(key, h);
         h.adopt(f);

@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 
 import org.kie.api.runtime.rule.FactHandle;
 
@@ -112,10 +113,10 @@ final class SeriesHistory {
     Watch watch;
     FactHandle watchHandle;
 
-    SeriesHistory(SeriesKey key, Map<String, SeriesHistory> areas, boolean quiet) {
+    SeriesHistory(SeriesKey key, Map<String, SeriesHistory> areas, boolean quiet, IntUnaryOperator hysteresisOfRow) {
         this.key = key;
         this.areas = areas;
-        this.streak = new Streak(key, this::assessedNewestFirst, quiet);
+        this.streak = new Streak(key, this::assessedNewestFirst, quiet, hysteresisOfRow);
     }
 
     /** The most slots of one notation kept by number: 50 years of months. */

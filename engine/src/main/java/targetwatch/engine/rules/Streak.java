@@ -2,6 +2,7 @@ package targetwatch.engine.rules;
 
 import java.util.Iterator;
 import java.util.Objects;
+import java.util.function.IntUnaryOperator;
 import java.util.function.Supplier;
 
 import targetwatch.engine.model.Assessment;
@@ -15,6 +16,11 @@ import targetwatch.engine.model.SeriesKey;
  * red-period escalation on it. The engine keeps one per series in working memory and moves it once the target rules
  * have rated the periods put up, before any alert rule runs, from the series' assessments the engine holds: extending
  * the runs when the one period rated is the newest, counting them again only when an earlier one changed.
+ * <p>
+ * It also says whether its runs have reached the hysteresis of the target row that rated the latest period (how many
+ * rated periods in a row an alert needs to open or to resolve): {@link #isRaising()} and {@link #isResolving()}. The
+ * alert rules test these rather than the runs themselves, so that a run growing past its hysteresis, which most
+ * readings of a settled series do, wakes no rule; the runs stay readable for the rest.
  */
 public final class Streak {
 
@@ -23,6 +29,8 @@ public final class Streak {
     private final Supplier<Iterator<Assessment>> newestFirst;
     /** A series of an area the secretariat keeps without alerts (areas.csv alerts=no): rated, never alerting. */
     private final boolean quiet;
+    /** The hysteresis of each targets.csv row, by row: what a run must reach to open or resolve an alert. */
+    private final IntUnaryOperator hysteresisOfRow;
     private Assessment latest;
     private int redRun;
     private int alertRun;
@@ -34,17 +42,19 @@ public final class Streak {
 
     /**
      * The streak of a series nothing has rated yet, which follows the assessments the engine keeps for it (given newest
-     * period first), for a series that alerts (false) or is only kept (true).
+     * period first), for a series that alerts (false) or is only kept (true), with the rule set's hysteresis by
+     * targets.csv row ({@link Integer#MAX_VALUE} for a row it does not have).
      */
-    Streak(SeriesKey series, Supplier<Iterator<Assessment>> newestFirst, boolean quiet) {
+    Streak(SeriesKey series, Supplier<Iterator<Assessment>> newestFirst, boolean quiet, IntUnaryOperator hysteresisOfRow) {
         this.series = Objects.requireNonNull(series);
         this.newestFirst = newestFirst;
         this.quiet = quiet;
+        this.hysteresisOfRow = Objects.requireNonNull(hysteresisOfRow);
     }
 
     /** A streak as it stands, following no assessments. */
     Streak(SeriesKey series, Assessment latest, int redRun, int alertRun, int greenRun) {
-        this(series, null, false);
+        this(series, null, false, row -> Integer.MAX_VALUE);
         this.latest = latest;
         this.redRun = redRun;
         this.alertRun = alertRun;
@@ -70,9 +80,12 @@ public final class Streak {
     /**
      * Once the rules have rated every period put up (before the alert rules run): the runs as they then stand, the
      * series' assessments as the engine holds them. One newer period extends them; anything else counts them again.
-     * Returns the names of the properties that moved ({@link #UNCHANGED}, empty, when none did), which the engine
-     * hands Drools with the update so that only the patterns that test them are evaluated again: a streak that only
-     * extends its green run wakes no rule about red periods.
+     * Returns the names of the properties the alert rules test that moved ({@link #UNCHANGED}, empty, when none did),
+     * which the engine hands Drools with the update so that only the patterns that test them are evaluated again: a
+     * streak that only extends its green run wakes no rule about red periods, and one whose runs only grow past their
+     * hysteresis wakes none at all. The latest assessment and the alert and green runs are not named: no pattern tests
+     * them (the rules test {@code raising} and {@code resolving}, and read the latest assessment in their
+     * consequences), so a move of theirs alone is no update.
      */
     String[] settle() {
         if (changes == 0) {
@@ -83,13 +96,11 @@ public final class Streak {
         changes = 0;
         earliestChange = null;
         lastChange = null;
-        Assessment wasLatest = latest;
         Rating wasRating = rating();
-        boolean wasAlerting = alerting();
         int wasRow = targetRow();
         int wasRed = redRun;
-        int wasAlert = alertRun;
-        int wasGreen = greenRun;
+        boolean wasRaising = isRaising();
+        boolean wasResolving = isResolving();
         if (!extend) {
             recount();
         } else if (rated.rating() != Rating.GREY) {
@@ -98,16 +109,10 @@ public final class Streak {
             alertRun = extend(alertRun, rated, Rating.AMBER, Rating.RED);
             greenRun = extend(greenRun, rated, Rating.GREEN, Rating.GREEN);
         }
-        String[] moved = new String[7];
+        String[] moved = new String[5];
         int n = 0;
-        if (latest != wasLatest) {
-            moved[n++] = "latest";
-        }
         if (rating() != wasRating) {
             moved[n++] = "rating";
-        }
-        if (alerting() != wasAlerting) {
-            moved[n++] = "alerting";
         }
         if (targetRow() != wasRow) {
             moved[n++] = "targetRow";
@@ -115,11 +120,11 @@ public final class Streak {
         if (redRun != wasRed) {
             moved[n++] = "redRun";
         }
-        if (alertRun != wasAlert) {
-            moved[n++] = "alertRun";
+        if (isRaising() != wasRaising) {
+            moved[n++] = "raising";
         }
-        if (greenRun != wasGreen) {
-            moved[n++] = "greenRun";
+        if (isResolving() != wasResolving) {
+            moved[n++] = "resolving";
         }
         return n == 0 ? UNCHANGED : java.util.Arrays.copyOf(moved, n);
     }
@@ -192,6 +197,27 @@ public final class Streak {
     /** Whether the latest rated period asks for an alert (AMBER or RED), in a series that alerts at all. */
     public boolean alerting() {
         return !quiet && latest != null && (latest.rating() == Rating.AMBER || latest.rating() == Rating.RED);
+    }
+
+    /** The hysteresis of the target row that rated the latest period; {@link Integer#MAX_VALUE} while none did. */
+    private int hysteresis() {
+        return latest == null ? Integer.MAX_VALUE : hysteresisOfRow.applyAsInt(latest.targetRow());
+    }
+
+    /**
+     * Whether the series asks for an alert: it alerts, and its latest rated periods have been AMBER or RED for as many
+     * in a row as the hysteresis of the target row that rated the latest.
+     */
+    public boolean isRaising() {
+        return alerting() && alertRun >= hysteresis();
+    }
+
+    /**
+     * Whether an alert of the series may resolve: its latest rated periods have been GREEN for as many in a row as the
+     * hysteresis of the target row that rated the latest.
+     */
+    public boolean isResolving() {
+        return latest != null && latest.rating() == Rating.GREEN && greenRun >= hysteresis();
     }
 
     /** Whether the series is kept without alerts. */

@@ -19,7 +19,7 @@ import targetwatch.engine.model.SeriesKey;
 class SeriesHistoryTest {
 
     private final SeriesHistory history = new SeriesHistory(new SeriesKey("maidstone", "ksi-casualties", "maidstone"),
-            new HashMap<>(), false);
+            new HashMap<>(), false, row -> 1);
 
     @Test
     void periods_read_in_any_order_and_notation_are_found_and_kept_in_period_order() {
