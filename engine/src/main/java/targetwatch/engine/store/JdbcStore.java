@@ -1134,21 +1134,37 @@ public final class JdbcStore implements Store {
                 ? "UPDATE deliveries SET status = 'PENDING', next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'INDOUBT'"
                 : "UPDATE deliveries SET status = 'SENT', sent_at = ?, answer = ? WHERE id = ? AND status = 'INDOUBT'";
         String note = (resend ? "in doubt; released to be sent again by " : "in doubt; confirmed as made by ") + by;
-        return update(sql, s -> {
-            s.setTimestamp(1, Timestamp.from(at));
-            s.setString(2, cut(note, MAX_ERROR));
-            s.setLong(3, deliveryId);
-        }) == 1;
+        return transaction("could not settle delivery " + deliveryId + " in doubt", c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setTimestamp(1, Timestamp.from(at));
+                s.setString(2, cut(note, MAX_ERROR));
+                s.setLong(3, deliveryId);
+                if (s.executeUpdate() != 1) {
+                    return false;
+                }
+            }
+            if (!resend) {
+                // a mail confirmed as made counts toward its recipient's budget for the day it is confirmed
+                countMails(c, List.of(deliveryId), null, Timestamp.from(at));
+            }
+            return true;
+        });
     }
 
     @Override
     public void markSent(long deliveryId, String answer, Instant at) {
-        update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ? WHERE id = ?",
-                s -> {
-                    s.setString(1, cut(answer, MAX_ERROR));
-                    s.setTimestamp(2, Timestamp.from(at));
-                    s.setLong(3, deliveryId);
-                });
+        transaction("could not mark delivery " + deliveryId + " sent", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1,"
+                    + " answer = ?, sent_at = ? WHERE id = ?")) {
+                s.setString(1, cut(answer, MAX_ERROR));
+                s.setTimestamp(2, Timestamp.from(at));
+                s.setLong(3, deliveryId);
+                s.executeUpdate();
+            }
+            // an email delivery sent on its own is a mail of its own, named by the delivery
+            countMails(c, List.of(deliveryId), null, Timestamp.from(at));
+            return null;
+        });
     }
 
     @Override
@@ -1198,27 +1214,62 @@ public final class JdbcStore implements Store {
             return;
         }
         String marks = String.join(", ", Collections.nCopies(deliveryIds.size(), "?"));
-        update("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1, answer = ?, sent_at = ?, mail_id = ?"
-                + " WHERE id IN (" + marks + ")", s -> {
-                    s.setString(1, cut(answer, MAX_ERROR));
-                    s.setTimestamp(2, Timestamp.from(at));
-                    s.setString(3, cut(mailId, 100));
-                    for (int i = 0; i < deliveryIds.size(); i++) {
-                        s.setLong(i + 4, deliveryIds.get(i));
-                    }
-                });
+        transaction("could not mark " + deliveryIds.size() + " deliveries mailed", c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE deliveries SET status = 'SENT', attempts = attempts + 1,"
+                    + " answer = ?, sent_at = ?, mail_id = ? WHERE id IN (" + marks + ")")) {
+                s.setString(1, cut(answer, MAX_ERROR));
+                s.setTimestamp(2, Timestamp.from(at));
+                s.setString(3, cut(mailId, 100));
+                for (int i = 0; i < deliveryIds.size(); i++) {
+                    s.setLong(i + 4, deliveryIds.get(i));
+                }
+                s.executeUpdate();
+            }
+            countMails(c, deliveryIds, cut(mailId, 100), Timestamp.from(at));
+            return null;
+        });
+    }
+
+    /**
+     * Notes the mail that the email deliveries among {@code deliveryIds} went in, once for each recipient (of each
+     * partnership) it went to, for the daily mail budget: one mail named {@code mailId}, or, when that is null, a mail
+     * of each delivery, named by its id. A mail noted before is not noted again. Deliveries of other sinks are no mail.
+     */
+    private static void countMails(Connection c, List<Long> deliveryIds, String mailId, Timestamp at) throws SQLException {
+        String name = mailId == null ? "CAST(d.id AS VARCHAR(40))" : "CAST(? AS VARCHAR(100))";
+        for (int from = 0; from < deliveryIds.size(); from += ID_QUERY_CHUNK) {
+            List<Long> chunk = deliveryIds.subList(from, Math.min(deliveryIds.size(), from + ID_QUERY_CHUNK));
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO mails_sent (mail_id, partnership, recipient, sent_at)"
+                    + " SELECT DISTINCT " + name + ", e.partnership, e.recipient, CAST(? AS TIMESTAMP WITH TIME ZONE)"
+                    + " FROM deliveries d JOIN alert_events e ON e.id = d.event_id"
+                    + " WHERE d.sink = 'EMAIL' AND d.id IN (" + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")"
+                    + " AND NOT EXISTS (SELECT 1 FROM mails_sent m WHERE m.mail_id = " + name
+                    + " AND m.partnership = e.partnership AND m.recipient = e.recipient)")) {
+                int i = 1;
+                if (mailId != null) {
+                    s.setString(i++, mailId);
+                }
+                s.setTimestamp(i++, at);
+                for (long id : chunk) {
+                    s.setLong(i++, id);
+                }
+                if (mailId != null) {
+                    s.setString(i++, mailId);
+                }
+                s.executeUpdate();
+            }
+        }
     }
 
     @Override
     public int mailsSentTo(String partnership, String recipient, Instant since) {
         int[] count = new int[1];
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT COUNT(DISTINCT COALESCE(d.mail_id, CAST(d.id AS VARCHAR(40))))"
-                     + " FROM deliveries d JOIN alert_events e ON e.id = d.event_id"
-                     + " WHERE d.sink = 'EMAIL' AND d.status = 'SENT' AND d.sent_at >= ? AND e.partnership = ? AND e.recipient = ?")) {
-            s.setTimestamp(1, Timestamp.from(since));
-            s.setString(2, partnership);
-            s.setString(3, recipient);
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM mails_sent"
+                     + " WHERE partnership = ? AND recipient = ? AND sent_at >= ?")) {
+            s.setString(1, partnership);
+            s.setString(2, recipient);
+            s.setTimestamp(3, Timestamp.from(since));
             try (ResultSet rs = s.executeQuery()) {
                 if (rs.next()) {
                     count[0] = rs.getInt(1);

@@ -277,6 +277,35 @@ abstract class StoreContract {
     }
 
     @Test
+    void the_mail_budget_counts_each_mail_sent_to_a_recipient_since_a_moment_once_and_a_topic_delivery_as_none() {
+        store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
+                List.of(event(1, AlertEventType.RAISED, "2017"), event(2, AlertEventType.ESCALATED, "2017"),
+                        event(3, AlertEventType.WORSENED, "2017"), event(4, AlertEventType.REMINDER, "2017")), List.of())),
+                BOTH_SINKS, "abc", NOW);
+        List<Delivery> email = store.dueDeliveries(Sink.EMAIL, NOW, 10);
+        Delivery topic = store.dueDeliveries(Sink.TOPIC, NOW, 10).get(0);
+        String lead = "lead-road-safety";
+
+        store.markSent(email.get(0).id(), "250 OK", NOW);
+        store.markSent(topic.id(), "published", NOW);
+        assertEquals(1, store.mailsSentTo("maidstone", lead, NOW), "a mail sent at the moment counts from it");
+        assertEquals(0, store.mailsSentTo("maidstone", lead, NOW.plusNanos(1000)), "not from a moment after it");
+        assertEquals(0, store.mailsSentTo("maidstone", "lead-domestic-abuse", NOW), "another recipient's");
+        assertEquals(0, store.mailsSentTo("dover", lead, NOW), "the same contact id in another partnership");
+
+        List<Long> digest = List.of(email.get(1).id(), email.get(2).id());
+        store.markMailed(digest, "digest-1", "250 OK", NOW.plusSeconds(60));
+        assertEquals(2, store.mailsSentTo("maidstone", lead, NOW), "a digest is one mail");
+        store.markMailed(digest, "digest-1", "250 OK", NOW.plusSeconds(120));
+        assertEquals(2, store.mailsSentTo("maidstone", lead, NOW), "the same mail marked again is still one");
+
+        store.markHandedOver(List.of(email.get(3).id()), NOW.plusSeconds(180));
+        assertTrue(store.settleInDoubt(email.get(3).id(), false, "admin", NOW.plusSeconds(240)));
+        assertEquals(3, store.mailsSentTo("maidstone", lead, NOW), "a mail confirmed as made counts");
+        assertEquals(1, store.mailsSentTo("maidstone", lead, NOW.plusSeconds(240)), "from when it was confirmed");
+    }
+
+    @Test
     void only_a_waiting_delivery_can_be_handed_over() {
         store.save(List.of(new StoredReading(reading("2017", "68"), "a", List.of(),
                 List.of(event(1, AlertEventType.RAISED, "2017")), List.of())), EnumSet.of(Sink.EMAIL), "abc", NOW);
