@@ -429,7 +429,7 @@ public final class RuleEngine implements AutoCloseable {
         if (h == null) {
             SeriesKey key = r.series();
             h = new SeriesHistory(key, held.areas, rules.ruleSet().areas().isQuiet(key.area(), comparators),
-                hysteresisOfRow);
+                    hysteresisOfRow);
             held.areas.put(key.area(), h);
             series.put(key, h);
             h.streakHandle = session.insert(h.streak);
