@@ -36,7 +36,7 @@ public class NotifyRoutes extends RouteBuilder {
         for (Sink sink : Sink.values()) {
             String name = sink.name().toLowerCase();
             from("timer:outbox-" + name + "?period={{targetwatch.outbox.poll-ms}}").routeId("outbox-" + name)
-                    .process(exchange -> relay(exchange).run(sink));
+                    .process(exchange -> relay(exchange).poll(sink));
         }
 
         from(OutboxRelay.DELIVER + "topic").routeId("notify-topic")

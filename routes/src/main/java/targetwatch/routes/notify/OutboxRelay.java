@@ -151,8 +151,8 @@ public final class OutboxRelay implements AutoCloseable {
      * machine from intake and the topic.
      */
     static final Duration MAIL_NUDGE_SPACING = Duration.ofSeconds(1);
-    /** When the last nudged mail run began, in System.nanoTime (the spacing is the machine's, not the test clock's). */
-    private volatile long lastMailNudge = System.nanoTime() - MAIL_NUDGE_SPACING.toNanos();
+    /** When the last mail run began, in System.nanoTime (the spacing is the machine's, not the test clock's). */
+    private volatile long lastMailRun = System.nanoTime() - MAIL_NUDGE_SPACING.toNanos();
 
     /** A relay with the default daily mail budget and no bank holidays. */
     public OutboxRelay(Store store, ProducerTemplate producer, Clock clock, int maxAttempts, Duration initialDelay,
@@ -271,13 +271,10 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         long delay = sink == Sink.EMAIL
-                ? Math.max(0, lastMailNudge + MAIL_NUDGE_SPACING.toNanos() - System.nanoTime()) : 0;
+                ? Math.max(0, lastMailRun + MAIL_NUDGE_SPACING.toNanos() - System.nanoTime()) : 0;
         try {
             nudges.get(sink).schedule(() -> {
                 pending.set(false);
-                if (sink == Sink.EMAIL) {
-                    lastMailNudge = System.nanoTime();
-                }
                 try {
                     run(sink);
                 } catch (RuntimeException e) {
@@ -313,6 +310,20 @@ public final class OutboxRelay implements AutoCloseable {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * The poll's run of a sink, the safety net behind the nudges: as {@link #run(Sink)}, except that a mail run is left
+     * to the next poll when one began less than {@link #MAIL_NUDGE_SPACING} ago, as a nudge's is. Mail keeps its own
+     * pace (its group wait is tens of seconds), and each mail run claims the mail new to the outbox in a commit that
+     * intake's commits wait behind: a poll and a nudge each making one every second took the send-to-topic p99 at 1,000
+     * readings/s from 77-97 ms to 103-217 ms in the JMS bench.
+     */
+    public void poll(Sink sink) {
+        if (sink == Sink.EMAIL && System.nanoTime() - lastMailRun < MAIL_NUDGE_SPACING.toNanos()) {
+            return;
+        }
+        run(sink);
     }
 
     /**
@@ -444,6 +455,9 @@ public final class OutboxRelay implements AutoCloseable {
         }
         List<Delivery> due;
         boolean sentAny;
+        if (sink == Sink.EMAIL) {
+            lastMailRun = System.nanoTime();
+        }
         long newest = sink == Sink.EMAIL && !groupWait.isZero() ? seeOutbox() : 0;
         do {
             due = store.claimDeliveries(sink, relayId, clock.instant(), lease, BATCH);

@@ -31,6 +31,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +145,28 @@ class OutboxRelayPaceTest {
             } finally {
                 thread.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void a_poll_leaves_a_mail_run_out_within_the_spacing_of_the_last_one_and_makes_it_once_the_spacing_is_over() {
+        try (OutboxRelay relay = relay(Set.of())) {
+            long before = System.nanoTime();
+            relay.run(Sink.EMAIL); // a mail run, with nothing to send
+            AlertEvent alert = save(Set.of(Sink.TOPIC, Sink.EMAIL));
+            relay.poll(Sink.TOPIC);
+            relay.poll(Sink.EMAIL);
+            long spacing = OutboxRelay.MAIL_NUDGE_SPACING.toNanos();
+            assertTrue(published.containsKey(alert.id()), "the topic's poll is never left out");
+            // only a machine that stalled for the whole spacing since the run could have made the mail run by now
+            Assumptions.assumeTrue(System.nanoTime() - before < spacing, "the machine stalled past the spacing");
+            assertTrue(mailed.isEmpty(), "a poll within the spacing made a mail run");
+
+            await("the mail, at a poll once the spacing is over").atMost(Duration.ofSeconds(30)).until(() -> {
+                relay.poll(Sink.EMAIL);
+                return mailed.size() == 1;
+            });
+            assertTrue(System.nanoTime() - before >= spacing, "a poll made a mail run within the spacing");
         }
     }
 
