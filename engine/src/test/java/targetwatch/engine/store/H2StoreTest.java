@@ -27,6 +27,11 @@ class H2StoreTest extends StoreContract {
         return JdbcStore.open(url(), "", "");
     }
 
+    @Override
+    String[] emptyDatabase() {
+        return new String[] {"jdbc:h2:file:" + dir.resolve("another").toAbsolutePath(), "", ""};
+    }
+
     @Test
     void the_file_writes_a_stream_of_small_commits_into_the_space_of_those_before_it_within_seconds() {
         // as the service opens it: every commit written at once

@@ -8,4 +8,10 @@ class PostgresStoreTest extends StoreContract {
         return JdbcStore.open(PostgresTestDatabase.emptySchemaUrl(), PostgresTestDatabase.user(),
                 PostgresTestDatabase.password());
     }
+
+    @Override
+    String[] emptyDatabase() throws Exception {
+        return new String[] {PostgresTestDatabase.emptySchemaUrl(), PostgresTestDatabase.user(),
+                PostgresTestDatabase.password()};
+    }
 }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -14,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +45,9 @@ abstract class StoreContract {
 
     /** A store on an empty database. */
     abstract Store openEmpty() throws Exception;
+
+    /** Another empty database, with no schema yet: its JDBC URL, user and password. */
+    abstract String[] emptyDatabase() throws Exception;
 
     @BeforeEach
     void open() throws Exception {
@@ -303,6 +310,37 @@ abstract class StoreContract {
         assertTrue(store.settleInDoubt(email.get(3).id(), false, "admin", NOW.plusSeconds(240)));
         assertEquals(3, store.mailsSentTo("maidstone", lead, NOW), "a mail confirmed as made counts");
         assertEquals(1, store.mailsSentTo("maidstone", lead, NOW.plusSeconds(240)), "from when it was confirmed");
+    }
+
+    @Test
+    void the_mails_sent_before_the_budget_counted_them_in_a_table_of_their_own_still_count() throws Exception {
+        String[] db = emptyDatabase();
+        Flyway.configure().dataSource(db[0], db[1], db[2]).locations("classpath:db/migration").target("13").load()
+                .migrate();
+        try (Connection c = DriverManager.getConnection(db[0], db[1], db[2]); Statement s = c.createStatement()) {
+            for (int i = 1; i <= 4; i++) {
+                s.executeUpdate("INSERT INTO alert_events (id, sequence_no, event_type, partnership, indicator, area, period,"
+                        + " severity, level_no, recipient, payload, created_at) VALUES ('e" + i + "', " + i + ", 'RAISED',"
+                        + " 'maidstone', 'ksi-casualties', 'maidstone', '2017', 'RED', 1, '" + (i == 4 ? "lead-asb" : "lead-road-safety")
+                        + "', '{}', TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z')");
+            }
+            // e1 mailed alone (no mail id), e2 and e3 in one digest, e4 to someone else; a topic delivery sent and a webhook
+            // delivery waiting are no mail
+            s.executeUpdate("INSERT INTO deliveries (event_id, sink, status, attempts, next_attempt_at, sent_at, mail_id) VALUES"
+                    + " ('e1', 'EMAIL', 'SENT', 1, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', TIMESTAMP WITH TIME ZONE '2018-05-01 08:01:00Z', NULL),"
+                    + " ('e2', 'EMAIL', 'SENT', 1, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', TIMESTAMP WITH TIME ZONE '2018-05-01 08:02:00Z', 'digest-1'),"
+                    + " ('e3', 'EMAIL', 'SENT', 1, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', TIMESTAMP WITH TIME ZONE '2018-05-01 08:02:00Z', 'digest-1'),"
+                    + " ('e4', 'EMAIL', 'SENT', 1, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', TIMESTAMP WITH TIME ZONE '2018-05-01 08:03:00Z', NULL),"
+                    + " ('e1', 'TOPIC', 'SENT', 1, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', TIMESTAMP WITH TIME ZONE '2018-05-01 08:01:00Z', NULL),"
+                    + " ('e2', 'WEBHOOK', 'PENDING', 0, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z', NULL, NULL)");
+        }
+        try (Store migrated = JdbcStore.open(db[0], db[1], db[2])) {
+            Instant day = Instant.parse("2018-05-01T00:00:00Z");
+            assertEquals(2, migrated.mailsSentTo("maidstone", "lead-road-safety", day), "a mail alone and a digest");
+            assertEquals(1, migrated.mailsSentTo("maidstone", "lead-road-safety", Instant.parse("2018-05-01T08:02:00Z")),
+                    "from the digest's moment on");
+            assertEquals(1, migrated.mailsSentTo("maidstone", "lead-asb", day));
+        }
     }
 
     @Test
