@@ -117,11 +117,14 @@ public interface Store extends AutoCloseable {
      */
     List<Long> keepClaims(List<Long> deliveryIds, String relay, Instant now, java.time.Duration lease);
 
+    /** Marks a delivery sent with its sink's answer; an email delivery is a mail of its own for the daily mail budget. */
     void markSent(long deliveryId, String answer, Instant at);
 
     /**
-     * Marks deliveries sent together with one answer, in one statement: a batch published in one transaction of its
-     * sink.
+     * Marks deliveries sent together with one answer, in one statement: a batch published in one transaction of a
+     * batched sink (the topic). Not for email: a mail is marked by {@link #markSent(long, String, Instant)} or
+     * {@link #markMailed}, which count it toward its recipient's daily budget; this, like the other batch marks
+     * ({@link #markSent(List)}, {@link #markSentAndClaim}), does not.
      */
     void markSent(List<Long> deliveryIds, String answer, Instant at);
 

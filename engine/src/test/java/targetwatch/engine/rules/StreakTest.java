@@ -127,8 +127,10 @@ class StreakTest {
     @Test
     void a_newer_period_rated_by_another_row_is_held_to_that_rows_hysteresis() {
         Streak s = streak(false);
-        rate(s, 1, Rating.GREEN, 3);
-        assertArrayEquals(new String[] {"targetRow", "resolving"}, rate(s, 2, Rating.GREEN, 4));
+        rate(s, 1, Rating.RED, 3);
+        // a green run of one: short of row 3's hysteresis of 2, enough for row 4's of 1
+        assertArrayEquals(new String[] {"rating", "targetRow", "redRun", "resolving"}, rate(s, 2, Rating.GREEN, 4));
+        assertTrue(s.isResolving());
     }
 
     @Test
