@@ -1,6 +1,7 @@
 package targetwatch.engine.rules;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -100,9 +101,11 @@ public final class RuleEngine implements AutoCloseable {
         this.rules = rules;
         this.comparators = rules.ruleSet().comparatorAreas();
         this.targetsByIndicator = byIndicator(rules.ruleSet());
-        Map<Integer, Integer> hysteresis = new HashMap<>();
-        rules.ruleSet().targets().forEach(t -> hysteresis.put(t.row(), t.hysteresis()));
-        this.hysteresisOfRow = row -> hysteresis.getOrDefault(row, Integer.MAX_VALUE);
+        // by row in an array: the streaks ask at every settle, a boxed map lookup each time
+        int[] hysteresis = new int[rules.ruleSet().targets().stream().mapToInt(Target::row).max().orElse(0) + 1];
+        Arrays.fill(hysteresis, Integer.MAX_VALUE);
+        rules.ruleSet().targets().forEach(t -> hysteresis[t.row()] = t.hysteresis());
+        this.hysteresisOfRow = row -> row >= 0 && row < hysteresis.length ? hysteresis[row] : Integer.MAX_VALUE;
         for (AlertKind kind : AlertKind.values()) {
             escalation.put(kind, new HashMap<>());
         }
@@ -700,7 +703,7 @@ public final class RuleEngine implements AutoCloseable {
     private boolean beforeNewsWindow(java.time.LocalDate day, targetwatch.engine.model.Frequency frequency) {
         LocalDate today = now.getToday();
         if (!today.equals(newsWindowDay)) {
-            java.util.Arrays.fill(newsWindowStart, null);
+            Arrays.fill(newsWindowStart, null);
             newsWindowDay = today;
         }
         LocalDate start = newsWindowStart[frequency.ordinal()];

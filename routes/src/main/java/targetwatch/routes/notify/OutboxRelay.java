@@ -3,7 +3,10 @@ package targetwatch.routes.notify;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -131,14 +134,14 @@ public final class OutboxRelay implements AutoCloseable {
      * (a claim takes {@value #BATCH} at a time, and a burst of more once waited a group wait per claim). Read and written
      * in email runs only, one at a time.
      */
-    private final java.util.ArrayDeque<long[]> outboxSeen = new java.util.ArrayDeque<>();
+    private final ArrayDeque<long[]> outboxSeen = new ArrayDeque<>();
     /** The newest delivery id seen a group wait ago or longer: a group whose first mail is up to it has waited. */
     private long waitedUpTo;
     /**
      * Per email group (recipient and priority) that went: the newest delivery id as it went. Its mails up to it came
      * while it waited and go without a wait of their own, though a later claim reaches them. Email runs only.
      */
-    private final Map<String, Long> wentUpTo = new java.util.HashMap<>();
+    private final Map<String, Long> wentUpTo = new HashMap<>();
     /**
      * Runs the relay at once after a commit, a thread per sink, so intake never waits for a sink and no sink for
      * another (a slow mail server never holds up the topic).
@@ -391,7 +394,7 @@ public final class OutboxRelay implements AutoCloseable {
      * claimed and sent one delivery at a time, as a shared relay's is.
      */
     private void drainBatchesAlone(Sink sink) {
-        List<Published> waiting = published.computeIfAbsent(sink, s -> new java.util.ArrayList<>());
+        List<Published> waiting = published.computeIfAbsent(sink, s -> new ArrayList<>());
         while (true) {
             List<Long> sent = waiting.stream().flatMap(p -> p.ids().stream()).toList();
             if (sent.size() >= MARK_AT) {
@@ -543,7 +546,7 @@ public final class OutboxRelay implements AutoCloseable {
     static List<List<Delivery>> byRecipientAndPriority(List<Delivery> due) {
         Map<String, List<Delivery>> groups = new java.util.LinkedHashMap<>();
         for (Delivery d : due) {
-            groups.computeIfAbsent(groupKey(d), k -> new java.util.ArrayList<>()).add(d);
+            groups.computeIfAbsent(groupKey(d), k -> new ArrayList<>()).add(d);
         }
         return List.copyOf(groups.values());
     }
