@@ -121,24 +121,14 @@ class OutboxRelayTest {
         for (int i = 0; i < 450; i++) {
             save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
         }
-        relay.run(Sink.EMAIL);
-        pass(WAIT.minusNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(450, store.deliveryCounts().pending(), "nothing goes before the wait is over");
-        pass(Duration.ofNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(0, store.deliveryCounts().pending(), "every mail that came during the wait went when it ended");
+        runsAcrossOneGroupWait(450, "nothing goes before the wait is over",
+                "every mail that came during the wait went when it ended");
         assertEquals(450, digests.stream().mapToInt(List::size).sum() + singles.size());
 
         int mailsBefore = digests.size() + singles.size();
         save(event("da-repeat-victims", "lead-domestic-abuse", "domestic-abuse"));
-        relay.run(Sink.EMAIL);
-        pass(WAIT.minusNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(1, store.deliveryCounts().pending(), "a mail after the group went waits a group wait of its own");
-        pass(Duration.ofNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(0, store.deliveryCounts().pending());
+        runsAcrossOneGroupWait(1, "a mail after the group went waits a group wait of its own",
+                "it goes when its own wait ends");
         assertEquals(mailsBefore + 1, digests.size() + singles.size());
     }
 
@@ -151,13 +141,8 @@ class OutboxRelayTest {
         for (int i = 0; i < 250; i++) {
             save(event("ksi-casualties", "lead-road-safety", "roads"));
         }
-        relay.run(Sink.EMAIL);
-        pass(WAIT.minusNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(500, store.deliveryCounts().pending());
-        pass(Duration.ofNanos(1));
-        relay.run(Sink.EMAIL);
-        assertEquals(0, store.deliveryCounts().pending(), "the second person's mail waited a second group wait");
+        runsAcrossOneGroupWait(500, "nothing goes before the wait is over",
+                "the second person's mail waited a second group wait");
     }
 
     @Test
@@ -200,6 +185,20 @@ class OutboxRelayTest {
         relay.run(Sink.EMAIL);
         assertEquals(0, singles.size(), "sent again after the hand-over");
         assertEquals(new DeliveryCounts(0, 0, 0, 1), store.deliveryCounts());
+    }
+
+    /**
+     * The boundary pair of one group wait: the relay runs now, a nanosecond before the wait ends ({@code held} mails
+     * still pending) and as it ends (none pending).
+     */
+    private void runsAcrossOneGroupWait(long held, String beforeItEnds, String asItEnds) {
+        relay.run(Sink.EMAIL);
+        pass(WAIT.minusNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(held, store.deliveryCounts().pending(), beforeItEnds);
+        pass(Duration.ofNanos(1));
+        relay.run(Sink.EMAIL);
+        assertEquals(0, store.deliveryCounts().pending(), asItEnds);
     }
 
     private void pass(Duration d) {
