@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -97,6 +98,46 @@ class SourcesEndToEndTest {
             // then it is rated, published and mailed
             assertRedKsiAlertReachedEveryone(area, partner);
         }
+    }
+
+    @Test
+    void the_ids_of_messages_a_partners_jms_client_sent_are_kept_in_the_order_they_were_sent() throws Exception {
+        // given three readings sent one after another by a partner's own Artemis client over TCP
+        List<String> sent = new ArrayList<>();
+        try (jakarta.jms.Connection c = app.partnerClient().createConnection()) {
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
+            for (String period : List.of("2014", "2015", "2016")) {
+                jakarta.jms.TextMessage m = session.createTextMessage(Readings.json(KSI, "ordered-ids-ward", period, "30"));
+                producer.send(m);
+                sent.add(m.getJMSMessageID());
+            }
+        }
+        List<String> keys = sent.stream().map(targetwatch.engine.store.MessageKey::of).toList();
+
+        // then, once taken, their ids are stored under keys in the order they were sent (time first, so that a batch's ids
+        // are appended to the index rather than scattered over it)
+        await("the three messages taken").atMost(PATIENCE).until(() -> storedKeys(keys).size() == 3);
+        assertAll(() -> assertEquals(keys, storedKeys(keys), "in the order sent"),
+                () -> assertTrue(keys.stream().allMatch(k -> k.startsWith("t1:")), "Artemis ids are time-based UUIDs: " + sent));
+    }
+
+    /** Which of these keys the processed messages hold, in key order. */
+    private List<String> storedKeys(List<String> keys) throws java.sql.SQLException {
+        List<String> out = new ArrayList<>();
+        try (java.sql.Connection c = app.database();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT message_id FROM processed_messages"
+                     + " WHERE message_id IN (?, ?, ?) ORDER BY message_id")) {
+            for (int i = 0; i < 3; i++) {
+                s.setString(i + 1, keys.get(i));
+            }
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     @Test

@@ -218,7 +218,7 @@ public final class JdbcStore implements Store {
                     s.alerts().forEach(writer::state);
                 }
                 for (ProcessedMessage m : messages) {
-                    insertMessage.setString(1, m.id());
+                    insertMessage.setString(1, MessageKey.of(m.id()));
                     insertMessage.setString(2, m.deadLetterReason());
                     insertMessage.setTimestamp(3, ts);
                     insertMessage.addBatch();
@@ -242,11 +242,12 @@ public final class JdbcStore implements Store {
                 try (PreparedStatement s = c.prepareStatement("SELECT message_id, dead_letter_reason FROM processed_messages"
                         + " WHERE message_id IN (" + marks + ")")) {
                     for (int i = 0; i < chunk.size(); i++) {
-                        s.setString(i + 1, chunk.get(i));
+                        s.setString(i + 1, MessageKey.of(chunk.get(i)));
                     }
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {
-                            out.put(rs.getString(1), new ProcessedMessage(rs.getString(1), rs.getString(2)));
+                            String id = MessageKey.idOf(rs.getString(1));
+                            out.put(id, new ProcessedMessage(id, rs.getString(2)));
                         }
                     }
                 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -340,6 +341,44 @@ abstract class StoreContract {
             assertEquals(1, migrated.mailsSentTo("maidstone", "lead-road-safety", Instant.parse("2018-05-01T08:02:00Z")),
                     "from the digest's moment on");
             assertEquals(1, migrated.mailsSentTo("maidstone", "lead-asb", day));
+        }
+    }
+
+    @Test
+    void messages_taken_before_their_ids_were_keyed_in_time_order_are_still_known_with_their_reasons() throws Exception {
+        String[] db = emptyDatabase();
+        Flyway.configure().dataSource(db[0], db[1], db[2]).locations("classpath:db/migration").target("14").load()
+                .migrate();
+        String artemis = "ID:fffffffe-bc42-11f1-a0c3-0242ac110002";
+        String looksLikeAKey = "t1:1f1bc42fffffffe-a0c3-0242ac110002";
+        try (Connection c = DriverManager.getConnection(db[0], db[1], db[2]); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO processed_messages (message_id, dead_letter_reason, processed_at) VALUES"
+                    + " ('" + artemis + "', NULL, TIMESTAMP WITH TIME ZONE '2018-05-01 08:00:00Z'),"
+                    + " ('" + looksLikeAKey + "', 'item 1: no such indicator', TIMESTAMP WITH TIME ZONE '2018-05-01 09:00:00Z'),"
+                    + " ('amqp-client-7', NULL, TIMESTAMP WITH TIME ZONE '2018-05-01 10:00:00Z')");
+        }
+        try (Store migrated = JdbcStore.open(db[0], db[1], db[2])) {
+            Map<String, ProcessedMessage> known = migrated.processedMessages(List.of(artemis, looksLikeAKey, "amqp-client-7",
+                    "ID:ffffffff-bc42-11f1-a0c3-0242ac110002"));
+            assertEquals(Set.of(artemis, looksLikeAKey, "amqp-client-7"), known.keySet(), "each once, and no other");
+            assertEquals("item 1: no such indicator", known.get(looksLikeAKey).deadLetterReason());
+            assertFalse(known.get(artemis).deadLettered());
+
+            migrated.save(List.of(), List.of(new ProcessedMessage("ID:ffffffff-bc42-11f1-a0c3-0242ac110002", null)), NO_SINKS,
+                    "abc", Instant.parse("2018-05-01T11:00:00Z"));
+            assertEquals(2, migrated.forgetProcessedMessages(Instant.parse("2018-05-01T09:30:00Z")),
+                    "forgotten by the time they were taken at, as before");
+            assertEquals(Set.of("amqp-client-7", "ID:ffffffff-bc42-11f1-a0c3-0242ac110002"), migrated.processedMessages(
+                    List.of(artemis, looksLikeAKey, "amqp-client-7", "ID:ffffffff-bc42-11f1-a0c3-0242ac110002")).keySet());
+        }
+        try (Connection c = DriverManager.getConnection(db[0], db[1], db[2]); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT message_id FROM processed_messages ORDER BY message_id")) {
+            List<String> keys = new ArrayList<>();
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+            assertEquals(List.of("amqp-client-7", "t1:1f1bc42ffffffff-a0c3-0242ac110002"), keys,
+                    "an Artemis id stored with its time first");
         }
     }
 
