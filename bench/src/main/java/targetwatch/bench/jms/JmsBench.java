@@ -196,7 +196,7 @@ public final class JmsBench {
         String loadBefore = loadAverage();
         Path data = Files.createTempDirectory("targetwatch-jms-bench-");
         // the service's own database, which the bench reads beside it (the same H2 database in this JVM)
-        String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0";
+        String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=4096";
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
@@ -813,10 +813,25 @@ public final class JmsBench {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    /**
+     * Deletes the bench's data folder. A thread of the stopped service may still be writing into it (a relay's failed
+     * run, say), so a folder found not empty is walked again; one that still cannot be deleted is left, with a note:
+     * the table is printed already, and a run is not failed for a temporary folder.
+     */
+    private static void deleteTree(Path root) {
+        for (int attempt = 1; ; attempt++) {
+            try (Stream<Path> paths = Files.walk(root)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+                return;
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    progress("could not delete %s (%s); left for the system's temporary files", root, e);
+                    return;
+                }
             }
         }
     }
