@@ -196,7 +196,7 @@ public final class JmsBench {
         String loadBefore = loadAverage();
         Path data = Files.createTempDirectory("targetwatch-jms-bench-");
         // the service's own database, which the bench reads beside it (the same H2 database in this JVM)
-        String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=4096";
+        String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=8192";
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
