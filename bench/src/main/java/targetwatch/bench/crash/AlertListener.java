@@ -53,7 +53,7 @@ final class AlertListener implements Runnable {
     /**
      * Each connection serves until the client notices the broker gone; then it is closed and a new one opened, rather
      * than left to the client's own reconnection: a consumer the client re-attached to the restarted broker once
-     * received nothing more, while the service published 860 events into the subscription (crash-test seed 37).
+     * received nothing more, while the service published 860 more events to the topic (crash-test seed 37).
      */
     @Override
     public void run() {

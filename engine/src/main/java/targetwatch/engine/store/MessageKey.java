@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * <p>
  * The mapping is one to one, so a key names one id: a time-ordered key begins with {@value #TIME_ORDERED}, and an id
  * that itself begins with that or with {@value #ESCAPE} is stored with {@value #ESCAPE} before it. Keys are at most
- * one character longer than their ids.
+ * one character longer than their ids. Keys are stored: a change to the mapping needs a migration of its own, as V15
+ * made the ids stored before it into keys with this one.
  */
 public final class MessageKey {
 
