@@ -13,9 +13,10 @@ import targetwatch.engine.model.SeriesKey;
 /**
  * How a series has been rated lately: its latest rated period and how many rated periods in a row, ending there,
  * were RED, AMBER or RED, and GREEN. GREY periods say nothing and are skipped. The alert rules open and resolve alerts
- * on it (when its runs have lasted their row's hysteresis, which it says itself, below) and escalate after red periods. The engine keeps one per series in working memory and moves it once the target rules
- * have rated the periods put up, before any alert rule runs, from the series' assessments the engine holds: extending
- * the runs when the one period rated is the newest, counting them again only when an earlier one changed.
+ * on it (when its runs have lasted their row's hysteresis, which it says itself, below) and escalate after red
+ * periods. The engine keeps one per series in working memory and moves it once the target rules have rated the
+ * periods put up, before any alert rule runs, from the series' assessments the engine holds: extending the runs when
+ * the one period rated is the newest, counting them again only when an earlier one changed.
  * <p>
  * It also says whether its runs have reached the hysteresis of the target row that rated the latest period (how many
  * rated periods in a row an alert needs to open or to resolve): {@link #isRaising()} and {@link #isResolving()}. The
