@@ -43,6 +43,17 @@ public class TargetwatchConfiguration implements CamelConfiguration {
     /** The registry name of a clock to use instead of the wall clock. */
     public static final String CLOCK = "targetwatch.clock";
 
+    /**
+     * The embedded H2 database's URL under a data folder, when {@code targetwatch.db.url} names none. WRITE_DELAY=0:
+     * H2 otherwise holds commits up to half a second before writing them, and a killed process would lose readings
+     * whose messages were already acknowledged. PAGE_SIZE=8192: a commit writes each page it changed whole, and a
+     * batch's alert events, alerts and deliveries land at random places (their ids are name-based UUIDs): pages of
+     * 8 KB instead of H2's 16 KB are less to write for each.
+     */
+    public static String embeddedDatabaseUrl(Path data) {
+        return "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=8192";
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = new Settings(context);
@@ -57,11 +68,7 @@ public class TargetwatchConfiguration implements CamelConfiguration {
 
         String dbUrl = settings.get("targetwatch.db.url");
         if (dbUrl.isBlank()) {
-            // WRITE_DELAY=0: H2 otherwise holds commits up to half a second before writing them, and a killed
-            // process would lose readings whose messages were already acknowledged. PAGE_SIZE=8192: a commit writes
-            // each page it changed whole, and a batch's alert events, alerts and deliveries land at random places
-            // (their ids are name-based UUIDs): pages of 8 KB instead of H2's 16 KB are less to write for each
-            dbUrl = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=8192";
+            dbUrl = embeddedDatabaseUrl(data);
         }
         Store store = JdbcStore.open(dbUrl, settings.get("targetwatch.db.user"), settings.get("targetwatch.db.password"),
                 Duration.ofMillis(Long.parseLong(settings.get("targetwatch.db.connection-timeout-ms"))));

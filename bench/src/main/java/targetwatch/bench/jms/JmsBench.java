@@ -40,6 +40,7 @@ import targetwatch.bench.DemoAccounts;
 import targetwatch.engine.model.Target;
 import targetwatch.engine.store.DeliveryCounts;
 import targetwatch.routes.Application;
+import targetwatch.routes.TargetwatchConfiguration;
 import targetwatch.routes.broker.EmbeddedBroker;
 import targetwatch.routes.service.Tenants;
 
@@ -196,7 +197,7 @@ public final class JmsBench {
         String loadBefore = loadAverage();
         Path data = Files.createTempDirectory("targetwatch-jms-bench-");
         // the service's own database, which the bench reads beside it (the same H2 database in this JVM)
-        String db = "jdbc:h2:file:" + data.resolve("db").resolve("targetwatch").toAbsolutePath() + ";WRITE_DELAY=0;PAGE_SIZE=8192";
+        String db = TargetwatchConfiguration.embeddedDatabaseUrl(data);
         int brokerPort = freePort();
         Map<String, String> settings = new HashMap<>(Map.of(
                 "targetwatch.data", data.toString(),
