@@ -38,6 +38,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 
+import targetwatch.routes.broker.EmbeddedBroker;
+
 /**
  * Each source end to end, on the running service and the real Maidstone rule set: a reading comes in by
  * file drop, by a partner's JMS client, or over HTTP, and comes out as an assessment in the API, an alert
@@ -120,6 +122,28 @@ class SourcesEndToEndTest {
         await("the three messages taken").atMost(PATIENCE).until(() -> storedKeys(keys).size() == 3);
         assertAll(() -> assertEquals(keys, storedKeys(keys), "in the order sent"),
                 () -> assertTrue(keys.stream().allMatch(k -> k.startsWith("t1:")), "Artemis ids are time-based UUIDs: " + sent));
+    }
+
+    @Test
+    void a_batch_taken_from_the_queue_is_committed_to_the_broker_though_no_message_follows_it() throws Exception {
+        // given three readings sent by a partner's client, and then nothing more
+        List<String> sent = new ArrayList<>();
+        try (jakarta.jms.Connection c = app.partnerClient().createConnection()) {
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
+            for (String period : List.of("2014", "2015", "2016")) {
+                jakarta.jms.TextMessage m = session.createTextMessage(Readings.json(KSI, "idle-commit-ward", period, "30"));
+                producer.send(m);
+                sent.add(m.getJMSMessageID());
+            }
+        }
+        List<String> keys = sent.stream().map(targetwatch.engine.store.MessageKey::of).toList();
+        await("the three messages taken").atMost(PATIENCE).until(() -> storedKeys(keys).size() == 3);
+
+        // then the broker holds none of them, neither waiting nor in delivery: intake commits a batch without waiting
+        // for the broker's answer, and the commit goes out at once, not with whatever the session sends next
+        EmbeddedBroker broker = app.bean(EmbeddedBroker.class);
+        await("the queue emptied").atMost(PATIENCE).until(() -> broker.messageCount("targetwatch.readings") == 0);
     }
 
     /** Which of these keys the processed messages hold, in key order. */

@@ -271,6 +271,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         return server.getActiveMQServer() != null && server.getActiveMQServer().isActive();
     }
 
+    /**
+     * How many messages a queue holds, waiting or handed to a consumer that has not acknowledged (committed) them yet;
+     * -1 when the broker holds no such queue.
+     */
+    public long messageCount(String queue) {
+        org.apache.activemq.artemis.core.server.Queue q = server.getActiveMQServer() == null ? null
+                : server.getActiveMQServer().locateQueue(queue);
+        return q == null ? -1 : q.getMessageCount();
+    }
+
     @Override
     public void close() throws Exception {
         server.stop();

@@ -18,7 +18,10 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 
+import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.jms.client.ActiveMQMessage;
+import org.apache.activemq.artemis.jms.client.ActiveMQSession;
+import org.apache.activemq.artemis.jms.client.JMSExceptionHelper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -192,7 +195,7 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             Exception failure = exchange.getException();
             releaseExchange(exchange, false);
             if (failure == null) {
-                session.commit();
+                commitWithoutWaiting(session);
                 endpoint.hold().released();
                 return true;
             }
@@ -229,6 +232,26 @@ final class BatchedJmsConsumer extends DefaultConsumer {
             getExceptionHandler().handleException("a batch of " + messages.size() + " message(s) from " + endpoint.queue()
                     + " failed and will be delivered again", failure);
             return false;
+        }
+    }
+
+    /**
+     * Commits the session without waiting for the broker's answer: the broker takes the commit in order with what the
+     * session sends next, so the next batch is received and assessed while the broker writes and syncs the commit to
+     * its journal (a blocking commit spent a fifth of intake's time waiting for that sync). What the batch brought is in
+     * the database already, with its message ids: if the commit is lost (a crash, a broken connection, the broker
+     * refusing it), the broker delivers the messages again and each is known as taken, so nothing is taken twice. A
+     * dead letter sent in the batch's transaction is sent again with its redelivered message.
+     */
+    private static void commitWithoutWaiting(Session session) throws JMSException {
+        if (!(session instanceof ActiveMQSession artemis)) {
+            session.commit();
+            return;
+        }
+        try {
+            artemis.getCoreSession().commit(false);
+        } catch (ActiveMQException e) {
+            throw JMSExceptionHelper.convertFromActiveMQException(e);
         }
     }
 
