@@ -183,8 +183,12 @@ public final class JmsBench {
         }
     }
 
-    /** One cycle of the three windows, and how long the outbox took to empty after the route's. */
-    record Cycle(Window rawTransacted, Window route, Window rawAutoAck, double outboxSeconds, boolean outboxEmpty) {
+    /**
+     * One cycle of the three windows, and how long the outbox took to empty after the route's, and the store alone
+     * writing as many readings as the route took.
+     */
+    record Cycle(Window rawTransacted, Window route, Window rawAutoAck, double outboxSeconds, boolean outboxEmpty,
+                 Window storeAlone) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -236,6 +240,9 @@ public final class JmsBench {
             progress("%,d readings queued for the route at %,.0f msgs/s", n, sendRate);
             RawQueue raw = new RawQueue(inVm, feed, options.sendBatch());
             raw.topUp(n);
+            progress("assessing the feed beforehand for the store alone");
+            StoreAlone alone = new StoreAlone(Path.of(settings.get("targetwatch.rules")), data.resolve("store-alone"), feed,
+                    options.batch());
 
             LongSupplier done = () -> service.readingsTaken() + service.readingsRejected() + service.deadLettered();
             long routeBudget = Duration.ofSeconds(options.routeBudgetSeconds()).toNanos();
@@ -271,13 +278,16 @@ public final class JmsBench {
                 raw.topUp(limit);
                 Window auto = consume(inVm, RAW, limit, options.autoWindowSeconds(), false, 1);
                 raw.consumed(auto.count());
-                Cycle c = new Cycle(tx, route, auto, outboxSeconds, empty);
+                Window storeAlone = alone.write(Math.max(1, taken));
+                Cycle c = new Cycle(tx, route, auto, outboxSeconds, empty, storeAlone);
                 cycles.add(c);
                 progress("cycle %d: raw transacted %,.0f msgs/s; route %,.0f readings/s (%,d of %,d taken); raw auto-ack"
-                                + " %,.0f msgs/s; ratios %.3f, %.3f; outbox empty after %.1f s", cycles.size(), tx.rate(),
-                        route.rate(), routeTaken, n, auto.rate(), route.rate() / tx.rate(), route.rate() / auto.rate(),
-                        outboxSeconds);
+                                + " %,.0f msgs/s; store alone %,.0f readings/s; ratios %.3f, %.3f, %.3f; outbox empty after"
+                                + " %.1f s", cycles.size(), tx.rate(), route.rate(), routeTaken, n, auto.rate(),
+                        storeAlone.rate(), route.rate() / tx.rate(), route.rate() / auto.rate(),
+                        route.rate() / storeAlone.rate(), outboxSeconds);
             }
+            alone.close();
             if (service.readingsRejected() + service.deadLettered() > 0) {
                 progress("WARNING %d readings refused, %d messages dead-lettered", service.readingsRejected(),
                         service.deadLettered());
@@ -688,9 +698,13 @@ public final class JmsBench {
                 + "H2 file database, rules/), up in %.0f s. %,d JSON readings, one per message (15 indicators; %.1f%% raised%n"
                 + "an alert event), sent persistent over TCP in transactions of %d at %,.0f msgs/s to targetwatch.readings,%n"
                 + "and the same messages to bench.raw. Consumers in-VM, like the route's. Windows in cycles of raw transacted,%n"
-                + "route, raw auto-ack (each window up to %,d messages or %d / %d / %d s); median of the cycles [min-max].%n",
+                + "route, raw auto-ack (each window up to %,d messages or %d / %d / %d s), then the store alone: as many of%n"
+                + "the same readings as the route took, assessed beforehand by an engine of the same rules, written by%n"
+                + "JdbcStore.save in batches of %d into an H2 database of its own, nothing else running in it (its ceiling%n"
+                + "for the route). Median of the cycles [min-max].%n",
                 startSeconds, n, 100.0 * events / Math.max(1, routeTaken), options.sendBatch(), sendRate,
-                options.windowCount(), options.rawWindowSeconds(), options.routeWindowSeconds(), options.autoWindowSeconds()));
+                options.windowCount(), options.rawWindowSeconds(), options.routeWindowSeconds(), options.autoWindowSeconds(),
+                options.batch()));
         out.append(String.format(Locale.ROOT, "  %-60s %10s %22s%n", "", "median", "[min-max]"));
         out.append(line("route ingest-jms, readings/s (commit per batch of " + options.batch() + ")", cycles,
                 c -> c.route().rate(), "%,.0f"));
@@ -699,6 +713,9 @@ public final class JmsBench {
         out.append(line("raw consumer, auto-ack, msgs/s", cycles, c -> c.rawAutoAck().rate(), "%,.0f"));
         out.append(line("ratio route / raw transacted (per cycle)", cycles, c -> c.route().rate() / c.rawTransacted().rate(), "%.3f"));
         out.append(line("ratio route / raw auto-ack (per cycle)", cycles, c -> c.route().rate() / c.rawAutoAck().rate(), "%.3f"));
+        out.append(line("store alone, JdbcStore.save of the same readings, readings/s", cycles, c -> c.storeAlone().rate(),
+                "%,.0f"));
+        out.append(line("ratio route / store alone (per cycle)", cycles, c -> c.route().rate() / c.storeAlone().rate(), "%.3f"));
         out.append(line("outbox with nothing waiting for a relay after the route, s", cycles, Cycle::outboxSeconds, "%.1f"));
         out.append(String.format(Locale.ROOT, "  route: %,d of %,d readings taken in %.0f s over %d windows (%,.0f readings/s overall);"
                 + " %,d alert events%n", routeTaken, n, routeSeconds, cycles.size(), routeTaken / routeSeconds, events));
