@@ -41,7 +41,8 @@ public final class IngestService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
     private static final int RECOVERY_CHUNK = 5_000;
 
-    private CompiledRules rules;
+    /** Swapped under the ingest lock, read without it (see {@link #ruleSet()}). */
+    private volatile CompiledRules rules;
     private int ruleSetVersion;
     private final Store store;
     private final Set<Sink> sinks;
@@ -418,7 +419,11 @@ public final class IngestService implements AutoCloseable {
         return engine.assessments();
     }
 
-    public synchronized RuleSet ruleSet() {
+    /**
+     * The active rule set, read without the ingest lock: the mail relay looks up each group's settings and the pages
+     * their targets while a batch is being taken, and waited for the batch to finish.
+     */
+    public RuleSet ruleSet() {
         return rules.ruleSet();
     }
 

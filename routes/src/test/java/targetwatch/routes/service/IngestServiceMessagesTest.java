@@ -67,6 +67,33 @@ class IngestServiceMessagesTest {
         store.close();
     }
 
+    @Test
+    void the_rule_set_is_read_while_a_batch_holds_the_ingest_lock() throws Exception {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread batch = new Thread(() -> {
+            synchronized (service) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        batch.start();
+        try {
+            held.await();
+            // the mail relay and the pages read the rule set while intake takes a batch, and do not wait for it
+            java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> service.ruleSet().partnership().id());
+            assertEquals("maidstone", read.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        } finally {
+            release.countDown();
+            batch.join();
+        }
+    }
+
     private static Incoming message(String id, String area, String value) {
         return new Incoming(id, "jms " + id, List.of(new Positioned(
                 Reading.of("maidstone", "ksi-casualties", area, "2017", value, "kfrs"), 1)), List.of());
