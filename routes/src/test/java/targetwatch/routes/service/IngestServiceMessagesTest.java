@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,8 +72,8 @@ class IngestServiceMessagesTest {
 
     @Test
     void the_rule_set_is_read_while_a_batch_holds_the_ingest_lock() throws Exception {
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         Thread batch = new Thread(() -> {
             synchronized (service) {
                 held.countDown();
@@ -85,9 +88,9 @@ class IngestServiceMessagesTest {
         try {
             held.await();
             // the mail relay and the pages read the rule set while intake takes a batch, and do not wait for it
-            java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(
+            CompletableFuture<String> read = CompletableFuture.supplyAsync(
                     () -> service.ruleSet().partnership().id());
-            assertEquals("maidstone", read.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("maidstone", read.get(10, TimeUnit.SECONDS));
         } finally {
             release.countDown();
             batch.join();
