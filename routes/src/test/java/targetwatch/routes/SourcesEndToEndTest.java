@@ -105,16 +105,7 @@ class SourcesEndToEndTest {
     @Test
     void the_ids_of_messages_a_partners_jms_client_sent_are_kept_in_the_order_they_were_sent() throws Exception {
         // given three readings sent one after another by a partner's own Artemis client over TCP
-        List<String> sent = new ArrayList<>();
-        try (jakarta.jms.Connection c = app.partnerClient().createConnection()) {
-            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
-            for (String period : List.of("2014", "2015", "2016")) {
-                jakarta.jms.TextMessage m = session.createTextMessage(Readings.json(KSI, "ordered-ids-ward", period, "30"));
-                producer.send(m);
-                sent.add(m.getJMSMessageID());
-            }
-        }
+        List<String> sent = sendThreeReadings("ordered-ids-ward");
         List<String> keys = sent.stream().map(targetwatch.engine.store.MessageKey::of).toList();
 
         // then, once taken, their ids are stored under keys in the order they were sent (time first, so that a batch's ids
@@ -127,16 +118,7 @@ class SourcesEndToEndTest {
     @Test
     void a_batch_taken_from_the_queue_is_committed_to_the_broker_though_no_message_follows_it() throws Exception {
         // given three readings sent by a partner's client, and then nothing more
-        List<String> sent = new ArrayList<>();
-        try (jakarta.jms.Connection c = app.partnerClient().createConnection()) {
-            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
-            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
-            for (String period : List.of("2014", "2015", "2016")) {
-                jakarta.jms.TextMessage m = session.createTextMessage(Readings.json(KSI, "idle-commit-ward", period, "30"));
-                producer.send(m);
-                sent.add(m.getJMSMessageID());
-            }
-        }
+        List<String> sent = sendThreeReadings("idle-commit-ward");
         List<String> keys = sent.stream().map(targetwatch.engine.store.MessageKey::of).toList();
         await("the three messages taken").atMost(PATIENCE).until(() -> storedKeys(keys).size() == 3);
 
@@ -144,6 +126,24 @@ class SourcesEndToEndTest {
         // for the broker's answer, and the commit goes out at once, not with whatever the session sends next
         EmbeddedBroker broker = app.bean(EmbeddedBroker.class);
         await("the queue emptied").atMost(PATIENCE).until(() -> broker.messageCount("targetwatch.readings") == 0);
+    }
+
+    /**
+     * Three readings of the area (2014, 2015, 2016) sent one after another by a partner's own Artemis client over TCP;
+     * their JMS message ids, in the order sent.
+     */
+    private List<String> sendThreeReadings(String area) throws jakarta.jms.JMSException {
+        List<String> sent = new ArrayList<>();
+        try (jakarta.jms.Connection c = app.partnerClient().createConnection()) {
+            jakarta.jms.Session session = c.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("targetwatch.readings"));
+            for (String period : List.of("2014", "2015", "2016")) {
+                jakarta.jms.TextMessage m = session.createTextMessage(Readings.json(KSI, area, period, "30"));
+                producer.send(m);
+                sent.add(m.getJMSMessageID());
+            }
+        }
+        return sent;
     }
 
     /** Which of these keys the processed messages hold, in key order. */
